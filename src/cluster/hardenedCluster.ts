@@ -1,0 +1,211 @@
+import * as pulumi from "@pulumi/pulumi";
+import { BootstrapSecrets } from "../acl/bootstrapSecrets";
+import { renderHcl, renderJson } from "../config/render";
+import { GossipKeyring } from "../gossip/keyring";
+import { RotationPlan } from "../gossip/rotation";
+import { AgentCertificate } from "../tls/agentCertificate";
+import { CertificateAuthority } from "../tls/certificateAuthority";
+import { assertConfigsHardened, clientIdentityConfig, clientProfileConfig, reviewConfigs, serverConfig } from "./agentConfigs";
+import { bundleFileModes, bundleFiles, FileModes } from "./bundle";
+import { InsecureWarning, normalizeClusterOptions } from "./normalize";
+import { HardenedClusterArgs } from "./options";
+
+export interface ServerMaterial {
+    nodeName: string;
+    /** Complete agent config as JSON (secret: holds the gossip key and tokens). */
+    config: pulumi.Output<string>;
+    /** The same config as HCL (secret). */
+    configHcl: pulumi.Output<string>;
+    certPem: pulumi.Output<string>;
+    /** Secret. */
+    keyPem: pulumi.Output<string>;
+}
+
+export interface ClientMaterial {
+    nodeName: string;
+    /** This client's agent token SecretID (secret). */
+    agentToken: pulumi.Output<string>;
+    /** `client/<node>/agent.json`: node_name and agent token, loaded beside the profile (secret). */
+    identityConfig: pulumi.Output<string>;
+}
+
+/** Arguments for `new consul.Provider(...)` talking to this cluster over mTLS. */
+export interface ConsulProviderArgs {
+    address: string;
+    scheme: "https";
+    datacenter: string;
+    caPem: pulumi.Output<string>;
+    certPem: pulumi.Output<string>;
+    keyPem: pulumi.Output<string>;
+    /** The initial management token; undefined in a secondary datacenter (use the primary's). */
+    token?: pulumi.Output<string>;
+}
+
+/**
+ * A hardened Consul cluster's key material and agent configs: CA, server/CLI certificates,
+ * gossip keyring, bootstrap tokens, and server/client configs that meet the Security Model
+ * checklist by default. It creates no machines; its outputs go to whatever runs the agents.
+ *
+ * ```ts
+ * const cluster = new HardenedCluster("prod", { datacenter: "dc1", servers: 3 });
+ * export const serverConfigs = cluster.servers.map((s) => s.config);
+ * ```
+ */
+export class HardenedCluster extends pulumi.ComponentResource {
+    readonly ca: CertificateAuthority;
+    readonly caCertPem: pulumi.Output<string>;
+    readonly servers: ServerMaterial[];
+    /** Client profile config (JSON, secret: holds the gossip key). */
+    readonly clientConfig: pulumi.Output<string>;
+    readonly clientConfigHcl: pulumi.Output<string>;
+    readonly clients: ClientMaterial[];
+    readonly cliCertPem: pulumi.Output<string>;
+    /** Secret. */
+    readonly cliKeyPem: pulumi.Output<string>;
+    /** The primary gossip key (secret). */
+    readonly gossipKey: pulumi.Output<string>;
+    readonly gossipRotationPlan: RotationPlan;
+    /** Initial management token (secret); undefined in a secondary datacenter. */
+    readonly bootstrapToken?: pulumi.Output<string>;
+    /** Bundle path → content (secret as a whole: it holds keys and tokens). */
+    readonly files: pulumi.Output<Record<string, string>>;
+    /** Bundle path → file mode (plain). */
+    readonly fileModes: FileModes;
+    readonly providerArgs: ConsulProviderArgs;
+    /**
+     * Server and client-profile configs as HCL with every secret shown as "<secret>". Plain and
+     * known at preview, so a reviewer sees any change to a security setting in the diff.
+     */
+    readonly review: { servers: Record<string, string>; client: string };
+    /** The `insecure` options in effect, each with the checklist ID it breaks. */
+    readonly warnings: InsecureWarning[];
+
+    constructor(name: string, args: HardenedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validation and the override guard run before super(): bad input creates nothing.
+        const n = normalizeClusterOptions(args);
+        const overrides = args.overrides ?? {};
+        assertConfigsHardened(n, overrides, `HardenedCluster "${name}"`);
+        super("consul-hardened:index:HardenedCluster", name, {}, opts);
+        const parent = { parent: this };
+        const s = n.settings;
+
+        this.warnings = n.warnings;
+        for (const w of n.warnings) pulumi.log.warn(`${w.id}: ${w.option} — ${w.message}`, this);
+
+        this.ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, parent);
+        this.caCertPem = this.ca.certPem;
+        const certArgs = {
+            datacenter: s.datacenter,
+            domain: s.domain,
+            caCertPem: this.ca.certPem,
+            caPrivateKeyPem: this.ca.privateKeyPem,
+            key: args.certificates?.key,
+            validityHours: args.certificates?.validityHours,
+            earlyRenewalHours: args.certificates?.earlyRenewalHours,
+        };
+        const keyring = new GossipKeyring(`${name}-gossip`, { generations: n.gossipGenerations }, parent);
+        this.gossipKey = keyring.primaryKey;
+        this.gossipRotationPlan = keyring.plan;
+
+        const serverNames = n.servers.map((x) => x.nodeName);
+        const secrets = new BootstrapSecrets(
+            `${name}-acl`,
+            { agentNodeNames: [...serverNames, ...n.clientNodeNames], generation: args.tokenGeneration },
+            parent,
+        );
+        this.bootstrapToken = n.secondary ? undefined : secrets.initialManagementToken;
+        const replicationToken = args.federation?.replicationToken
+            ? pulumi.secret(args.federation.replicationToken)
+            : pulumi.output<string | undefined>(undefined);
+
+        this.servers = n.servers.map((server, i) => {
+            const cert = new AgentCertificate(
+                `${name}-${server.nodeName}`,
+                {
+                    ...certArgs,
+                    profile: "server",
+                    nodeName: server.nodeName,
+                    extraDnsNames: n.extraServerDnsNames,
+                    extraIpAddresses: n.extraServerIpAddresses,
+                },
+                parent,
+            );
+            const cfg = pulumi
+                .all([keyring.primaryKey, secrets.agentTokens[server.nodeName], secrets.initialManagementToken, replicationToken])
+                .apply(([gossipKey, agentToken, mgmt, repl]) =>
+                    serverConfig(n, i, { gossipKey, agentToken, initialManagementToken: mgmt, replicationToken: repl }, overrides),
+                );
+            return {
+                nodeName: server.nodeName,
+                config: pulumi.secret(cfg.apply(renderJson)),
+                configHcl: pulumi.secret(cfg.apply(renderHcl)),
+                certPem: cert.certPem,
+                keyPem: cert.privateKeyPem,
+            };
+        });
+
+        const profile = keyring.primaryKey.apply((k) => clientProfileConfig(n, k, overrides));
+        this.clientConfig = pulumi.secret(profile.apply(renderJson));
+        this.clientConfigHcl = pulumi.secret(profile.apply(renderHcl));
+        this.clients = n.clientNodeNames.map((nodeName) => {
+            const token = secrets.agentTokens[nodeName];
+            return {
+                nodeName,
+                agentToken: token,
+                identityConfig: pulumi.secret(token.apply((t) => renderJson(clientIdentityConfig(nodeName, t)))),
+            };
+        });
+
+        const cli = new AgentCertificate(`${name}-cli`, { ...certArgs, profile: "cli" }, parent);
+        this.cliCertPem = cli.certPem;
+        this.cliKeyPem = cli.privateKeyPem;
+
+        const review = reviewConfigs(n, overrides);
+        this.review = {
+            servers: Object.fromEntries(review.servers.map((r) => [r.nodeName, renderHcl(r.config)])),
+            client: renderHcl(review.client),
+        };
+
+        this.fileModes = bundleFileModes(serverNames, n.clientNodeNames);
+        // pulumi.output() unwraps nested Outputs, so the bundle is one value resolved once.
+        this.files = pulumi.secret(
+            pulumi
+                .output({
+                    caCertPem: this.caCertPem,
+                    servers: this.servers.map((x) => ({
+                        nodeName: x.nodeName,
+                        configJson: x.config,
+                        configHcl: x.configHcl,
+                        certPem: x.certPem,
+                        keyPem: x.keyPem,
+                    })),
+                    clientConfigJson: this.clientConfig,
+                    clients: this.clients.map((c) => ({ nodeName: c.nodeName, identityJson: c.identityConfig })),
+                    cliCertPem: this.cliCertPem,
+                    cliKeyPem: this.cliKeyPem,
+                })
+                .apply((m) => bundleFiles(m)),
+        );
+
+        const first = args.serverAddresses?.[0] ?? serverNames[0];
+        this.providerArgs = {
+            address: `${first.includes(":") ? `[${first}]` : first}:${s.ports.https}`,
+            scheme: "https",
+            datacenter: s.datacenter,
+            caPem: this.caCertPem,
+            certPem: this.cliCertPem,
+            keyPem: this.cliKeyPem,
+            token: this.bootstrapToken,
+        };
+
+        this.registerOutputs({
+            caCertPem: this.caCertPem,
+            clientConfig: this.clientConfig,
+            cliCertPem: this.cliCertPem,
+            gossipKey: this.gossipKey,
+            bootstrapToken: this.bootstrapToken,
+            files: this.files,
+            review: this.review,
+        });
+    }
+}

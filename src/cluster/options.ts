@@ -1,0 +1,131 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AgentConfig, DeepPartial, LimitsConfig } from "../config/types";
+import { GossipKeyGeneration } from "../gossip/rotation";
+import { ExistingCa } from "../tls/certificateAuthority";
+import { KeyOptions } from "../tls/keyOptions";
+
+/**
+ * Options of `HardenedCluster`. Options that decide the shape of the resource graph (counts,
+ * names) are plain values so `pulumi preview` knows every resource; values that only pass
+ * through (existing keys and tokens) are `Input`s.
+ */
+export interface HardenedClusterArgs {
+    /** Datacenter name, `^[a-z0-9_-]+$` (Consul's rule). Required. */
+    datacenter: string;
+    /** DNS domain Consul answers for and that certificates carry. @default "consul" */
+    domain?: string;
+    /**
+     * Number of servers: odd, 1 to 7 (Raft quorum; an even count adds no fault tolerance).
+     * @default 3
+     */
+    servers?: number;
+    /**
+     * Server node names, one per server. @default ["consul-server-1", …]
+     */
+    serverNodeNames?: string[];
+    /**
+     * Server addresses, one per server: the bind/advertise IP, an IP SAN of its certificate, and
+     * (unless `retryJoin` is set) its `retry_join` entry. @default none: Consul binds to the
+     * private IP and servers join each other by node name.
+     */
+    serverAddresses?: string[];
+    /** Explicit `retry_join` entries (addresses or cloud auto-join strings). @default server addresses, else node names */
+    retryJoin?: string[];
+    /** Client agents, by node name; each gets its own agent token (CSM-ACL-05). @default [] */
+    clientNodeNames?: string[];
+    /** Extra DNS names on every server certificate (e.g. a load balancer name). No wildcards. */
+    extraServerDnsNames?: string[];
+    /** Extra IP addresses on every server certificate. */
+    extraServerIpAddresses?: string[];
+    /** Listener ports. -1 is not accepted here: the library decides which listeners are off. */
+    ports?: Partial<ClusterPorts>;
+    /** Where files are installed on agents; configs reference these paths. */
+    paths?: { dataDir?: string; tlsDir?: string };
+    /**
+     * Address the servers' HTTPS API and gRPC-TLS listen on; both require client certificates.
+     * @default "0.0.0.0"
+     */
+    serverApiAddress?: string;
+    /**
+     * CIDRs allowed to write through the HTTP API (`http_config.allow_write_http_from`,
+     * CSM-HTTP-02). Add the address the Pulumi consul provider connects from when it is not on a
+     * server. @default ["127.0.0.0/8", "::1/128"]
+     */
+    allowWriteHttpFrom?: string[];
+    /** Serve the web UI on servers' HTTPS listener (CSM-UI-01). @default true */
+    ui?: boolean;
+    /** TLS settings beyond the secure defaults. */
+    tls?: {
+        /** @default "TLSv1_3"; "TLSv1_2" needs `insecure.allowTls12` */
+        minVersion?: "TLSv1_2" | "TLSv1_3";
+        /** TLS 1.2 only; AEAD suites only. @default Go's defaults */
+        cipherSuites?: string[];
+    };
+    /** Certificate authority: generated (default) or brought. */
+    ca?: {
+        key?: KeyOptions;
+        /** @default 43800 (5 years); at most 87600 */
+        validityHours?: number;
+        /** @default true */
+        protectKey?: boolean;
+        existing?: ExistingCa;
+    };
+    /** Agent and CLI certificates. */
+    certificates?: {
+        key?: KeyOptions;
+        /** @default 8760 (1 year); at most 19800 */
+        validityHours?: number;
+        /** @default 720 (30 days) */
+        earlyRenewalHours?: number;
+    };
+    /** Gossip keyring generations (rotation, CSM-GOS-03). @default one generated primary key */
+    gossip?: { generations?: GossipKeyGeneration<pulumi.Input<string>>[] };
+    /** Bump to regenerate every bootstrap token (CSM-ROT-02). @default 1 */
+    tokenGeneration?: number;
+    /** Multi-datacenter federation over WAN gossip. */
+    federation?: {
+        /** The ACL and CA authority datacenter. @default this datacenter */
+        primaryDatacenter?: string;
+        /** `retry_join_wan` of this datacenter's servers. */
+        retryJoinWan?: string[];
+        /** Required in a secondary datacenter: the primary's replication token (secret). */
+        replicationToken?: pulumi.Input<string>;
+    };
+    /** Limits (CSM-LIM-*) merged over the defaults. */
+    limits?: { server?: LimitsConfig; client?: LimitsConfig };
+    /** @default "INFO" */
+    logLevel?: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERR";
+    /**
+     * Raw config merged last (deep merge; arrays replace). Keys Consul does not know are refused,
+     * and so is any override that breaks a checklist requirement: weakening goes through `insecure`.
+     */
+    overrides?: { server?: DeepPartial<AgentConfig>; client?: DeepPartial<AgentConfig> };
+    /** Named, logged weakenings of the secure defaults. Each warns with the checklist ID it breaks. */
+    insecure?: InsecureOptions;
+}
+
+export interface ClusterPorts {
+    dns: number;
+    https: number;
+    grpcTls: number;
+    serfLan: number;
+    serfWan: number;
+    server: number;
+}
+
+/**
+ * Every way to weaken a default. Nothing here is on by default; each one set logs a warning with
+ * the checklist ID, and the coverage of a cluster lists it.
+ */
+export interface InsecureOptions {
+    /** Accept TLS 1.2 peers (library default TLSv1_3). CSM-TLS-09. */
+    allowTls12?: boolean;
+    /** Plaintext HTTP API on 127.0.0.1:8500 for local tooling. CSM-TLS-10. */
+    plaintextHttpOnLoopback?: boolean;
+    /** Accept unencrypted gossip: a step while turning encryption on, never a state. CSM-GOS-02. */
+    gossipVerifyIncomingOff?: boolean;
+    /** Send unencrypted gossip: a step while turning encryption on. CSM-GOS-02. */
+    gossipVerifyOutgoingOff?: boolean;
+    /** Bind client agents' APIs to this non-loopback address (they still require mTLS). CSM-NET-01. */
+    clientApiAddress?: string;
+}

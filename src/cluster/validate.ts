@@ -1,0 +1,244 @@
+import { ProblemList } from "../errors";
+import { validateCertificateAuthorityArgs } from "../tls/certificateAuthority";
+import { validateSans } from "../tls/agentCertificate";
+import { validateKeyOptions } from "../tls/keyOptions";
+import {
+    DEFAULT_CERT_VALIDITY_HOURS,
+    MAX_CERT_VALIDITY_HOURS,
+    validateEarlyRenewal,
+    validateHours,
+} from "../tls/validity";
+import { validateGenerations } from "../gossip/rotation";
+import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS, CONSUL_TLS_VERSIONS, WEAK_CIPHER_SUITES } from "../config/tlsNames";
+import { AGENT_CONFIG_KEYS, unknownKeys } from "../config/schema";
+import { isPlainObject } from "../config/merge";
+import { isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";
+import { DATACENTER_NAME, DOMAIN_NAME, NODE_NAME } from "../validation/names";
+import { DEFAULT_PORTS, LOOPBACK_HTTP_PORT } from "../config/settings";
+import { ClusterPorts, HardenedClusterArgs } from "./options";
+
+export const MAX_SERVERS = 7;
+const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERR"];
+const DURATION = /^\d+(ms|s|m|h)$/;
+/** Keys the library derives from options; overriding them would desynchronise certs, tokens and configs. */
+const MANAGED_KEYS = ["datacenter", "primary_datacenter", "domain", "node_name", "server", "bootstrap_expect", "encrypt", "acl.tokens"];
+
+/**
+ * Validates every HardenedCluster option before any resource exists. Collects all problems and
+ * throws one `ConsulHardenedOptionError` listing them.
+ */
+export function validateClusterArgs(args: HardenedClusterArgs, component = "HardenedCluster"): void {
+    const p = new ProblemList();
+    if (args === undefined || args === null || typeof args !== "object") {
+        p.add("args", args, "options are required", '{ datacenter: "dc1" }');
+        p.throwIfAny(component);
+    }
+    validateIdentity(args, p);
+    validateNetwork(args, p);
+    validateTls(args, p);
+    validateCa(args, p);
+    if (args.gossip?.generations !== undefined) validateGenerations(args.gossip.generations, "gossip.generations", p);
+    if (args.tokenGeneration !== undefined && (!Number.isInteger(args.tokenGeneration) || args.tokenGeneration < 1))
+        p.add("tokenGeneration", args.tokenGeneration, "must be a whole number from 1", "use 1, then 2 to rotate every token");
+    validateFederation(args, p);
+    validateLimits(args, p);
+    if (args.logLevel !== undefined && !LOG_LEVELS.includes(args.logLevel))
+        p.add("logLevel", args.logLevel, "unknown log level", `use one of ${LOG_LEVELS.join(", ")}`);
+    validateOverrides(args, p);
+    validateInsecure(args, p);
+    p.throwIfAny(component);
+}
+
+function validateIdentity(a: HardenedClusterArgs, p: ProblemList): void {
+    if (typeof a.datacenter !== "string" || !DATACENTER_NAME.test(a.datacenter))
+        p.add("datacenter", a.datacenter, "Consul datacenter names match ^[a-z0-9_-]+$", 'use e.g. "dc1"');
+    if (a.domain !== undefined && (typeof a.domain !== "string" || !DOMAIN_NAME.test(a.domain)))
+        p.add("domain", a.domain, "not a lower-case DNS domain", 'use e.g. "consul" (no trailing dot)');
+    const servers = a.servers ?? 3;
+    const countOk = Number.isInteger(servers) && servers >= 1 && servers <= MAX_SERVERS && servers % 2 === 1;
+    if (!countOk)
+        p.add("servers", a.servers, "must be an odd whole number from 1 to 7 (Raft quorum; even counts add no fault tolerance)", "use 1, 3, 5 or 7");
+    const names = nodeNameList(a.serverNodeNames, "serverNodeNames", countOk ? servers : undefined, p);
+    const clients = nodeNameList(a.clientNodeNames, "clientNodeNames", undefined, p);
+    const serverNames = new Set(names ?? defaultServerNames(countOk ? servers : 0));
+    clients?.forEach((n, i) => {
+        if (serverNames.has(n)) p.add(`clientNodeNames[${i}]`, n, "also a server node name", "node names must be unique across the cluster");
+    });
+    validateSans(a.extraServerDnsNames, a.extraServerIpAddresses, "extraServerDnsNames", "extraServerIpAddresses", p);
+}
+
+export function defaultServerNames(n: number): string[] {
+    return Array.from({ length: n }, (_, i) => `consul-server-${i + 1}`);
+}
+
+function nodeNameList(list: unknown, option: string, expected: number | undefined, p: ProblemList): string[] | undefined {
+    if (list === undefined) return undefined;
+    if (!Array.isArray(list)) {
+        p.add(option, list, "must be a list of node names", '["node-1", "node-2"]');
+        return undefined;
+    }
+    if (expected !== undefined && list.length !== expected)
+        p.add(option, list, `has ${list.length} names for ${expected} servers`, `give exactly ${expected} names, or set servers: ${list.length}`);
+    const seen = new Set<string>();
+    list.forEach((n, i) => {
+        if (typeof n !== "string" || !NODE_NAME.test(n))
+            p.add(`${option}[${i}]`, n, "not a DNS label (letters, digits, dashes; 1-63 characters)", 'use e.g. "consul-server-1"');
+        else if (seen.has(n)) p.add(`${option}[${i}]`, n, "duplicate node name", "give every node its own name");
+        seen.add(n);
+    });
+    return list as string[];
+}
+
+function validateNetwork(a: HardenedClusterArgs, p: ProblemList): void {
+    const servers = a.servers ?? 3;
+    if (a.serverAddresses !== undefined) {
+        if (!Array.isArray(a.serverAddresses)) p.add("serverAddresses", a.serverAddresses, "must be a list of IPs", '["10.0.0.10"]');
+        else {
+            if (a.serverAddresses.length !== servers)
+                p.add("serverAddresses", a.serverAddresses, `has ${a.serverAddresses.length} addresses for ${servers} servers`, `give exactly ${servers}`);
+            const seen = new Set<string>();
+            a.serverAddresses.forEach((addr, i) => {
+                if (typeof addr !== "string" || !isIpAddress(addr) || addr === "0.0.0.0" || addr === "::")
+                    p.add(`serverAddresses[${i}]`, addr, "must be a concrete IP address (Consul cannot advertise 0.0.0.0)", 'use e.g. "10.0.0.10"');
+                else if (seen.has(addr)) p.add(`serverAddresses[${i}]`, addr, "duplicate address", "each server needs its own address");
+                seen.add(addr);
+            });
+        }
+    }
+    stringList(a.retryJoin, "retryJoin", p);
+    if (a.serverApiAddress !== undefined && (typeof a.serverApiAddress !== "string" || !isIpAddress(a.serverApiAddress)))
+        p.add("serverApiAddress", a.serverApiAddress, "must be an IP address", 'use "0.0.0.0" (all interfaces) or a specific IP');
+    if (a.allowWriteHttpFrom !== undefined) {
+        if (!Array.isArray(a.allowWriteHttpFrom) || a.allowWriteHttpFrom.length === 0)
+            p.add("allowWriteHttpFrom", a.allowWriteHttpFrom, "must be a non-empty list of CIDRs (CSM-HTTP-02)", '["127.0.0.0/8", "10.0.0.0/24"]');
+        else
+            a.allowWriteHttpFrom.forEach((c, i) => {
+                if (typeof c !== "string" || !isCidr(c)) p.add(`allowWriteHttpFrom[${i}]`, c, "not a CIDR", 'use e.g. "10.0.0.0/24"');
+            });
+    }
+    validatePorts(a, p);
+    for (const [key, value] of Object.entries(a.paths ?? {})) {
+        if (value !== undefined && (typeof value !== "string" || !/^\/[^\s"'\\]*$/.test(value)))
+            p.add(`paths.${key}`, value, "must be an absolute path without spaces or quotes", 'use e.g. "/etc/consul.d/tls"');
+    }
+}
+
+function validatePorts(a: HardenedClusterArgs, p: ProblemList): void {
+    const known: (keyof ClusterPorts)[] = ["dns", "https", "grpcTls", "serfLan", "serfWan", "server"];
+    const given = a.ports ?? {};
+    for (const key of Object.keys(given)) {
+        if (!known.includes(key as keyof ClusterPorts))
+            p.add(`ports.${key}`, (given as Record<string, unknown>)[key], "unknown port option", `use one of ${known.join(", ")}`);
+    }
+    const used = new Map<number, string>();
+    if (a.insecure?.plaintextHttpOnLoopback) used.set(LOOPBACK_HTTP_PORT, "insecure.plaintextHttpOnLoopback (http)");
+    for (const key of known) {
+        const value = given[key] ?? DEFAULT_PORTS[key];
+        if (!Number.isInteger(value) || value < 1 || value > 65535) {
+            p.add(`ports.${key}`, value, "must be a port number from 1 to 65535", `use e.g. ${DEFAULT_PORTS[key]}`);
+            continue;
+        }
+        const clash = used.get(value);
+        if (clash) p.add(`ports.${key}`, value, `clashes with ${clash}`, "give every listener its own port");
+        used.set(value, `ports.${key}`);
+    }
+}
+
+function validateTls(a: HardenedClusterArgs, p: ProblemList): void {
+    const t = a.tls ?? {};
+    const version = t.minVersion ?? "TLSv1_3";
+    if (!(ACCEPTED_TLS_VERSIONS as readonly string[]).includes(version)) {
+        const old = (CONSUL_TLS_VERSIONS as readonly string[]).includes(version);
+        p.add("tls.minVersion", version, old ? "below TLSv1_2 (CSM-TLS-09)" : "not a TLS version name Consul knows", 'use "TLSv1_3" (default) or "TLSv1_2"');
+    } else if (version === "TLSv1_2" && !a.insecure?.allowTls12) {
+        p.add("tls.minVersion", version, "weakens the library default TLSv1_3 (CSM-TLS-09)", "also set insecure.allowTls12: true, or remove tls.minVersion");
+    }
+    if (t.cipherSuites !== undefined) {
+        if (version === "TLSv1_3")
+            p.add("tls.cipherSuites", t.cipherSuites, "Consul refuses tls_cipher_suites with TLSv1_3 (its suites are fixed)", "remove tls.cipherSuites");
+        if (!Array.isArray(t.cipherSuites) || t.cipherSuites.length === 0)
+            p.add("tls.cipherSuites", t.cipherSuites, "must be a non-empty list", `use names from ${AEAD_CIPHER_SUITES.join(", ")}`);
+        else
+            t.cipherSuites.forEach((c, i) => {
+                if ((AEAD_CIPHER_SUITES as readonly string[]).includes(c)) return;
+                const weak = (WEAK_CIPHER_SUITES as readonly string[]).includes(c);
+                p.add(`tls.cipherSuites[${i}]`, c, weak ? "not an AEAD suite (CSM-TLS-09)" : "not a cipher suite Consul knows", `use one of ${AEAD_CIPHER_SUITES.join(", ")}`);
+            });
+    }
+}
+
+function validateCa(a: HardenedClusterArgs, p: ProblemList): void {
+    if (a.ca) validateCertificateAuthorityArgs(a.ca, "ca.", p);
+    const c = a.certificates ?? {};
+    validateKeyOptions(c.key, "certificates.key", p);
+    validateHours(c.validityHours, "certificates.validityHours", MAX_CERT_VALIDITY_HOURS, p);
+    const validity = typeof c.validityHours === "number" ? c.validityHours : DEFAULT_CERT_VALIDITY_HOURS;
+    validateEarlyRenewal(c.earlyRenewalHours, validity, "certificates.earlyRenewalHours", p);
+}
+
+function validateFederation(a: HardenedClusterArgs, p: ProblemList): void {
+    const f = a.federation;
+    if (!f) return;
+    const primary = f.primaryDatacenter ?? a.datacenter;
+    if (typeof primary !== "string" || !DATACENTER_NAME.test(primary))
+        p.add("federation.primaryDatacenter", primary, "Consul datacenter names match ^[a-z0-9_-]+$", 'use e.g. "dc1"');
+    const secondary = primary !== a.datacenter;
+    if (secondary && f.replicationToken === undefined)
+        p.add("federation.replicationToken", undefined, `datacenter ${a.datacenter} is secondary to ${primary} and cannot replicate ACLs without a token`, "pass the primary's replication token (e.g. from a StackReference)");
+    if (!secondary && f.replicationToken !== undefined)
+        p.addSecret("federation.replicationToken", "a token", "a primary datacenter does not replicate ACLs", "remove it, or set primaryDatacenter to the primary's name");
+    stringList(f.retryJoinWan, "federation.retryJoinWan", p);
+}
+
+function validateLimits(a: HardenedClusterArgs, p: ProblemList): void {
+    for (const role of ["server", "client"] as const) {
+        const limits = a.limits?.[role];
+        if (limits === undefined) continue;
+        for (const [key, value] of Object.entries(limits)) {
+            const option = `limits.${role}.${key}`;
+            if (!(key in AGENT_CONFIG_KEYS.limits)) p.add(option, value, "not a Consul limits key", `use one of ${Object.keys(AGENT_CONFIG_KEYS.limits).join(", ")}`);
+            else if (key.endsWith("_timeout")) {
+                if (typeof value !== "string" || !DURATION.test(value)) p.add(option, value, "must be a duration", 'use e.g. "5s"');
+            } else if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value))
+                p.add(option, value, "must be a positive number (an unset or zero limit is no limit, CSM-LIM-*)", "use e.g. 100");
+        }
+    }
+}
+
+function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
+    for (const role of ["server", "client"] as const) {
+        const o = a.overrides?.[role];
+        if (o === undefined) continue;
+        if (!isPlainObject(o)) {
+            p.add(`overrides.${role}`, o, "must be an object of Consul config keys", "{ log_level: \"WARN\" }");
+            continue;
+        }
+        for (const path of unknownKeys(o))
+            p.add(`overrides.${role}.${path}`, "(set)", "Consul rejects this key (invalid config key) or this library does not render it", "remove it, or use a key from the AgentConfig type");
+        for (const key of MANAGED_KEYS) {
+            const [head, tail] = key.split(".");
+            const v = (o as Record<string, any>)[head];
+            if (v !== undefined && (tail === undefined || (isPlainObject(v) && v[tail] !== undefined)))
+                p.add(`overrides.${role}.${key}`, "(set)", "managed by the library from its options; overriding it desynchronises certificates, tokens and configs", "use the matching HardenedCluster option");
+        }
+    }
+}
+
+function validateInsecure(a: HardenedClusterArgs, p: ProblemList): void {
+    const known = ["allowTls12", "plaintextHttpOnLoopback", "gossipVerifyIncomingOff", "gossipVerifyOutgoingOff", "clientApiAddress"];
+    for (const [key, value] of Object.entries(a.insecure ?? {})) {
+        if (!known.includes(key)) p.add(`insecure.${key}`, value, "not an insecure option this library has", `use one of ${known.join(", ")}`);
+        else if (key === "clientApiAddress") {
+            if (typeof value !== "string" || !isIpAddress(value) || isLoopbackAddress(value))
+                p.add("insecure.clientApiAddress", value, "must be a non-loopback IP (loopback is already the default)", 'use e.g. "0.0.0.0", or remove it');
+        } else if (typeof value !== "boolean") p.add(`insecure.${key}`, value, "must be true or false", "use true, or remove it");
+    }
+}
+
+function stringList(list: unknown, option: string, p: ProblemList): void {
+    if (list === undefined) return;
+    if (!Array.isArray(list)) return p.add(option, list, "must be a list of strings", '["10.0.0.10"]');
+    list.forEach((v, i) => {
+        if (typeof v !== "string" || v.trim() === "") p.add(`${option}[${i}]`, v, "must be a non-empty string", 'use e.g. "10.0.0.10"');
+    });
+}

@@ -1,0 +1,121 @@
+import { ChecklistId } from "../checklist";
+import { isLoopbackAddress } from "../validation/net";
+import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS } from "./tlsNames";
+import { AgentConfig, TlsInterfaceConfig } from "./types";
+
+/** Stands in for a secret in configs rendered for review (see `HardenedCluster.review`). */
+export const SECRET_PLACEHOLDER = "<secret>";
+
+export interface HardeningGap {
+    id: ChecklistId;
+    /** The config key that breaks it, as a dotted path. */
+    path: string;
+    message: string;
+}
+
+type Role = "server" | "client";
+
+/**
+ * Checks a final agent config against the checklist requirements that config alone decides.
+ * HardenedCluster runs it on every config after `overrides` are merged, so an override cannot
+ * weaken a requirement that only a named `insecure` option may weaken. It reports the
+ * checklist's floor, not the library's stricter defaults (TLSv1_2 passes here).
+ */
+export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] {
+    const gaps: HardeningGap[] = [];
+    const gap = (id: ChecklistId, path: string, message: string) => gaps.push({ id, path, message });
+    const tls = cfg.tls ?? {};
+    const d = tls.defaults ?? {};
+    const pick = (block: TlsInterfaceConfig | undefined, key: "verify_incoming" | "verify_outgoing") =>
+        block?.[key] ?? d[key];
+
+    if (role === "server" && d.verify_incoming !== true)
+        gap("CSM-TLS-01", "tls.defaults.verify_incoming", "servers must verify incoming TLS");
+    if (listensBeyondLoopback(cfg, "https") && pick(tls.https, "verify_incoming") !== true)
+        gap("CSM-TLS-02", "tls.https.verify_incoming", "HTTPS beyond loopback must require client certificates");
+    if (role === "server" && pick(tls.internal_rpc, "verify_incoming") !== true)
+        gap("CSM-TLS-03", "tls.internal_rpc.verify_incoming", "servers must verify incoming RPC");
+    if (listensBeyondLoopback(cfg, "grpc_tls") && pick(tls.grpc, "verify_incoming") !== true)
+        gap("CSM-TLS-04", "tls.grpc.verify_incoming", "gRPC beyond loopback must require client certificates");
+    const verifyOutgoing = pick(tls.internal_rpc, "verify_outgoing") === true;
+    if (!verifyOutgoing) gap("CSM-TLS-05", "tls.defaults.verify_outgoing", "outgoing TLS must be verified");
+    if (cfg.enable_agent_tls_for_checks !== true)
+        gap("CSM-TLS-06", "enable_agent_tls_for_checks", "checks must use the agent's TLS");
+    if (tls.internal_rpc?.verify_server_hostname !== true || !verifyOutgoing)
+        gap(
+            "CSM-TLS-07",
+            "tls.internal_rpc.verify_server_hostname",
+            "verify_server_hostname and verify_outgoing must both be true (CVE-2018-19653)",
+        );
+    if (role === "server" ? cfg.auto_encrypt?.allow_tls !== true : cfg.auto_encrypt?.tls !== true)
+        gap("CSM-TLS-08", `auto_encrypt.${role === "server" ? "allow_tls" : "tls"}`, "auto_encrypt must be on");
+    for (const [name, block] of Object.entries(tls)) {
+        const version = block?.tls_min_version ?? d.tls_min_version;
+        if (!(ACCEPTED_TLS_VERSIONS as readonly string[]).includes(version ?? ""))
+            gap("CSM-TLS-09", `tls.${name}.tls_min_version`, `minimum TLS version ${version ?? "unset"} is below TLSv1_2`);
+        const suites: string | undefined = block?.tls_cipher_suites;
+        if (suites !== undefined) {
+            const weak = suites.split(",").filter((c: string) => !(AEAD_CIPHER_SUITES as readonly string[]).includes(c.trim()));
+            if (version === "TLSv1_3" || weak.length)
+                gap("CSM-TLS-09", `tls.${name}.tls_cipher_suites`, "only AEAD suites, and none with TLSv1_3");
+        }
+    }
+    const httpOff = (cfg.ports?.http ?? 8500) < 0;
+    if (!httpOff && listensBeyondLoopback(cfg, "http"))
+        gap("CSM-TLS-10", "ports.http", "plaintext HTTP must be off or on loopback only");
+
+    const acl = cfg.acl ?? {};
+    if (acl.enabled !== true) gap("CSM-ACL-01", "acl.enabled", "ACLs must be enabled");
+    if (acl.default_policy !== "deny") gap("CSM-ACL-02", "acl.default_policy", "default policy must be deny");
+    if (!["extend-cache", "async-cache"].includes(acl.down_policy ?? "extend-cache"))
+        gap("CSM-ACL-03", "acl.down_policy", "down policy must be extend-cache or async-cache");
+
+    if (!isStrongGossipKey(cfg.encrypt)) gap("CSM-GOS-01", "encrypt", "gossip key must be 32 random bytes, base64");
+    if (cfg.encrypt_verify_incoming === false)
+        gap("CSM-GOS-02", "encrypt_verify_incoming", "incoming gossip must be verified");
+    if (cfg.encrypt_verify_outgoing === false)
+        gap("CSM-GOS-02", "encrypt_verify_outgoing", "outgoing gossip must be encrypted");
+
+    if (cfg.enable_script_checks !== false) gap("CSM-EXE-01", "enable_script_checks", "script checks must be off");
+    if (cfg.disable_remote_exec !== true) gap("CSM-EXE-02", "disable_remote_exec", "remote exec must be off");
+
+    const headers = cfg.http_config?.response_headers ?? {};
+    if (headers["X-Frame-Options"] !== "DENY" || headers["X-Content-Type-Options"] !== "nosniff")
+        gap("CSM-HTTP-01", "http_config.response_headers", "X-Frame-Options DENY and X-Content-Type-Options nosniff");
+    if (!cfg.http_config?.allow_write_http_from?.length)
+        gap("CSM-HTTP-02", "http_config.allow_write_http_from", "HTTP writes must be limited to listed CIDRs");
+
+    const lim = cfg.limits ?? {};
+    if (lim.http_max_conns_per_client === undefined)
+        gap("CSM-LIM-01", "limits.http_max_conns_per_client", "must be set");
+    if (lim.https_handshake_timeout === undefined || lim.rpc_handshake_timeout === undefined)
+        gap("CSM-LIM-02", "limits.https_handshake_timeout", "both handshake timeouts must be set");
+    if (lim.rpc_max_conns_per_client === undefined)
+        gap("CSM-LIM-03", "limits.rpc_max_conns_per_client", "must be set");
+    if (role === "client" && (lim.rpc_rate === undefined || lim.rpc_max_burst === undefined))
+        gap("CSM-LIM-04", "limits.rpc_rate", "client agents must rate-limit their RPC");
+    if (lim.kv_max_value_size === undefined || lim.txn_max_req_len === undefined)
+        gap("CSM-LIM-05", "limits.kv_max_value_size", "both request size limits must be set");
+
+    if (cfg.ui_config?.enabled && ((!httpOff && listensBeyondLoopback(cfg, "http")) || acl.default_policy !== "deny"))
+        gap("CSM-UI-01", "ui_config.enabled", "UI only over HTTPS with ACL default deny");
+
+    if (role === "client" && (["http", "https", "dns", "grpc", "grpc_tls"] as const).some((l) => listensBeyondLoopback(cfg, l)))
+        gap("CSM-NET-01", "client_addr", "client agents' APIs must bind to loopback");
+    return gaps;
+}
+
+type Listener = "dns" | "http" | "https" | "grpc" | "grpc_tls";
+
+function listensBeyondLoopback(cfg: AgentConfig, listener: Listener): boolean {
+    const port = cfg.ports?.[listener];
+    if (port !== undefined && port < 0) return false;
+    const addr = cfg.addresses?.[listener] ?? cfg.client_addr ?? "127.0.0.1";
+    return addr.split(/\s+/).some((a) => a !== "" && !isLoopbackAddress(a));
+}
+
+function isStrongGossipKey(key: string | undefined): boolean {
+    if (key === SECRET_PLACEHOLDER) return true; // the real key was validated before rendering
+    if (!key || !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) return false;
+    return Buffer.from(key, "base64").length === 32;
+}

@@ -1,0 +1,20 @@
+/**
+ * Deep-merges `override` into `base` without mutating either. Objects merge key by key; arrays
+ * and scalars in `override` replace the base value whole (a merged `retry_join` that kept old
+ * entries would surprise). `undefined` in `override` leaves the base value as it is.
+ */
+export function deepMerge<T>(base: T, override: unknown): T {
+    if (!isPlainObject(base) || !isPlainObject(override)) {
+        return (override === undefined ? base : override) as T;
+    }
+    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(override)) {
+        if (value === undefined) continue;
+        out[key] = key in out ? deepMerge(out[key], value) : value;
+    }
+    return out as T;
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,65 @@
+/**
+ * One problem with one option: what was given, why it is refused, and how to fix it.
+ * `value` is already safe to print: validators pass a description (e.g. "a 16-byte key")
+ * instead of a secret value.
+ */
+export interface OptionProblem {
+    /** Dotted path of the option as the user wrote it, e.g. `tls.minVersion`. */
+    option: string;
+    /** Printable form of the bad value (never a secret). */
+    value: string;
+    /** What is wrong, and the checklist ID it would break where there is one. */
+    problem: string;
+    /** What to write instead. */
+    fix: string;
+}
+
+/**
+ * Thrown before any resource is created when options are invalid. Lists every problem found,
+ * so a user fixes their program in one pass rather than one error per `pulumi preview`.
+ */
+export class ConsulHardenedOptionError extends Error {
+    readonly problems: readonly OptionProblem[];
+
+    constructor(component: string, problems: OptionProblem[]) {
+        const lines = problems.map(
+            (p) => `  - ${p.option} = ${p.value}: ${p.problem}\n    fix: ${p.fix}`,
+        );
+        super(`${component}: ${problems.length} invalid option(s):\n${lines.join("\n")}`);
+        this.name = "ConsulHardenedOptionError";
+        this.problems = problems;
+    }
+}
+
+/** Printable form of a user value for error messages. */
+export function show(value: unknown): string {
+    if (value === undefined) return "undefined";
+    if (typeof value === "string") return JSON.stringify(value);
+    try {
+        return JSON.stringify(value) ?? String(value);
+    } catch {
+        return String(value);
+    }
+}
+
+/** Collects problems during validation; `throwIfAny` raises one error listing them all. */
+export class ProblemList {
+    private readonly items: OptionProblem[] = [];
+
+    add(option: string, value: unknown, problem: string, fix: string): void {
+        this.items.push({ option, value: show(value), problem, fix });
+    }
+
+    /** Adds a problem whose value must not be printed (keys, tokens). */
+    addSecret(option: string, description: string, problem: string, fix: string): void {
+        this.items.push({ option, value: `<secret: ${description}>`, problem, fix });
+    }
+
+    get all(): readonly OptionProblem[] {
+        return this.items;
+    }
+
+    throwIfAny(component: string): void {
+        if (this.items.length > 0) throw new ConsulHardenedOptionError(component, [...this.items]);
+    }
+}

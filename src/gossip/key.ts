@@ -1,0 +1,18 @@
+/** Bytes of a gossip key: AES-256-GCM (CSM-GOS-01). */
+export const GOSSIP_KEY_BYTES = 32;
+
+const STD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Why a gossip key is refused, or undefined when it is a standard-base64 32-byte key. The reason
+ * never contains the key itself.
+ */
+export function gossipKeyProblem(key: string): string | undefined {
+    if (!STD_BASE64.test(key) || key.length % 4 !== 0)
+        return "not standard base64 (Consul's `encrypt` is `consul keygen` output)";
+    const bytes = Buffer.from(key, "base64").length;
+    if (bytes === GOSSIP_KEY_BYTES) return undefined;
+    if (bytes === 16 || bytes === 24)
+        return `a ${bytes}-byte key is AES-${bytes * 8}; this library requires 32 bytes (CSM-GOS-01)`;
+    return `decodes to ${bytes} bytes; Consul accepts 16/24/32 and this library requires 32 (CSM-GOS-01)`;
+}

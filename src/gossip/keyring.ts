@@ -1,0 +1,59 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { ProblemList } from "../errors";
+import { GOSSIP_KEY_BYTES, gossipKeyProblem } from "./key";
+import { GossipKeyGeneration, RotationPlan, planRotation, renderRotationCommands, validateGenerations } from "./rotation";
+
+export interface GossipKeyringArgs {
+    /**
+     * Key generations, oldest first, exactly one primary. To rotate: add a new generation, make it
+     * primary, mark the old one `retired`, run the plan; later drop the retired entry.
+     * @default [{ name: "g1", primary: true }]
+     */
+    generations?: GossipKeyGeneration<pulumi.Input<string>>[];
+}
+
+export const DEFAULT_GENERATIONS: GossipKeyGeneration<never>[] = [{ name: "g1", primary: true }];
+
+/**
+ * The gossip encryption keyring: one 32-byte random key per generation (CSM-GOS-01), the primary
+ * as `encrypt`, and the staged rotation plan (CSM-GOS-03).
+ */
+export class GossipKeyring extends pulumi.ComponentResource {
+    /** The key agents encrypt with (secret): the `encrypt` value of every agent config. */
+    readonly primaryKey: pulumi.Output<string>;
+    /** Every live or retired key by generation name (secret). */
+    readonly keys: pulumi.Output<Record<string, string>>;
+    /** The rotation plan, keys left out (plain: safe to show in review). */
+    readonly plan: RotationPlan;
+    /** The plan's commands with keys filled in (secret). */
+    readonly commands: pulumi.Output<string[]>;
+
+    constructor(name: string, args: GossipKeyringArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        const generations = args.generations ?? DEFAULT_GENERATIONS;
+        const problems = new ProblemList();
+        validateGenerations(generations, "generations", problems);
+        problems.throwIfAny(`GossipKeyring "${name}"`);
+        super("consul-hardened:gossip:GossipKeyring", name, {}, opts);
+
+        const keyOutputs: Record<string, pulumi.Output<string>> = {};
+        for (const g of generations) {
+            keyOutputs[g.name] =
+                g.key !== undefined
+                    ? pulumi.output(g.key).apply((k) => checkedImportedKey(k, g.name))
+                    : new random.RandomId(`${name}-${g.name}`, { byteLength: GOSSIP_KEY_BYTES }, { parent: this }).b64Std;
+        }
+        this.plan = planRotation(generations);
+        this.keys = pulumi.secret(pulumi.all(keyOutputs));
+        this.primaryKey = pulumi.secret(keyOutputs[this.plan.primary]);
+        this.commands = pulumi.secret(this.keys.apply((keys) => renderRotationCommands(this.plan, keys)));
+        this.registerOutputs({ primaryKey: this.primaryKey, keys: this.keys, plan: this.plan, commands: this.commands });
+    }
+}
+
+/** A key that was an Output at construction can only be checked once known. */
+function checkedImportedKey(key: string, generation: string): string {
+    const why = gossipKeyProblem(key);
+    if (why) throw new Error(`GossipKeyring: generations[${generation}].key = <secret: ${key.length} characters>: ${why}`);
+    return key;
+}

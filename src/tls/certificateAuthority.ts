@@ -1,0 +1,98 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { ProblemList } from "../errors";
+import { KeyOptions, resolveKeyOptions, validateKeyOptions } from "./keyOptions";
+import { CA_ALLOWED_USES } from "./profiles";
+import { DEFAULT_CA_VALIDITY_HOURS, MAX_CA_VALIDITY_HOURS, validateHours } from "./validity";
+
+/** A CA made elsewhere: Vault's PKI engine, or `consul tls ca create -name-constraint`. */
+export interface ExistingCa {
+    certPem: pulumi.Input<string>;
+    /** Wrapped as a Pulumi secret by the component. */
+    privateKeyPem: pulumi.Input<string>;
+}
+
+export interface CertificateAuthorityArgs {
+    /** @default "Consul Agent CA" */
+    commonName?: string;
+    /** @default "consul-hardened" */
+    organization?: string;
+    /** @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
+    key?: KeyOptions;
+    /** CA validity in hours, at most 87600 (10 years). @default 43800 (5 years) */
+    validityHours?: number;
+    /**
+     * Protect the CA private key from `pulumi destroy` and replacement: losing it means reissuing
+     * every agent certificate. Set false for throwaway stacks. @default true
+     */
+    protectKey?: boolean;
+    /**
+     * Bring your own CA instead of generating one. The tls provider cannot write X.509 name
+     * constraints, so a name-constrained CA (limited to `.consul` and `localhost`) has to come from
+     * here. When set, no resource is created.
+     */
+    existing?: ExistingCa;
+}
+
+export function validateCertificateAuthorityArgs(args: CertificateAuthorityArgs, prefix: string, problems: ProblemList): void {
+    validateKeyOptions(args.key, `${prefix}key`, problems);
+    validateHours(args.validityHours, `${prefix}validityHours`, MAX_CA_VALIDITY_HOURS, problems);
+    if (args.existing && (args.key || args.validityHours !== undefined))
+        problems.add(
+            `${prefix}existing`,
+            "set together with key/validityHours",
+            "key and validity describe a generated CA; they do nothing with an existing one",
+            "remove key/validityHours, or remove existing",
+        );
+}
+
+/**
+ * The certificate authority that signs every agent certificate: an ECDSA P-256 key (protected)
+ * and a self-signed CA certificate with bounded validity — or a CA you bring.
+ */
+export class CertificateAuthority extends pulumi.ComponentResource {
+    /** PEM of the CA certificate: goes to every agent as `ca_file`. */
+    readonly certPem: pulumi.Output<string>;
+    /** PEM of the CA private key (secret). */
+    readonly privateKeyPem: pulumi.Output<string>;
+    /** True when the CA came from `existing`. */
+    readonly external: boolean;
+
+    constructor(name: string, args: CertificateAuthorityArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        const problems = new ProblemList();
+        validateCertificateAuthorityArgs(args, "", problems);
+        problems.throwIfAny(`CertificateAuthority "${name}"`);
+        // Component args are stored in state; pass nothing so no key material lands there.
+        super("consul-hardened:tls:CertificateAuthority", name, {}, opts);
+
+        this.external = args.existing !== undefined;
+        if (args.existing) {
+            this.certPem = pulumi.output(args.existing.certPem);
+            this.privateKeyPem = pulumi.secret(args.existing.privateKeyPem);
+        } else {
+            const key = resolveKeyOptions(args.key);
+            const privateKey = new tls.PrivateKey(
+                `${name}-key`,
+                key.algorithm === "RSA" ? { algorithm: "RSA", rsaBits: key.rsaBits } : { algorithm: "ECDSA", ecdsaCurve: key.ecdsaCurve },
+                // Deliberate: a replaced CA key invalidates every certificate in the cluster.
+                { parent: this, protect: args.protectKey ?? true },
+            );
+            const cert = new tls.SelfSignedCert(
+                `${name}-cert`,
+                {
+                    privateKeyPem: privateKey.privateKeyPem,
+                    subject: { commonName: args.commonName ?? "Consul Agent CA", organization: args.organization ?? "consul-hardened" },
+                    validityPeriodHours: args.validityHours ?? DEFAULT_CA_VALIDITY_HOURS,
+                    isCaCertificate: true,
+                    setSubjectKeyId: true,
+                    allowedUses: CA_ALLOWED_USES,
+                },
+                { parent: this },
+            );
+            this.certPem = cert.certPem;
+            // The real provider marks this secret; mocks and older engines do not. Be explicit.
+            this.privateKeyPem = pulumi.secret(privateKey.privateKeyPem);
+        }
+        this.registerOutputs({ certPem: this.certPem, privateKeyPem: this.privateKeyPem });
+    }
+}

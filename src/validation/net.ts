@@ -1,0 +1,26 @@
+import { isIP } from "node:net";
+
+/** True for 127.0.0.0/8, ::1 and "localhost": addresses nothing off the host can reach. */
+export function isLoopbackAddress(addr: string): boolean {
+    if (addr === "localhost" || addr === "::1" || addr === "[::1]") return true;
+    return isIP(addr) === 4 && addr.startsWith("127.");
+}
+
+export function isIpAddress(addr: string): boolean {
+    return isIP(addr) !== 0;
+}
+
+/** An IPv4 or IPv6 CIDR such as 10.0.0.0/8 or ::1/128. */
+export function isCidr(value: string): boolean {
+    const m = /^(.+)\/(\d{1,3})$/.exec(value);
+    if (!m) return false;
+    const family = isIP(m[1]);
+    const bits = Number(m[2]);
+    return (family === 4 && bits <= 32) || (family === 6 && bits <= 128);
+}
+
+/** A DNS name of labels [A-Za-z0-9-], no wildcard, at most 253 characters. */
+export function isDnsName(name: string): boolean {
+    if (name.length === 0 || name.length > 253) return false;
+    return name.split(".").every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
