@@ -1,0 +1,54 @@
+import { strict as assert } from "node:assert";
+import { renderHcl, renderJson } from "../../src/config/render";
+import { AGENT_CONFIG_KEYS, unknownKeys } from "../../src/config/schema";
+import { buildClientIdentityConfig } from "../../src/config/agentConfig";
+import { defaultConfigs } from "../support/fixtures";
+import { foldBlocks, parseHcl } from "../support/hcl";
+
+describe("rendering agent configs", () => {
+    const variants = {
+        "default cluster": defaultConfigs({ datacenter: "dc1", clientNodeNames: ["app-1"] }),
+        "TLS 1.2, plaintext loopback HTTP, federation": defaultConfigs({
+            datacenter: "dc2",
+            federation: { primaryDatacenter: "dc1", replicationToken: "00000000-0000-4000-8000-000000000001", retryJoinWan: ["10.1.0.10"] },
+            tls: { minVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"] },
+            insecure: { allowTls12: true, plaintextHttpOnLoopback: true },
+            serverAddresses: ["10.0.0.10", "10.0.0.11", "10.0.0.12"],
+        }),
+    };
+    for (const [label, { server, client }] of Object.entries(variants)) {
+        for (const [role, cfg] of Object.entries({ server, client })) {
+            it(`${label}: ${role} HCL parses with HashiCorp's HCL parser and equals the JSON`, () => {
+                const fromHcl = foldBlocks(parseHcl(renderHcl(cfg)));
+                const fromJson = JSON.parse(renderJson(cfg));
+                assert.deepEqual(fromHcl, fromJson);
+            });
+            it(`${label}: ${role} uses only keys Consul knows`, () => {
+                assert.deepEqual(unknownKeys(JSON.parse(renderJson(cfg))), []);
+            });
+        }
+    }
+
+    it("the per-node client identity file parses and merges into the profile", () => {
+        const identity = buildClientIdentityConfig("app-1", "0b0e6c52-1111-4222-8333-444455556666");
+        assert.deepEqual(foldBlocks(parseHcl(renderHcl(identity))), identity);
+        assert.deepEqual(unknownKeys(identity), []);
+    });
+
+    it("strings with quotes, backslashes and newlines survive HCL", () => {
+        const tricky = { node_name: 'a"b\\c\nd', http_config: { response_headers: { "X-Odd Header": "v\t1" } } };
+        assert.deepEqual(foldBlocks(parseHcl(renderHcl(tricky))), tricky);
+    });
+
+    it("rendering is deterministic (no preview churn)", () => {
+        const a = defaultConfigs({ datacenter: "dc1" });
+        const b = { ...a.server };
+        assert.equal(renderHcl(a.server), renderHcl(b));
+        assert.equal(renderJson(a.server), renderJson(structuredClone(a.server)));
+    });
+
+    it("unknownKeys names a typo and a block given as a scalar", () => {
+        assert.deepEqual(unknownKeys({ acl: { default_polcy: "deny" }, tls: "on" }), ["acl.default_polcy", "tls (a block was expected)"]);
+        assert.ok("limits" in AGENT_CONFIG_KEYS);
+    });
+});
