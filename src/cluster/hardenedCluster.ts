@@ -152,7 +152,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
             return {
                 nodeName,
                 agentToken: token,
-                identityConfig: pulumi.secret(token.apply((t) => renderJson(clientIdentityConfig(nodeName, t)))),
+                // `token` is a secret, so whatever is derived from it is too (a test holds this).
+                identityConfig: token.apply((t) => renderJson(clientIdentityConfig(nodeName, t))),
             };
         });
 
@@ -167,24 +168,21 @@ export class HardenedCluster extends pulumi.ComponentResource {
         };
 
         this.fileModes = bundleFileModes(serverNames, n.clientNodeNames);
-        // pulumi.output() unwraps nested Outputs, so the bundle is one value resolved once.
+        // Flat pulumi.all over arrays: deep-unwrapping one nested object per client costs more.
+        const serverParts = this.servers.map((x) => pulumi.all([x.config, x.configHcl, x.certPem, x.keyPem]));
         this.files = pulumi.secret(
             pulumi
-                .output({
-                    caCertPem: this.caCertPem,
-                    servers: this.servers.map((x) => ({
-                        nodeName: x.nodeName,
-                        configJson: x.config,
-                        configHcl: x.configHcl,
-                        certPem: x.certPem,
-                        keyPem: x.keyPem,
-                    })),
-                    clientConfigJson: this.clientConfig,
-                    clients: this.clients.map((c) => ({ nodeName: c.nodeName, identityJson: c.identityConfig })),
-                    cliCertPem: this.cliCertPem,
-                    cliKeyPem: this.cliKeyPem,
-                })
-                .apply((m) => bundleFiles(m)),
+                .all([this.caCertPem, pulumi.all(serverParts), this.clientConfig, pulumi.all(this.clients.map((c) => c.identityConfig)), this.cliCertPem, this.cliKeyPem])
+                .apply(([caCertPem, servers, clientConfigJson, identities, cliCertPem, cliKeyPem]) =>
+                    bundleFiles({
+                        caCertPem,
+                        servers: servers.map(([configJson, configHcl, certPem, keyPem], i) => ({ nodeName: serverNames[i], configJson, configHcl, certPem, keyPem })),
+                        clientConfigJson,
+                        clients: identities.map((identityJson, i) => ({ nodeName: n.clientNodeNames[i], identityJson })),
+                        cliCertPem,
+                        cliKeyPem,
+                    }),
+                ),
         );
 
         const first = args.serverAddresses?.[0] ?? serverNames[0];

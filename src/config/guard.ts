@@ -15,6 +15,14 @@ export interface HardeningGap {
 
 type Role = "server" | "client";
 
+/** The checklist IDs this guard decides from a config alone. */
+export const GUARDED_IDS: readonly ChecklistId[] = [
+    "CSM-TLS-01", "CSM-TLS-02", "CSM-TLS-03", "CSM-TLS-04", "CSM-TLS-05", "CSM-TLS-06", "CSM-TLS-07",
+    "CSM-TLS-08", "CSM-TLS-09", "CSM-TLS-10", "CSM-ACL-01", "CSM-ACL-02", "CSM-ACL-03", "CSM-GOS-01",
+    "CSM-GOS-02", "CSM-EXE-01", "CSM-EXE-02", "CSM-HTTP-01", "CSM-HTTP-02", "CSM-LIM-01", "CSM-LIM-02",
+    "CSM-LIM-03", "CSM-LIM-04", "CSM-LIM-05", "CSM-UI-01", "CSM-NET-01",
+];
+
 /**
  * Checks a final agent config against the checklist requirements that config alone decides.
  * HardenedCluster runs it on every config after `overrides` are merged, so an override cannot

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { AEAD_CIPHER_SUITES } from "../../src/config/tlsNames";
-import { findHardeningGaps } from "../../src/config/guard";
+import { findHardeningGaps, GUARDED_IDS } from "../../src/config/guard";
 import { defaultConfigs } from "../support/fixtures";
 
 const LOOPBACK = /^127\./;
@@ -166,6 +166,9 @@ describe("the guard reports each weakened requirement by ID", () => {
         ["CSM-UI-01", "server", (c) => (c.acl.default_policy = "allow"), "ui_config.enabled"],
         ["CSM-NET-01", "client", (c) => (c.client_addr = "0.0.0.0"), "client_addr"],
     ];
+    it("every ID the guard decides has a case here", () => {
+        assert.deepEqual([...new Set(cases.map((c) => c[0]))].sort(), [...GUARDED_IDS].sort());
+    });
     for (const [id, role, weaken, path] of cases) {
         it(`${id}: ${path} on a ${role}`, () => {
             const cfg = structuredClone(role === "server" ? server : client);

@@ -1,0 +1,74 @@
+/**
+ * The offline demo (`npm run demo`): runs the basic example in-process through the provider
+ * emulation — not through the Pulumi engine, and with no Pulumi CLI or account — and writes the
+ * bundle it produces to ./demo-out (or --out DIR).
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { installProviderEmulation, valueOf } from "./providers";
+
+const MARKER = ".consul-hardened-bundle";
+
+async function main(): Promise<void> {
+    const { values } = parseArgs({ options: { out: { type: "string", default: "demo-out" }, help: { type: "boolean", short: "h" } } });
+    if (values.help) {
+        console.log("usage: npm run demo [-- --out DIR]\nWrites the basic example's bundle (keys, certificates, agent configs) to DIR (default ./demo-out).");
+        return;
+    }
+    const out = resolve(values.out!);
+    prepareOutDir(out);
+
+    const emulation = await installProviderEmulation();
+    const started = Date.now();
+    const { cluster } = await import("../examples/basic");
+    const files = await valueOf(cluster.files);
+    const elapsed = Date.now() - started;
+
+    for (const [path, content] of Object.entries(files)) {
+        const target = join(out, path);
+        mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+        const mode = cluster.fileModes[path] ?? 0o600;
+        writeFileSync(target, content, { mode });
+        chmodSync(target, mode); // the umask must not widen or narrow what CSM-OS-01 asks for
+    }
+    writeFileSync(join(out, MARKER), "written by consul-hardened's demo; safe to delete\n");
+
+    const { findHardeningGaps, GUARDED_IDS } = await import("../src/config/guard");
+    const gaps = [
+        ...cluster.servers.map((s) => findHardeningGaps(JSON.parse(files[`servers/${s.nodeName}/consul.json`]), "server")),
+        findHardeningGaps(JSON.parse(files["client/consul.json"]), "client"),
+    ].flat();
+
+    const byType = new Map<string, number>();
+    for (const r of emulation.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+    console.log(`consul-hardened demo: datacenter dc1, ${cluster.servers.length} servers, ${cluster.clients.length} client agents`);
+    console.log(`  ${emulation.resources.length} resources (emulated providers, ${elapsed} ms):`);
+    for (const [type, n] of byType) console.log(`    ${String(n).padStart(3)}  ${type}`);
+    console.log(`  bundle: ${Object.keys(files).length} files in ${out} (keys and configs mode 0600)`);
+    if (gaps.length) {
+        console.log(`  checklist gaps: ${gaps.map((g) => `${g.id} ${g.path}`).join(", ")}`);
+        process.exitCode = 1;
+    } else {
+        console.log(`  checklist, checked on every rendered config: ${GUARDED_IDS.length} IDs hold — ${GUARDED_IDS.join(" ")}`);
+        console.log("  by construction: CSM-ACL-04 (random secret management token) CSM-ACL-05 (one token per agent)");
+        console.log("                   CSM-GOS-03 (staged rotation plan) CSM-ROT-01 (1y certs, 30d early renewal, 5y CA) CSM-OS-01 (file modes)");
+    }
+    console.log(`  gossip rotation plan: ${cluster.gossipRotationPlan.steps.map((s) => `${s.action} ${s.generation}`).join(" → ")}`);
+}
+
+/** Refuses to write into a non-empty directory the demo did not make; replaces its own output. */
+function prepareOutDir(out: string): void {
+    if (existsSync(out) && readdirSync(out).length > 0) {
+        if (!existsSync(join(out, MARKER))) {
+            throw new Error(`--out ${out}: directory exists, is not empty, and was not written by this demo; choose another --out`);
+        }
+        rmSync(out, { recursive: true, force: true });
+    }
+    mkdirSync(out, { recursive: true, mode: 0o700 });
+}
+
+main().catch((e: Error) => {
+    console.error(`demo failed: ${e.message}`);
+    process.exit(1);
+});

@@ -1,0 +1,77 @@
+/** The README's main command: the offline demo writes a usable bundle. Runs it as a user would. */
+import { strict as assert } from "node:assert";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+function runDemo(out: string) {
+    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "harness/demo.ts", "--out", out], { encoding: "utf8" });
+}
+
+describe("offline demo (npm run demo)", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "ch-demo-")), "bundle");
+    let stdout = "";
+
+    before(function () {
+        this.timeout(120_000);
+        const r = runDemo(out);
+        assert.equal(r.status, 0, r.stderr);
+        stdout = r.stdout;
+    });
+
+    it("writes the bundle layout with key and config files mode 0600 (CSM-OS-01)", () => {
+        const expectMode = (p: string, mode: number) => assert.equal(statSync(join(out, p)).mode & 0o777, mode, p);
+        expectMode("ca.pem", 0o644);
+        for (const n of ["consul-server-1", "consul-server-2", "consul-server-3"]) {
+            expectMode(`servers/${n}/consul.json`, 0o600);
+            expectMode(`servers/${n}/consul.hcl`, 0o600);
+            expectMode(`servers/${n}/server.pem`, 0o644);
+            expectMode(`servers/${n}/server-key.pem`, 0o600);
+        }
+        expectMode("client/consul.json", 0o600);
+        expectMode("client/app-1/agent.json", 0o600);
+        expectMode("cli/cli.pem", 0o644);
+        expectMode("cli/cli-key.pem", 0o600);
+        assert.equal(statSync(join(out, "servers")).mode & 0o777, 0o700);
+    });
+
+    it("each consul.json is a complete agent config pointing at the installed cert paths", () => {
+        const cfg = JSON.parse(readFileSync(join(out, "servers/consul-server-2/consul.json"), "utf8"));
+        assert.equal(cfg.node_name, "consul-server-2");
+        assert.equal(cfg.bind_addr, "10.0.1.12");
+        assert.equal(cfg.advertise_addr, "10.0.1.12");
+        assert.deepEqual(cfg.retry_join, ["10.0.1.11", "10.0.1.12", "10.0.1.13"]);
+        assert.equal(cfg.data_dir, "/opt/consul/data");
+        assert.equal(cfg.tls.defaults.cert_file, "/etc/consul.d/tls/server.pem");
+        assert.equal(cfg.tls.defaults.key_file, "/etc/consul.d/tls/server-key.pem");
+        assert.equal(cfg.tls.defaults.ca_file, "/etc/consul.d/tls/ca.pem");
+        const client = JSON.parse(readFileSync(join(out, "client/consul.json"), "utf8"));
+        assert.equal(client.server, false);
+        assert.deepEqual(client.retry_join, cfg.retry_join);
+        assert.ok(client.encrypt && client.data_dir && client.tls.defaults.ca_file);
+    });
+
+    it("the bundle's certificates verify with openssl and the server key matches its certificate", () => {
+        const dir = join(out, "servers/consul-server-1");
+        assert.match(execFileSync("openssl", ["verify", "-CAfile", join(out, "ca.pem"), join(dir, "server.pem"), join(out, "cli/cli.pem")], { encoding: "utf8" }), /server\.pem: OK[\s\S]*cli\.pem: OK/);
+        const pub = (args: string[]) => execFileSync("openssl", args, { encoding: "utf8" });
+        assert.equal(pub(["x509", "-in", join(dir, "server.pem"), "-noout", "-pubkey"]), pub(["pkey", "-in", join(dir, "server-key.pem"), "-pubout"]));
+    });
+
+    it("prints a summary with resources and the checklist IDs met", () => {
+        assert.match(stdout, /21 resources/);
+        assert.match(stdout, /26 IDs hold/);
+        assert.match(stdout, /CSM-TLS-07/);
+    });
+
+    it("refuses to overwrite a directory it did not write", () => {
+        const foreign = mkdtempSync(join(tmpdir(), "ch-foreign-"));
+        mkdirSync(join(foreign, "x"));
+        writeFileSync(join(foreign, "keep.txt"), "mine");
+        const r = runDemo(foreign);
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /not written by this demo/);
+        assert.equal(readFileSync(join(foreign, "keep.txt"), "utf8"), "mine");
+    });
+});
