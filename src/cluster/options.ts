@@ -40,7 +40,12 @@ export interface HardenedClusterArgs {
     /** Listener ports. -1 is not accepted here: the library decides which listeners are off. */
     ports?: Partial<ClusterPorts>;
     /** Where files are installed on agents; configs reference these paths. */
-    paths?: { dataDir?: string; tlsDir?: string };
+    paths?: {
+        /** Consul's `data_dir` (keep it mode 0700, CSM-OS-01). @default "/opt/consul/data" */
+        dataDir?: string;
+        /** Where ca.pem, server.pem and server-key.pem are installed. @default "/etc/consul.d/tls" */
+        tlsDir?: string;
+    };
     /**
      * Address the servers' HTTPS API and gRPC-TLS listen on; both require client certificates.
      * @default "0.0.0.0"
@@ -56,30 +61,36 @@ export interface HardenedClusterArgs {
     ui?: boolean;
     /** TLS settings beyond the secure defaults. */
     tls?: {
-        /** @default "TLSv1_3"; "TLSv1_2" needs `insecure.allowTls12` */
+        /** Minimum TLS version of every listener (CSM-TLS-09); "TLSv1_2" also needs `insecure.allowTls12`. @default "TLSv1_3" */
         minVersion?: "TLSv1_2" | "TLSv1_3";
         /** TLS 1.2 only; AEAD suites only. @default Go's defaults */
         cipherSuites?: string[];
     };
     /** Certificate authority: generated (default) or brought. */
     ca?: {
+        /** CA key algorithm. @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
         key?: KeyOptions;
-        /** @default 43800 (5 years); at most 87600 */
+        /** CA validity in hours, at most 87600 (CSM-ROT-01). @default 43800 (5 years) */
         validityHours?: number;
-        /** @default true */
+        /** Protect the CA key from `pulumi destroy` and replacement. @default true */
         protectKey?: boolean;
+        /** Bring your own CA (the only way to a name-constrained one): `{ certPem, privateKeyPem }`. */
         existing?: ExistingCa;
     };
     /** Agent and CLI certificates. */
     certificates?: {
+        /** Agent certificate key algorithm. @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
         key?: KeyOptions;
-        /** @default 8760 (1 year); at most 19800 */
+        /** Validity in hours, at most 19800 (CSM-ROT-01). @default 8760 (1 year) */
         validityHours?: number;
-        /** @default 720 (30 days) */
+        /** Hours before expiry from which `pulumi up` replaces a certificate. @default 720 (30 days) */
         earlyRenewalHours?: number;
     };
     /** Gossip keyring generations (rotation, CSM-GOS-03). @default one generated primary key */
-    gossip?: { generations?: GossipKeyGeneration<pulumi.Input<string>>[] };
+    gossip?: {
+        /** `{ name, primary?, retired?, key? }` oldest first, exactly one primary. @default [{ name: "g1", primary: true }] */
+        generations?: GossipKeyGeneration<pulumi.Input<string>>[];
+    };
     /** Bump to regenerate every bootstrap token (CSM-ROT-02). @default 1 */
     tokenGeneration?: number;
     /** Multi-datacenter federation over WAN gossip. */
@@ -92,24 +103,41 @@ export interface HardenedClusterArgs {
         replicationToken?: pulumi.Input<string>;
     };
     /** Limits (CSM-LIM-*) merged over the defaults. */
-    limits?: { server?: LimitsConfig; client?: LimitsConfig };
-    /** @default "INFO" */
+    limits?: {
+        /** Consul `limits` keys for servers. @default 200 HTTP conns/client, 5s handshakes, 100 RPC conns/client, 512 KiB KV/txn */
+        server?: LimitsConfig;
+        /** Consul `limits` keys for clients. @default the server limits plus rpc_rate 100, rpc_max_burst 1000 */
+        client?: LimitsConfig;
+    };
+    /** Consul `log_level`. @default "INFO" */
     logLevel?: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERR";
     /**
      * Raw config merged last (deep merge; arrays replace). Keys Consul does not know are refused,
      * and so is any override that breaks a checklist requirement: weakening goes through `insecure`.
      */
-    overrides?: { server?: DeepPartial<AgentConfig>; client?: DeepPartial<AgentConfig> };
+    overrides?: {
+        /** Merged into every server config. */
+        server?: DeepPartial<AgentConfig>;
+        /** Merged into the client profile. */
+        client?: DeepPartial<AgentConfig>;
+    };
     /** Named, logged weakenings of the secure defaults. Each warns with the checklist ID it breaks. */
     insecure?: InsecureOptions;
 }
 
+/** Listener ports; plaintext HTTP and plaintext gRPC are always off (-1). */
 export interface ClusterPorts {
+    /** DNS, on loopback. @default 8600 */
     dns: number;
+    /** HTTPS API and UI (mTLS). @default 8501 */
     https: number;
+    /** gRPC over TLS (mTLS). @default 8503 */
     grpcTls: number;
+    /** LAN gossip. @default 8301 */
     serfLan: number;
+    /** WAN gossip (servers). @default 8302 */
     serfWan: number;
+    /** Server RPC (mTLS). @default 8300 */
     server: number;
 }
 

@@ -26,7 +26,7 @@ function opensslVerify(caPem: string, leafPem: string, purpose: "sslserver" | "s
     const dir = mkdtempSync(join(tmpdir(), "ch-verify-"));
     writeFileSync(join(dir, "ca.pem"), caPem);
     writeFileSync(join(dir, "leaf.pem"), leafPem);
-    return execFileSync("openssl", ["verify", "-purpose", purpose, "-CAfile", join(dir, "ca.pem"), join(dir, "leaf.pem")], { encoding: "utf8" });
+    return execFileSync("openssl", ["verify", "-purpose", purpose, "-CAfile", join(dir, "ca.pem"), join(dir, "leaf.pem")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 describe("certificates", () => {
