@@ -67,7 +67,8 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
         const state = await emulate(inputs);
         this.resources.push({ type: args.type, name: args.name, inputs, state, secretInputs });
-        const id = (state.result as string | undefined) ?? (state.hex as string | undefined) ?? `${args.name}-${randomUUID()}`;
+        // IDs as the real providers set them: RandomUuid's is the UUID, RandomId's the URL-safe encoding.
+        const id = (state.result as string | undefined) ?? (state.b64Url as string | undefined) ?? `${args.name}-${randomUUID()}`;
         return { id, state };
     }
 

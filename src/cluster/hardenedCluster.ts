@@ -125,7 +125,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
                     ...certArgs,
                     profile: "server",
                     nodeName: server.nodeName,
-                    extraDnsNames: n.extraServerDnsNames,
+                    // The bare node name too: `providerArgs.address` and operators reach a server by it.
+                    extraDnsNames: [server.nodeName, ...n.extraServerDnsNames],
                     extraIpAddresses: n.extraServerIpAddresses,
                 },
                 parent,

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { ProviderEmulation } from "../../harness/providers";
@@ -141,6 +142,10 @@ describe("HardenedCluster", () => {
         assert.equal(cluster.providerArgs.address, "consul-server-1:8501");
         assert.equal(cluster.providerArgs.scheme, "https");
         assert.equal(await valueOf(cluster.providerArgs.certPem), await valueOf(cluster.cliCertPem));
+        // The provider verifies the server certificate against the host it dials.
+        const host = cluster.providerArgs.address.replace(/:\d+$/, "");
+        const serverCert = new X509Certificate(await valueOf(cluster.servers[0].certPem));
+        assert.equal(serverCert.checkHost(host), host);
     });
 
     it("two clusters in one stack do not collide", async () => {

@@ -68,7 +68,7 @@ describe("certificates", () => {
         assert.throws(() => opensslVerify(ca, cli.cert, "sslserver"));
     });
 
-    it("server certificates carry server.<dc>.<domain>, node name, localhost, 127.0.0.1 and the extra SANs (CSM-TLS-07)", async () => {
+    it("server certificates carry server.<dc>.<domain>, node names, localhost, 127.0.0.1 and the extra SANs (CSM-TLS-07)", async () => {
         for (const [i, s] of cluster.servers.entries()) {
             const c = new X509Certificate(await valueOf(s.certPem));
             assert.equal(c.subject, "CN=server.dc1.consul");
@@ -76,6 +76,7 @@ describe("certificates", () => {
                 "DNS:server.dc1.consul",
                 `DNS:${s.nodeName}.server.dc1.consul`,
                 "DNS:localhost",
+                `DNS:${s.nodeName}`,
                 "DNS:consul.example.com",
                 "IP Address:127.0.0.1",
                 "IP Address:10.0.0.10",
@@ -88,7 +89,7 @@ describe("certificates", () => {
 
     it("the emulated tls provider received exactly the profile's inputs", () => {
         const req = emu.named("pki-consul-server-2-csr").inputs;
-        const profile = agentCertProfile({ profile: "server", datacenter: "dc1", domain: "consul", nodeName: "consul-server-2", extraDnsNames: ["consul.example.com"], extraIpAddresses: ["10.0.0.10", "10.0.0.11", "10.0.0.12"] });
+        const profile = agentCertProfile({ profile: "server", datacenter: "dc1", domain: "consul", nodeName: "consul-server-2", extraDnsNames: ["consul-server-2", "consul.example.com"], extraIpAddresses: ["10.0.0.10", "10.0.0.11", "10.0.0.12"] });
         assert.deepEqual(req.dnsNames, profile.dnsNames);
         assert.deepEqual(req.ipAddresses, profile.ipAddresses);
         const signed = emu.named("pki-consul-server-2-cert").inputs;
