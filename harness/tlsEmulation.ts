@@ -152,10 +152,38 @@ function serialNumber(): string {
     return bytes.toString("hex");
 }
 
+/** Signs a certificate and returns the provider's certificate outputs (PEM and validity times). */
+async function issue(
+    inputs: State,
+    subject: string,
+    issuer: string,
+    publicKey: CryptoKey,
+    signer: WebKeys,
+    extensions: x509.Extension[],
+): Promise<State> {
+    const v = validity(inputs);
+    const cert = await x509.X509CertificateGenerator.create({
+        serialNumber: serialNumber(),
+        subject,
+        issuer,
+        notBefore: v.notBefore,
+        notAfter: v.notAfter,
+        signingAlgorithm: signer.signingAlgorithm,
+        publicKey,
+        signingKey: signer.privateKey,
+        extensions,
+    });
+    return {
+        certPem: cert.toString("pem") + "\n",
+        validityStartTime: v.validityStartTime,
+        validityEndTime: v.validityEndTime,
+        readyForRenewal: v.readyForRenewal,
+    };
+}
+
 /** tls.SelfSignedCert */
 export async function selfSignedCert(inputs: State): Promise<State> {
     const keys = await importKeys(String(inputs.privateKeyPem));
-    const v = validity(inputs);
     const isCa = Boolean(inputs.isCaCertificate);
     const extensions: x509.Extension[] = [
         new x509.BasicConstraintsExtension(isCa, undefined, true),
@@ -164,25 +192,8 @@ export async function selfSignedCert(inputs: State): Promise<State> {
     ];
     if (inputs.setSubjectKeyId) extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
     const name = distinguishedName(inputs.subject as State);
-    const cert = await x509.X509CertificateGenerator.create({
-        serialNumber: serialNumber(),
-        subject: name,
-        issuer: name,
-        notBefore: v.notBefore,
-        notAfter: v.notAfter,
-        signingAlgorithm: keys.signingAlgorithm,
-        publicKey: keys.publicKey,
-        signingKey: keys.privateKey,
-        extensions,
-    });
-    return {
-        ...inputs,
-        certPem: cert.toString("pem") + "\n",
-        keyAlgorithm: keys.keyAlgorithm,
-        validityStartTime: v.validityStartTime,
-        validityEndTime: v.validityEndTime,
-        readyForRenewal: v.readyForRenewal,
-    };
+    const issued = await issue(inputs, name, name, keys.publicKey, keys, extensions);
+    return { ...inputs, ...issued, keyAlgorithm: keys.keyAlgorithm };
 }
 
 /** tls.CertRequest */
@@ -208,7 +219,6 @@ export async function locallySignedCert(inputs: State): Promise<State> {
     const caKeys = await importKeys(String(inputs.caPrivateKeyPem));
     const caPub = Buffer.from(await subtle.exportKey("spki", caKeys.publicKey));
     if (!caPub.equals(Buffer.from(ca.publicKey.rawData))) throw new Error("tls emulation: CA private key does not match CA certificate");
-    const v = validity(inputs);
     const publicKey = await csr.publicKey.export();
     const extensions: x509.Extension[] = [
         new x509.BasicConstraintsExtension(Boolean(inputs.isCaCertificate), undefined, true),
@@ -219,23 +229,6 @@ export async function locallySignedCert(inputs: State): Promise<State> {
     if (inputs.setSubjectKeyId) extensions.push(await x509.SubjectKeyIdentifierExtension.create(publicKey));
     const caSki = ca.getExtension(x509.SubjectKeyIdentifierExtension);
     if (caSki) extensions.push(new x509.AuthorityKeyIdentifierExtension(caSki.keyId, false));
-    const cert = await x509.X509CertificateGenerator.create({
-        serialNumber: serialNumber(),
-        subject: csr.subject,
-        issuer: ca.subject,
-        notBefore: v.notBefore,
-        notAfter: v.notAfter,
-        signingAlgorithm: caKeys.signingAlgorithm,
-        publicKey,
-        signingKey: caKeys.privateKey,
-        extensions,
-    });
-    return {
-        ...inputs,
-        certPem: cert.toString("pem") + "\n",
-        caKeyAlgorithm: caKeys.keyAlgorithm,
-        validityStartTime: v.validityStartTime,
-        validityEndTime: v.validityEndTime,
-        readyForRenewal: v.readyForRenewal,
-    };
+    const issued = await issue(inputs, csr.subject, ca.subject, publicKey, caKeys, extensions);
+    return { ...inputs, ...issued, caKeyAlgorithm: caKeys.keyAlgorithm };
 }
