@@ -3,7 +3,7 @@ import { renderHcl, renderJson } from "../../src/config/render";
 import { AGENT_CONFIG_KEYS, unknownKeys } from "../../src/config/schema";
 import { buildClientIdentityConfig } from "../../src/config/agentConfig";
 import { defaultConfigs } from "../support/fixtures";
-import { foldBlocks, parseHcl } from "../support/hcl";
+import { foldBlocks, parseHcl } from "../../src/hcl/parse";
 
 describe("rendering agent configs", () => {
     const variants = {
