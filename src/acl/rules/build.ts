@@ -198,7 +198,7 @@ function mergeScope(target: Record<string, any>, src: Record<string, any>, path:
                 const existing = target[key][label];
                 if (existing !== undefined && JSON.stringify(asBody(existing)) !== JSON.stringify(asBody(rule)))
                     conflicts.push({ path: `${p}[${JSON.stringify(label)}]`, message: `set twice: ${JSON.stringify(existing)} and ${JSON.stringify(rule)}` });
-                else target[key][label] = structuredClone(rule);
+                else if (existing === undefined) target[key][label] = structuredClone(rule);
             }
         } else if (key in target && target[key] !== value) {
             conflicts.push({ path: p, message: `set twice: ${JSON.stringify(target[key])} and ${JSON.stringify(value)}` });

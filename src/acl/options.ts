@@ -1,0 +1,95 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as consul from "@pulumi/consul";
+import { AclRules } from "./rules/types";
+import { Persona } from "./personas";
+
+/**
+ * How AclSystem reaches Consul: `HardenedCluster.providerArgs`, or the same values from a
+ * StackReference. HTTPS with a CA is required; the management token writes the ACL objects.
+ */
+export interface ConsulConnection {
+    address: pulumi.Input<string>;
+    scheme: "https";
+    datacenter?: pulumi.Input<string>;
+    caPem: pulumi.Input<string>;
+    /** Client certificate (the cluster's CLI certificate): servers verify incoming HTTPS. */
+    certPem: pulumi.Input<string>;
+    /** Secret. */
+    keyPem: pulumi.Input<string>;
+    /** A management token (secret). */
+    token?: pulumi.Input<string>;
+}
+
+/** An agent and, when it was pre-seeded in its config, the SecretID it already carries. */
+export interface AgentTokenSpec {
+    nodeName: string;
+    /** The pre-seeded SecretID (secret). Without it, Consul generates one and the output carries it. */
+    secretId?: pulumi.Input<string>;
+}
+
+export interface OperatorSpec {
+    /** Role name suffix: the role is `operator-<name>`. */
+    name: string;
+    /** Enterprise: the namespace the operator owns (everything inside, nothing outside). */
+    namespace?: string;
+    /** Community edition: the service/KV name prefix the operator owns, e.g. "team-a". */
+    prefix?: string;
+    /** Issue a token for this role (e.g. for the team's CI). @default true */
+    token?: boolean;
+    /** Token lifetime, Consul duration (CSM-ACL-09). @default "8h" */
+    tokenTtl?: string;
+}
+
+export interface DeveloperSpec {
+    /** Role name suffix: the role is `developer-<name>`. */
+    name: string;
+    /** Enterprise: the namespace whose services and KV are visible. */
+    namespace?: string;
+    /** Community edition: the service/KV prefix that is visible. @default "" (all services) with no KV */
+    prefix?: string;
+    /** KV prefix made readable. @default none */
+    keyPrefix?: string;
+    /** @default true */
+    token?: boolean;
+    /** @default "8h" */
+    tokenTtl?: string;
+}
+
+/** A policy of your own, linted before it is created. */
+export interface CustomPolicySpec {
+    name: string;
+    persona: Persona;
+    /** Typed rules, or raw HCL (parsed with HashiCorp's parser and linted). */
+    rules: AclRules | string;
+    namespace?: string;
+    description?: string;
+}
+
+export interface AclSystemArgs {
+    /** The cluster's datacenter (node identities are per datacenter). */
+    datacenter: string;
+    connection: ConsulConnection;
+    /** Use this provider instead of one built from `connection`. */
+    provider?: consul.Provider;
+    /** One agent token per node (CSM-ACL-05). */
+    agents: AgentTokenSpec[];
+    /** When set, every agent must be one of these nodes (e.g. the cluster's own list). */
+    clusterNodeNames?: string[];
+    /** Attach the DNS read-only policy to the anonymous token; false leaves it with nothing (CSM-ACL-06). @default true */
+    dns?: boolean;
+    /** A break-glass token holding the administrator role, besides the bootstrap token. @default false */
+    breakGlass?: boolean;
+    /** Consul Enterprise features: namespaces, Sentinel, namespace-scoped roles. @default false */
+    enterprise?: boolean;
+    /** Enterprise namespaces to create. */
+    namespaces?: Record<string, { description?: string }>;
+    operators?: OperatorSpec[];
+    developers?: DeveloperSpec[];
+    /** A token for secondary datacenters' ACL replication. @default false */
+    replication?: boolean;
+    /** A token for the snapshot agent. @default false */
+    snapshot?: boolean;
+    policies?: CustomPolicySpec[];
+    /** Bump to replace every token this component makes; new ones exist before old ones go (CSM-ROT-02). @default 1 */
+    tokenGeneration?: number;
+}

@@ -1,0 +1,223 @@
+import { ProblemList } from "../errors";
+import { DATACENTER_NAME, NODE_NAME } from "../validation/names";
+import { ACL_WRITE_EXEMPT, Persona, PERSONAS } from "./personas";
+import { mergeRules, renderRules } from "./rules/build";
+import { lintRules } from "./rules/lint";
+import { parseRules } from "./rules/parse";
+import { AclRules } from "./rules/types";
+import { AclSystemArgs } from "./options";
+
+/** Consul's built-in policy held by the bootstrap token. */
+export const GLOBAL_MANAGEMENT = "global-management";
+/** Consul's anonymous token: what requests without a token get. */
+export const ANONYMOUS_TOKEN_ID = "00000000-0000-0000-0000-000000000002";
+export const DEFAULT_TOKEN_TTL = "8h";
+
+export interface PlannedPolicy {
+    name: string;
+    /** Path of its rules file, relative to the plan's folder. */
+    file: string;
+    persona: Persona;
+    namespace?: string;
+    description: string;
+    /** Canonical HCL, exactly what the AclPolicy gets. */
+    rules: string;
+    /** Why a policy holds a grant CSM-ACL-07 otherwise forbids. */
+    exemption?: string;
+}
+
+export interface PlannedRole {
+    name: string;
+    persona: Persona;
+    policies: string[];
+    nodeIdentities?: { nodeName: string; datacenter: string }[];
+    serviceIdentities?: { serviceName: string }[];
+    namespace?: string;
+}
+
+export interface PlannedToken {
+    /** Stable key: resource names and output keys derive from it. */
+    key: string;
+    description: string;
+    persona: Persona;
+    roles: string[];
+    policies: string[];
+    nodeIdentities?: { nodeName: string; datacenter: string }[];
+    expirationTtl?: string;
+    /** The agent already carries this SecretID in its config. */
+    preSeeded?: boolean;
+}
+
+export interface AclPlan {
+    policies: PlannedPolicy[];
+    roles: PlannedRole[];
+    tokens: PlannedToken[];
+    namespaces: string[];
+    /** The anonymous token's policies (CSM-ACL-06). */
+    anonymousPolicies: string[];
+}
+
+const DURATION = /^(\d+(ns|us|µs|ms|s|m|h))+$/;
+
+/** Validates AclSystem options and plans every policy, role and token. Pure; throws on bad input. */
+export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclPlan {
+    const p = new ProblemList();
+    validate(args, p);
+    p.throwIfAny(component);
+
+    const enterprise = args.enterprise ?? false;
+    const dc = args.datacenter;
+    const policies: PlannedPolicy[] = [];
+    const roles: PlannedRole[] = [];
+    const tokens: PlannedToken[] = [];
+    const addPolicy = (name: string, persona: Persona, rules: AclRules, description: string, namespace?: string) => {
+        const exempt = ACL_WRITE_EXEMPT[persona];
+        policies.push({
+            name,
+            file: `policies/${name}.hcl`,
+            persona,
+            description,
+            rules: renderRules(rules, { enterprise }),
+            ...(namespace ? { namespace } : {}),
+            ...(exempt && (rules.acl === "write" || rules.operator === "write") ? { exemption: exempt } : {}),
+        });
+    };
+
+    // Administrator: Consul's global-management, held by the bootstrap token and break-glass only.
+    roles.push({ name: "consul-administrator", persona: "administrator", policies: [GLOBAL_MANAGEMENT] });
+    if (args.breakGlass)
+        tokens.push({ key: "break-glass", description: "Break-glass administrator token (seal it; CSM-ACL-08)", persona: "administrator", roles: ["consul-administrator"], policies: [] });
+
+    // Agents: one token each, scoped by a node identity (CSM-ACL-05).
+    for (const a of args.agents)
+        tokens.push({
+            key: `agent-${a.nodeName}`,
+            description: `Agent token of ${a.nodeName}`,
+            persona: "agent",
+            roles: [],
+            policies: [],
+            nodeIdentities: [{ nodeName: a.nodeName, datacenter: dc }],
+            ...(a.secretId !== undefined ? { preSeeded: true } : {}),
+        });
+
+    // DNS: the anonymous token may read what DNS answers, nothing more (CSM-ACL-06).
+    const anonymousPolicies: string[] = [];
+    if (args.dns ?? true) {
+        addPolicy("dns-read", "dns", { node_prefix: { "": "read" }, service_prefix: { "": "read" }, query_prefix: { "": "read" } }, "DNS lookups for the anonymous token");
+        anonymousPolicies.push("dns-read");
+    }
+
+    for (const op of args.operators ?? []) {
+        const policy = `operator-${op.name}`;
+        addPolicy(policy, "operator", operatorRules(op.namespace, op.prefix), `Operator of ${op.namespace ? `namespace ${op.namespace}` : `prefix ${op.prefix}`}`);
+        roles.push({ name: policy, persona: "operator", policies: [policy] });
+        if (op.token ?? true)
+            tokens.push({ key: policy, description: `Operator token (${op.name})`, persona: "operator", roles: [policy], policies: [], expirationTtl: op.tokenTtl ?? DEFAULT_TOKEN_TTL });
+    }
+    for (const dev of args.developers ?? []) {
+        const policy = `developer-${dev.name}`;
+        addPolicy(policy, "developer", developerRules(dev.namespace, dev.prefix, dev.keyPrefix), `Read-only view for developers (${dev.name})`);
+        roles.push({ name: policy, persona: "developer", policies: [policy] });
+        if (dev.token ?? true)
+            tokens.push({ key: policy, description: `Developer token (${dev.name})`, persona: "developer", roles: [policy], policies: [], expirationTtl: dev.tokenTtl ?? DEFAULT_TOKEN_TTL });
+    }
+    if (args.replication) {
+        addPolicy("replication", "replication", { acl: "write", operator: "write", service_prefix: { "": { policy: "read", intentions: "read" } } }, "ACL replication for secondary datacenters");
+        tokens.push({ key: "replication", description: "ACL replication token for secondary datacenters", persona: "replication", roles: [], policies: ["replication"] });
+    }
+    if (args.snapshot) {
+        addPolicy(
+            "snapshot",
+            "snapshot",
+            { acl: "write", key: { "consul-snapshot/lock": "write" }, session_prefix: { "": "write" }, service: { "consul-snapshot": "write" } },
+            "Snapshot agent",
+        );
+        tokens.push({ key: "snapshot", description: "Snapshot agent token", persona: "snapshot", roles: [], policies: ["snapshot"] });
+    }
+    for (const c of args.policies ?? []) {
+        const rules = typeof c.rules === "string" ? parseRules(c.rules).rules : c.rules;
+        addPolicy(c.name, c.persona, rules, c.description ?? `Custom policy (${c.persona})`, c.namespace);
+    }
+    return { policies, roles, tokens, namespaces: Object.keys(args.namespaces ?? {}), anonymousPolicies };
+}
+
+/** Everything inside the operator's namespace (Enterprise) or name prefix; only reads outside. */
+export function operatorRules(namespace: string | undefined, prefix: string | undefined): AclRules {
+    const own = (p: string, kvPrefix: string): AclRules => ({
+        service_prefix: { [p]: { policy: "write", intentions: "write" } },
+        key_prefix: { [kvPrefix]: "write" },
+        query_prefix: { [p]: "write" },
+    });
+    const outside: AclRules = { node_prefix: { "": "read" } };
+    return namespace !== undefined
+        ? mergeRules(outside, { namespace: { [namespace]: { ...own("", ""), session_prefix: { "": "write" } } } })
+        : mergeRules(outside, own(prefix!, `${prefix}/`));
+}
+
+/** Read-only service and node view, plus KV read on one prefix when asked. */
+export function developerRules(namespace: string | undefined, prefix: string | undefined, keyPrefix: string | undefined): AclRules {
+    const view: AclRules = { service_prefix: { [prefix ?? ""]: "read" }, ...(keyPrefix !== undefined ? { key_prefix: { [keyPrefix]: "read" } } : {}) };
+    return namespace !== undefined ? { node_prefix: { "": "read" }, namespace: { [namespace]: view } } : mergeRules({ node_prefix: { "": "read" } }, view);
+}
+
+function validate(a: AclSystemArgs, p: ProblemList): void {
+    if (typeof a.datacenter !== "string" || !DATACENTER_NAME.test(a.datacenter))
+        p.add("datacenter", a.datacenter, "Consul datacenter names match ^[a-z0-9_-]+$", 'use the cluster\'s datacenter, e.g. "dc1"');
+    const c = a.connection;
+    if (!c) p.add("connection", c, "required: AclSystem writes ACL objects over HTTPS", "pass HardenedCluster.providerArgs");
+    else {
+        if (c.scheme !== "https") p.add("connection.scheme", c.scheme, "ACLs must be managed over HTTPS (CSM-TLS-10)", 'use "https"');
+        for (const k of ["address", "caPem", "certPem", "keyPem"] as const)
+            if (c[k] === undefined || c[k] === "") p.add(`connection.${k}`, c[k], "required for mTLS to the servers", "pass HardenedCluster.providerArgs");
+    }
+    const enterprise = a.enterprise ?? false;
+    const namespaces = Object.keys(a.namespaces ?? {});
+    if (namespaces.length && !enterprise)
+        p.add("namespaces", namespaces, "namespaces are Consul Enterprise only", "set enterprise: true, or remove namespaces");
+    for (const ns of namespaces)
+        if (!/^[a-z0-9]([a-z0-9-]{0,62})$/.test(ns) || ns === "default") p.add(`namespaces.${ns}`, ns, "not a namespace name this library creates", 'use a DNS-style name such as "team-a"');
+
+    if (!Array.isArray(a.agents)) p.add("agents", a.agents, "must be a list of { nodeName, secretId? }", "pass one entry per agent");
+    else {
+        const seen = new Set<string>();
+        const known = a.clusterNodeNames ? new Set(a.clusterNodeNames) : undefined;
+        a.agents.forEach((agent, i) => {
+            const n = agent?.nodeName;
+            if (typeof n !== "string" || !NODE_NAME.test(n)) p.add(`agents[${i}].nodeName`, n, "not a DNS label", 'use the node name, e.g. "consul-server-1"');
+            else if (seen.has(n)) p.add(`agents[${i}].nodeName`, n, "duplicate agent", "one token per node");
+            else if (known && !known.has(n)) p.add(`agents[${i}].nodeName`, n, "not a node of the cluster", `use one of ${[...known].join(", ")}`);
+            seen.add(n);
+        });
+    }
+
+    const scoped = (kind: "operators" | "developers", list: { name: string; namespace?: string; prefix?: string; tokenTtl?: string }[] | undefined) => {
+        const names = new Set<string>();
+        (list ?? []).forEach((s, i) => {
+            const at = `${kind}[${i}]`;
+            if (typeof s.name !== "string" || !/^[a-z0-9][a-z0-9-]{0,40}$/.test(s.name)) p.add(`${at}.name`, s.name, "role names are lower-case letters, digits and dashes", 'use e.g. "team-a"');
+            else if (names.has(s.name)) p.add(`${at}.name`, s.name, "duplicate name", "give each its own name");
+            names.add(s.name);
+            if (s.namespace !== undefined) {
+                if (!enterprise) p.add(`${at}.namespace`, s.namespace, "namespaces are Consul Enterprise only", "set enterprise: true, or scope by prefix");
+                else if (!namespaces.includes(s.namespace)) p.add(`${at}.namespace`, s.namespace, "not one of the namespaces this system creates", `add it to namespaces, or use one of ${namespaces.join(", ") || "(none)"}`);
+                if (s.prefix !== undefined) p.add(`${at}.prefix`, s.prefix, "set together with namespace", "scope by namespace (Enterprise) or by prefix, not both");
+            } else if (kind === "operators" && (typeof s.prefix !== "string" || s.prefix === "")) {
+                p.add(`${at}.prefix`, s.prefix, "an operator needs a scope: an empty prefix is the whole datacenter (CSM-ACL-07)", 'set namespace (Enterprise) or a prefix such as "team-a"');
+            }
+            if (s.tokenTtl !== undefined && !DURATION.test(s.tokenTtl)) p.add(`${at}.tokenTtl`, s.tokenTtl, "not a Consul duration", 'use e.g. "8h"');
+        });
+    };
+    scoped("operators", a.operators);
+    scoped("developers", a.developers);
+
+    (a.policies ?? []).forEach((c, i) => {
+        const at = `policies[${i}]`;
+        if (!(PERSONAS as readonly string[]).includes(c.persona)) p.add(`${at}.persona`, c.persona, "unknown persona", `use one of ${PERSONAS.join(", ")}`);
+        if (typeof c.name !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(c.name)) p.add(`${at}.name`, c.name, "not a Consul policy name", 'use e.g. "billing-read"');
+        if (c.persona === "administrator") p.add(`${at}.persona`, c.persona, "the administrator holds Consul's global-management policy only", "use breakGlass for another administrator token");
+        const findings = lintRules(c.rules, { persona: c.persona, namespace: c.namespace, enterprise });
+        for (const f of findings.filter((x) => x.severity !== "low")) p.add(`${at}.rules`, f.path || "(rules)", `${f.id}: ${f.message}`, "fix the rule; weakening ACLs is not something this library does quietly");
+    });
+    for (const [key, v] of Object.entries({ tokenGeneration: a.tokenGeneration }))
+        if (v !== undefined && (!Number.isInteger(v) || v < 1)) p.add(key, v, "must be a whole number from 1", "use 1, then 2 to rotate");
+}
