@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { randomUUID } from "node:crypto";
 import * as tlsEmulation from "./tlsEmulation";
 import * as randomEmulation from "./randomEmulation";
+import { ConsulEmulation } from "./consulEmulation";
 
 export interface RecordedResource {
     type: string;
@@ -52,7 +53,10 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
     /** Component resources, with the inputs they stored in state (should be none). */
     readonly components: RecordedResource[] = [];
-    /** Extra emulators (e.g. a later consul emulation) by type token. */
+    /** The ACL state of the emulated Consul cluster (one cluster; `reset` starts a new one). */
+    consul = new ConsulEmulation();
+
+    /** Extra emulators by type token, tried before the built-in ones. */
     constructor(private readonly extra: Record<string, Emulator> = {}) {}
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
@@ -61,7 +65,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
             this.components.push({ type: args.type, name: args.name, inputs: args.inputs, state: {} });
             return { id: undefined, state: {} };
         }
-        const emulate = this.extra[args.type] ?? EMULATORS[args.type];
+        const emulate = this.extra[args.type] ?? EMULATORS[args.type] ?? this.consul.resources[args.type];
         if (!emulate) throw new Error(`provider emulation: resource type ${args.type} is not emulated (${args.name})`);
         const secretInputs: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
@@ -73,7 +77,9 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-        throw new Error(`provider emulation: function ${args.token} is not emulated`);
+        const emulate = this.consul.calls[args.token];
+        if (!emulate) throw new Error(`provider emulation: function ${args.token} is not emulated`);
+        return emulate(unwrapSecrets(args.inputs, "", []) as Record<string, unknown>);
     }
 
     ofType(type: string): RecordedResource[] {
@@ -89,6 +95,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     reset(): void {
         this.resources.length = 0;
         this.components.length = 0;
+        this.consul = new ConsulEmulation();
     }
 }
 

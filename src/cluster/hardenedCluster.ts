@@ -65,6 +65,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
     /** The primary gossip key (secret). */
     readonly gossipKey: pulumi.Output<string>;
     readonly gossipRotationPlan: RotationPlan;
+    /** Every agent's pre-seeded token SecretID by node name, servers and clients (each secret). */
+    readonly agentTokens: Record<string, pulumi.Output<string>>;
     /** Initial management token (secret); undefined in a secondary datacenter. */
     readonly bootstrapToken?: pulumi.Output<string>;
     /** Bundle path → content (secret as a whole: it holds keys and tokens). */
@@ -114,6 +116,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
             parent,
         );
         this.bootstrapToken = n.secondary ? undefined : secrets.initialManagementToken;
+        this.agentTokens = secrets.agentTokens;
         const replicationToken = args.federation?.replicationToken
             ? pulumi.secret(args.federation.replicationToken)
             : pulumi.output<string | undefined>(undefined);

@@ -1,0 +1,102 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as consul from "@pulumi/consul";
+import * as random from "@pulumi/random";
+import { PreseededAclToken } from "./dynamic/aclToken";
+import { ApiConnection } from "./dynamic/consulHttp";
+import { AclSystemArgs } from "./options";
+import { AclPlan, ANONYMOUS_TOKEN_ID, buildAclPlan, PlannedToken } from "./plan";
+
+/**
+ * The ACL layer of a hardened cluster over @pulumi/consul: the policies, roles and tokens of
+ * Consul's Security Model personas, one node-identity token per agent (matching the SecretIDs
+ * pre-seeded in agent configs), DNS-only access for the anonymous token, Enterprise namespaces,
+ * token TTLs and generation-based rotation. `plan` describes all of it, without secrets, at
+ * preview.
+ */
+export class AclSystem extends pulumi.ComponentResource {
+    /** Every policy (with its exact rules), role and token, known at preview. */
+    readonly plan: AclPlan;
+    /** Token SecretIDs by plan key (`agent-<node>`, `operator-<name>`, `break-glass`, …); each secret. */
+    readonly tokens: Record<string, pulumi.Output<string>>;
+    readonly provider: consul.Provider;
+
+    constructor(name: string, args: AclSystemArgs, opts?: pulumi.ComponentResourceOptions) {
+        const plan = buildAclPlan(args, `AclSystem "${name}"`);
+        super("consul-hardened:acl:AclSystem", name, {}, opts);
+        this.plan = plan;
+        const c = args.connection;
+        this.provider =
+            args.provider ??
+            new consul.Provider(
+                `${name}-provider`,
+                { address: c.address, scheme: "https", datacenter: c.datacenter ?? args.datacenter, caPem: c.caPem, certPem: c.certPem, keyPem: pulumi.secret(c.keyPem), token: c.token === undefined ? undefined : pulumi.secret(c.token) },
+                { parent: this },
+            );
+        const res = { parent: this, provider: this.provider };
+        const api: pulumi.Output<ApiConnection> = pulumi.secret(
+            pulumi.all([c.address, c.caPem, c.certPem, c.keyPem, c.token]).apply(([address, caPem, certPem, keyPem, token]) => ({ address, caPem, certPem, keyPem, ...(token ? { token } : {}) })),
+        );
+        const keepers = { generation: String(args.tokenGeneration ?? 1) };
+
+        const namespaces = plan.namespaces.map(
+            (ns) => new consul.Namespace(`${name}-ns-${ns}`, { name: ns, description: args.namespaces?.[ns]?.description ?? `Namespace ${ns} (consul-hardened)` }, res),
+        );
+        const policies = new Map(
+            plan.policies.map((p) => [
+                p.name,
+                new consul.AclPolicy(`${name}-policy-${p.name}`, { name: p.name, rules: p.rules, description: p.description, ...(p.namespace ? { namespace: p.namespace } : {}) }, { ...res, dependsOn: namespaces }),
+            ]),
+        );
+        // Referencing a policy by its Output name orders creation after the policy.
+        const policyRefs = (names: string[]) => names.map((n) => policies.get(n)?.name ?? pulumi.output(n));
+        const roles = new Map(
+            plan.roles.map((r) => [
+                r.name,
+                new consul.AclRole(`${name}-role-${r.name}`, { name: r.name, description: `${r.persona} (consul-hardened)`, policies: policyRefs(r.policies), ...(r.namespace ? { namespace: r.namespace } : {}) }, res),
+            ]),
+        );
+        const roleRefs = (names: string[]) => names.map((n) => roles.get(n)!.name);
+
+        for (const p of plan.anonymousPolicies)
+            new consul.AclTokenPolicyAttachment(`${name}-anonymous-${p}`, { tokenId: ANONYMOUS_TOKEN_ID, policy: policies.get(p)!.name }, res);
+
+        const seeded = new Map((args.agents ?? []).filter((a) => a.secretId !== undefined).map((a) => [a.nodeName, a.secretId!]));
+        this.tokens = {};
+        for (const t of plan.tokens) {
+            const agentNode = t.nodeIdentities?.[0]?.nodeName;
+            const seed = agentNode !== undefined ? seeded.get(agentNode) : undefined;
+            if (seed !== undefined || t.expirationTtl !== undefined) {
+                // A SecretID we choose: the agent's pre-seeded one, or a fresh random one for TTL tokens.
+                const secretId = seed ?? new random.RandomUuid(`${name}-secret-${t.key}`, { keepers }, { parent: this }).result;
+                const token = new PreseededAclToken(
+                    `${name}-token-${t.key}`,
+                    { connection: api, secretId, description: t.description, policies: pulumi.all(policyRefs(t.policies)), roles: pulumi.all(roleRefs(t.roles)), nodeIdentities: t.nodeIdentities ?? [], ...(t.expirationTtl ? { expirationTtl: t.expirationTtl } : {}) },
+                    { parent: this, dependsOn: [...roles.values(), ...policies.values()] },
+                );
+                this.tokens[t.key] = pulumi.secret(token.secretId);
+            } else {
+                this.tokens[t.key] = this.consulToken(name, t, policyRefs(t.policies), roleRefs(t.roles), keepers, res);
+            }
+        }
+        this.registerOutputs({ plan: this.plan, tokens: this.tokens });
+    }
+
+    /** A token Consul generates the secret for, read back with getAclTokenSecretId. */
+    private consulToken(
+        name: string,
+        t: PlannedToken,
+        policies: pulumi.Input<string>[],
+        roles: pulumi.Input<string>[],
+        keepers: Record<string, string>,
+        res: pulumi.CustomResourceOptions,
+    ): pulumi.Output<string> {
+        // A random AccessorID tied to the generation: bumping it replaces the token, new before old.
+        const accessorId = new random.RandomUuid(`${name}-accessor-${t.key}`, { keepers }, { parent: this }).result;
+        const token = new consul.AclToken(
+            `${name}-token-${t.key}`,
+            { accessorId, description: t.description, policies, roles, ...(t.nodeIdentities ? { nodeIdentities: t.nodeIdentities } : {}) },
+            res,
+        );
+        return pulumi.secret(consul.getAclTokenSecretIdOutput({ accessorId: token.accessorId }, { parent: this, provider: this.provider }).secretId);
+    }
+}

@@ -1,0 +1,69 @@
+/**
+ * A minimal Consul HTTP API client over mTLS, for the dynamic providers. Self-contained (node
+ * built-ins only) because Pulumi serializes dynamic providers together with what they call.
+ */
+
+export interface ApiConnection {
+    /** host:port of a server's HTTPS listener. */
+    address: string;
+    caPem: string;
+    certPem: string;
+    keyPem: string;
+    token?: string;
+}
+
+export interface ApiResponse {
+    status: number;
+    body: any;
+    text: string;
+}
+
+export function consulRequest(conn: ApiConnection, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const https = require("https");
+    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(conn.address);
+    if (!m) return Promise.reject(new Error(`Consul address ${JSON.stringify(conn.address)} is not host:port`));
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+        const req = https.request(
+            {
+                host: m[1],
+                port: Number(m[2]),
+                method,
+                path,
+                ca: conn.caPem,
+                cert: conn.certPem,
+                key: conn.keyPem,
+                minVersion: "TLSv1.2",
+                timeout: 30_000,
+                headers: {
+                    ...(conn.token ? { "X-Consul-Token": conn.token } : {}),
+                    ...(payload !== undefined ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) } : {}),
+                },
+            },
+            (res: any) => {
+                let text = "";
+                res.setEncoding("utf8");
+                res.on("data", (d: string) => (text += d));
+                res.on("end", () => {
+                    let parsed: unknown = undefined;
+                    try {
+                        parsed = text ? JSON.parse(text) : undefined;
+                    } catch {
+                        parsed = undefined;
+                    }
+                    resolve({ status: res.statusCode, body: parsed, text });
+                });
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error(`Consul ${method} ${path}: no answer in 30s`)));
+        req.on("error", (e: Error) => reject(new Error(`Consul ${method} ${path} at ${conn.address}: ${e.message}`)));
+        if (payload !== undefined) req.write(payload);
+        req.end();
+    });
+}
+
+/** An error for a non-2xx answer; never includes the request body (it may hold a SecretID). */
+export function apiError(what: string, res: ApiResponse): Error {
+    return new Error(`${what}: Consul answered ${res.status}: ${res.text.trim().slice(0, 300)}`);
+}

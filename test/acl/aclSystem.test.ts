@@ -1,0 +1,173 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { HardenedCluster } from "../../src/cluster/hardenedCluster";
+import { AclSystem } from "../../src/acl/aclSystem";
+import { aclArgsFromCluster } from "../../src/acl/fromCluster";
+import { AclSystemArgs } from "../../src/acl/options";
+import { parseRules } from "../../src/acl/rules/parse";
+import { renderRules } from "../../src/acl/rules/build";
+import { ConsulHardenedOptionError } from "../../src/errors";
+import { ProviderEmulation } from "../../harness/providers";
+import { emulation, valueOf } from "../support/emulation";
+import { foldBlocks, parseHcl } from "../../src/hcl/parse";
+
+async function settle(acl: AclSystem): Promise<Record<string, string>> {
+    const entries = await Promise.all(Object.entries(acl.tokens).map(async ([k, v]) => [k, await valueOf(v)] as const));
+    return Object.fromEntries(entries);
+}
+
+describe("AclSystem over a 3-server cluster", () => {
+    let emu: ProviderEmulation;
+    let cluster: HardenedCluster;
+    let acl: AclSystem;
+    let secrets: Record<string, string>;
+
+    before(async () => {
+        emu = await emulation();
+        emu.reset();
+        cluster = new HardenedCluster("prod", { datacenter: "dc1", servers: 3, clientNodeNames: ["web-1"] });
+        acl = new AclSystem("prod-acl", {
+            ...aclArgsFromCluster(cluster),
+            operators: [{ name: "billing", prefix: "billing" }],
+            developers: [{ name: "billing", prefix: "billing", keyPrefix: "billing/" }],
+            breakGlass: true,
+            replication: true,
+            snapshot: true,
+        });
+        secrets = await settle(acl);
+    });
+
+    it("creates exactly the planned policies, roles and tokens", () => {
+        assert.deepEqual([...emu.consul.policies.keys()].sort(), ["developer-billing", "dns-read", "operator-billing", "replication", "snapshot"]);
+        assert.deepEqual([...emu.consul.roles.keys()].sort(), ["consul-administrator", "developer-billing", "operator-billing"]);
+        assert.deepEqual(emu.consul.roles.get("consul-administrator")!.policies, ["global-management"]);
+        const tokens = [...emu.consul.tokens.values()].map((t) => t.description).sort();
+        assert.deepEqual(tokens, [
+            "ACL replication token for secondary datacenters",
+            "Agent token of consul-server-1",
+            "Agent token of consul-server-2",
+            "Agent token of consul-server-3",
+            "Agent token of web-1",
+            "Break-glass administrator token (seal it; CSM-ACL-08)",
+            "Developer token (billing)",
+            "Operator token (billing)",
+            "Snapshot agent token",
+        ]);
+        assert.deepEqual(acl.plan.tokens.map((t) => t.key).sort(), Object.keys(secrets).sort());
+    });
+
+    it("CSM-ACL-05: agent tokens carry the SecretIDs pre-seeded in the agent configs, scoped by node identity", async () => {
+        for (const s of cluster.servers) {
+            const cfg = JSON.parse(await valueOf(s.config));
+            const token = [...emu.consul.tokens.values()].find((t) => t.secretId === cfg.acl.tokens.agent);
+            assert.ok(token, `no Consul token matches ${s.nodeName}'s config`);
+            assert.deepEqual(token.nodeIdentities, [{ nodeName: s.nodeName, datacenter: "dc1" }]);
+            assert.deepEqual([token.policies, token.roles], [[], []], "nothing beyond the node identity");
+            assert.equal(secrets[`agent-${s.nodeName}`], cfg.acl.tokens.agent);
+        }
+        const web = JSON.parse(await valueOf(cluster.clients[0].identityConfig));
+        assert.equal(secrets["agent-web-1"], web.acl.tokens.agent);
+    });
+
+    it("CSM-ACL-06: the anonymous token gets the DNS read policy and nothing else", () => {
+        assert.deepEqual(emu.consul.anonymousPolicies, ["dns-read"]);
+        assert.deepEqual(parseRules(emu.consul.policies.get("dns-read")!.rules).rules, {
+            node_prefix: { "": { policy: "read" } },
+            query_prefix: { "": { policy: "read" } },
+            service_prefix: { "": { policy: "read" } },
+        });
+    });
+
+    it("every rule parses with HashiCorp's HCL parser and round-trips", () => {
+        for (const p of acl.plan.policies) {
+            assert.doesNotThrow(() => parseHcl(p.rules));
+            assert.equal(renderRules(parseRules(p.rules).rules), p.rules, p.name);
+            assert.equal(emu.consul.policies.get(p.name)!.rules, p.rules, "the AclPolicy got exactly the planned rules");
+        }
+        assert.ok(foldBlocks(parseHcl(acl.plan.policies[0].rules)));
+    });
+
+    it("CSM-ACL-09: operator and developer tokens expire; machine tokens do not", () => {
+        const byDesc = (d: string) => [...emu.consul.tokens.values()].find((t) => t.description.startsWith(d))!;
+        assert.equal(byDesc("Operator token").expirationTtl, "8h");
+        assert.equal(byDesc("Developer token").expirationTtl, "8h");
+        assert.equal(byDesc("Agent token").expirationTtl, undefined);
+    });
+
+    it("every token secret is a Pulumi secret", async () => {
+        for (const [k, v] of Object.entries(acl.tokens)) assert.equal(await pulumi.isSecret(v), true, k);
+        for (const r of emu.ofType("pulumi-nodejs:dynamic/consul-hardened:AclToken"))
+            assert.ok(r.secretInputs?.includes("secretId") && r.secretInputs?.includes("connection"), r.name);
+    });
+
+    it("the plan holds no secret", () => {
+        const text = JSON.stringify(acl.plan);
+        for (const s of Object.values(secrets)) assert.ok(!text.includes(s));
+    });
+
+    it("exemptions are explicit: replication and snapshot say why they hold acl = write", () => {
+        const exempt = acl.plan.policies.filter((p) => p.exemption).map((p) => p.name).sort();
+        assert.deepEqual(exempt, ["replication", "snapshot"]);
+    });
+});
+
+describe("AclSystem options", () => {
+    let emu: ProviderEmulation;
+    const connection = { address: "10.0.0.10:8501", scheme: "https" as const, caPem: "ca", certPem: "cert", keyPem: "key", token: "tok" };
+    const base: AclSystemArgs = { datacenter: "dc1", connection, agents: [{ nodeName: "n1" }] };
+    before(async () => (emu = await emulation()));
+
+    it("dns: false leaves the anonymous token with nothing", async () => {
+        emu.reset();
+        const acl = new AclSystem("nodns", { ...base, dns: false });
+        await settle(acl);
+        assert.deepEqual(emu.consul.anonymousPolicies, []);
+        assert.ok(!emu.consul.policies.has("dns-read"));
+    });
+
+    it("Enterprise: namespaces are created and operators are confined to theirs", async () => {
+        emu.reset();
+        const acl = new AclSystem("ent", {
+            ...base,
+            enterprise: true,
+            namespaces: { "team-a": {}, "team-b": {} },
+            operators: [{ name: "team-a", namespace: "team-a" }, { name: "team-b", namespace: "team-b" }],
+        });
+        await settle(acl);
+        assert.deepEqual([...emu.consul.namespaces].sort(), ["team-a", "team-b"]);
+        const rules = parseRules(emu.consul.policies.get("operator-team-a")!.rules).rules;
+        assert.deepEqual(Object.keys(rules.namespace ?? {}), ["team-a"]);
+    });
+
+    it("a token generation bump changes every generated secret's keepers (CSM-ROT-02)", async () => {
+        emu.reset();
+        const acl = new AclSystem("rot", { ...base, operators: [{ name: "ops", prefix: "ops" }], tokenGeneration: 3 });
+        await settle(acl);
+        assert.deepEqual(emu.named("rot-secret-operator-ops").inputs.keepers, { generation: "3" });
+        assert.deepEqual(emu.named("rot-accessor-agent-n1").inputs.keepers, { generation: "3" });
+    });
+
+    const bad: [string, Partial<AclSystemArgs>, string][] = [
+        ["namespaces without enterprise", { namespaces: { "team-a": {} } }, "namespaces"],
+        ["operator namespace without enterprise", { operators: [{ name: "a", namespace: "team-a" }] }, "operators[0].namespace"],
+        ["operator namespace not created", { enterprise: true, namespaces: { x: {} }, operators: [{ name: "a", namespace: "team-a" }] }, "operators[0].namespace"],
+        ["operator without a scope", { operators: [{ name: "a" }] }, "operators[0].prefix"],
+        ["unknown persona", { policies: [{ name: "p", persona: "superuser" as never, rules: { key: { a: "read" } } }] }, "policies[0].persona"],
+        ["custom policy that fails the linter", { policies: [{ name: "p", persona: "developer", rules: 'operator = "write"' }] }, "policies[0].rules"],
+        ["custom policy with an unknown block", { policies: [{ name: "p", persona: "developer", rules: 'servce "x" { policy = "read" }' }] }, "policies[0].rules"],
+        ["node not in the cluster", { agents: [{ nodeName: "n9" }], clusterNodeNames: ["n1", "n2"] }, "agents[0].nodeName"],
+        ["plaintext provider", { connection: { ...connection, scheme: "http" as never } }, "connection.scheme"],
+        ["provider without a CA", { connection: { ...connection, caPem: undefined as never } }, "connection.caPem"],
+        ["bad TTL", { developers: [{ name: "d", tokenTtl: "8 hours" }] }, "developers[0].tokenTtl"],
+    ];
+    for (const [label, args, option] of bad) {
+        it(`refuses ${label} before creating anything`, () => {
+            const before = emu.resources.length + emu.components.length;
+            assert.throws(
+                () => new AclSystem(`bad-${label.replace(/\W+/g, "-")}`, { ...base, ...args }),
+                (e: unknown) => e instanceof ConsulHardenedOptionError && e.problems.some((p) => p.option === option),
+            );
+            assert.equal(emu.resources.length + emu.components.length, before);
+        });
+    }
+});
