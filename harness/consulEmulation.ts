@@ -21,6 +21,7 @@ export interface EmulatedToken {
     roles: string[];
     nodeIdentities: { nodeName: string; datacenter: string }[];
     expirationTtl?: string;
+    namespace?: string;
     via: "consul.AclToken" | "dynamic";
 }
 
@@ -94,6 +95,7 @@ export class ConsulEmulation {
             roles: i.roles ?? [],
             nodeIdentities: i.nodeIdentities ?? [],
             ...(i.expirationTtl ? { expirationTtl: i.expirationTtl } : {}),
+            ...(i.namespace ? { namespace: i.namespace } : {}),
             via,
         });
         return { ...i, accessorId, secretId };

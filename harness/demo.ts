@@ -22,8 +22,12 @@ async function main(): Promise<void> {
     const emulation = await installProviderEmulation();
     const started = Date.now();
     const { cluster } = await import("../examples/basic");
+    const { acl } = await import("../examples/acl");
     const files = await valueOf(cluster.files);
+    await Promise.all(Object.values(acl.tokens).map(valueOf)); // every ACL object registered
     const elapsed = Date.now() - started;
+    const { aclPlanFiles } = await import("../src/acl/planFiles");
+    const aclFiles = Object.entries(aclPlanFiles(acl.plan)).map(([path, content]) => [`acl/${path}`, content] as const);
 
     for (const [path, content] of Object.entries(files)) {
         const target = join(out, path);
@@ -31,6 +35,10 @@ async function main(): Promise<void> {
         const mode = cluster.fileModes[path] ?? 0o600;
         writeFileSync(target, content, { mode });
         chmodSync(target, mode); // the umask must not widen or narrow what CSM-OS-01 asks for
+    }
+    for (const [path, content] of aclFiles) {
+        mkdirSync(dirname(join(out, path)), { recursive: true, mode: 0o700 });
+        writeFileSync(join(out, path), content, { mode: 0o644 }); // the plan holds no secret
     }
     writeFileSync(join(out, MARKER), "written by consul-hardened's demo; safe to delete\n");
 
@@ -54,6 +62,9 @@ async function main(): Promise<void> {
         console.log("  by construction: CSM-ACL-04 (random secret management token) CSM-ACL-05 (one token per agent)");
         console.log("                   CSM-GOS-03 (staged rotation plan) CSM-ROT-01 (1y certs, 30d early renewal, 5y CA) CSM-OS-01 (file modes)");
     }
+    const c = emulation.consul;
+    console.log(`  ACL plan (Enterprise-style, namespaces ${acl.plan.namespaces.join(", ")}): ${acl.plan.policies.length} policies, ${acl.plan.roles.length} roles, ${acl.plan.tokens.length} tokens → ${join(out, "acl")}`);
+    console.log(`    applied to the emulated Consul: ${c.policies.size} policies, ${c.roles.size} roles, ${c.tokens.size} tokens; anonymous token: ${c.anonymousPolicies.join(", ") || "nothing"}`);
     console.log(`  gossip rotation plan: ${cluster.gossipRotationPlan.steps.map((s) => `${s.action} ${s.generation}`).join(" → ")}`);
 }
 

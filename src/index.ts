@@ -34,3 +34,4 @@ export { GLOBAL_MANAGEMENT_RULES, nodeIdentityRules } from "./acl/builtins";
 export { PreseededAclToken } from "./acl/dynamic/aclToken";
 export { AclBootstrap } from "./acl/dynamic/aclBootstrap";
 export { parseHcl, HclSyntaxError } from "./hcl/parse";
+export { aclPlanFiles } from "./acl/planFiles";

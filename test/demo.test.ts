@@ -60,9 +60,29 @@ describe("offline demo (npm run demo)", () => {
     });
 
     it("prints a summary with resources and the checklist IDs met", () => {
-        assert.match(stdout, /21 resources/);
+        const perType = [...stdout.matchAll(/^\s+(\d+)\s+(\S+:\S+)$/gm)].map((m) => Number(m[1]));
+        assert.match(stdout, new RegExp(`${perType.reduce((a, b) => a + b, 0)} resources`), "the total is the sum of the per-type counts");
+        assert.match(stdout, /\b5\s+tls:index\/privateKey:PrivateKey/, "CA, 3 servers, CLI");
         assert.match(stdout, /26 IDs hold/);
         assert.match(stdout, /CSM-TLS-07/);
+        assert.match(stdout, /applied to the emulated Consul: 7 policies, 5 roles, 12 tokens; anonymous token: dns-read/);
+    });
+
+    it("writes the ACL plan: one rules file per policy and plan.json, with namespaces and no secret", () => {
+        const plan = JSON.parse(readFileSync(join(out, "acl/plan.json"), "utf8"));
+        const personas = ["administrator", "operator", "developer", "user", "agent", "dns", "replication", "snapshot"];
+        for (const p of plan.policies) {
+            assert.ok(personas.includes(p.persona));
+            assert.ok(readFileSync(join(out, "acl", p.file), "utf8").length > 0, p.file);
+        }
+        for (const r of plan.roles) assert.ok(personas.includes(r.persona));
+        const scoped = plan.policies.filter((p: { namespace?: string }) => p.namespace).map((p: { name: string; namespace: string }) => `${p.name}@${p.namespace}`);
+        assert.deepEqual(scoped.sort(), ["developer-team-a@team-a", "developer-team-b@team-b", "operator-team-a@team-a", "operator-team-b@team-b"]);
+        const agentTokens = plan.tokens.filter((t: { nodeIdentities?: unknown[] }) => t.nodeIdentities);
+        assert.equal(agentTokens.length, 5, "3 servers + 2 clients");
+        const serverConfig = JSON.parse(readFileSync(join(out, "servers/consul-server-1/consul.json"), "utf8"));
+        const planText = readFileSync(join(out, "acl/plan.json"), "utf8");
+        assert.ok(!planText.includes(serverConfig.acl.tokens.agent) && !planText.includes(serverConfig.encrypt), "no secret in the plan");
     });
 
     it("refuses to overwrite a directory it did not write", () => {

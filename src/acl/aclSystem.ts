@@ -70,7 +70,16 @@ export class AclSystem extends pulumi.ComponentResource {
                 const secretId = seed ?? new random.RandomUuid(`${name}-secret-${t.key}`, { keepers }, { parent: this }).result;
                 const token = new PreseededAclToken(
                     `${name}-token-${t.key}`,
-                    { connection: api, secretId, description: t.description, policies: pulumi.all(policyRefs(t.policies)), roles: pulumi.all(roleRefs(t.roles)), nodeIdentities: t.nodeIdentities ?? [], ...(t.expirationTtl ? { expirationTtl: t.expirationTtl } : {}) },
+                    {
+                        connection: api,
+                        secretId,
+                        description: t.description,
+                        policies: pulumi.all(policyRefs(t.policies)),
+                        roles: pulumi.all(roleRefs(t.roles)),
+                        nodeIdentities: t.nodeIdentities ?? [],
+                        ...(t.expirationTtl ? { expirationTtl: t.expirationTtl } : {}),
+                        ...(t.namespace ? { namespace: t.namespace } : {}),
+                    },
                     { parent: this, dependsOn: [...roles.values(), ...policies.values()] },
                 );
                 this.tokens[t.key] = pulumi.secret(token.secretId);
@@ -94,7 +103,7 @@ export class AclSystem extends pulumi.ComponentResource {
         const accessorId = new random.RandomUuid(`${name}-accessor-${t.key}`, { keepers }, { parent: this }).result;
         const token = new consul.AclToken(
             `${name}-token-${t.key}`,
-            { accessorId, description: t.description, policies, roles, ...(t.nodeIdentities ? { nodeIdentities: t.nodeIdentities } : {}) },
+            { accessorId, description: t.description, policies, roles, ...(t.nodeIdentities ? { nodeIdentities: t.nodeIdentities } : {}), ...(t.namespace ? { namespace: t.namespace } : {}) },
             res,
         );
         return pulumi.secret(consul.getAclTokenSecretIdOutput({ accessorId: token.accessorId }, { parent: this, provider: this.provider }).secretId);

@@ -1,7 +1,7 @@
 import { ProblemList } from "../errors";
 import { DATACENTER_NAME, NODE_NAME } from "../validation/names";
 import { ACL_WRITE_EXEMPT, Persona, PERSONAS } from "./personas";
-import { mergeRules, renderRules } from "./rules/build";
+import { renderRules } from "./rules/build";
 import { lintRules } from "./rules/lint";
 import { parseRules } from "./rules/parse";
 import { AclRules } from "./rules/types";
@@ -44,6 +44,8 @@ export interface PlannedToken {
     policies: string[];
     nodeIdentities?: { nodeName: string; datacenter: string }[];
     expirationTtl?: string;
+    /** Enterprise: the namespace the token is created in. */
+    namespace?: string;
     /** The agent already carries this SecretID in its config. */
     preSeeded?: boolean;
 }
@@ -107,20 +109,19 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
         anonymousPolicies.push("dns-read");
     }
 
-    for (const op of args.operators ?? []) {
-        const policy = `operator-${op.name}`;
-        addPolicy(policy, "operator", operatorRules(op.namespace, op.prefix), `Operator of ${op.namespace ? `namespace ${op.namespace}` : `prefix ${op.prefix}`}`);
-        roles.push({ name: policy, persona: "operator", policies: [policy] });
-        if (op.token ?? true)
-            tokens.push({ key: policy, description: `Operator token (${op.name})`, persona: "operator", roles: [policy], policies: [], expirationTtl: op.tokenTtl ?? DEFAULT_TOKEN_TTL });
-    }
-    for (const dev of args.developers ?? []) {
-        const policy = `developer-${dev.name}`;
-        addPolicy(policy, "developer", developerRules(dev.namespace, dev.prefix, dev.keyPrefix), `Read-only view for developers (${dev.name})`);
-        roles.push({ name: policy, persona: "developer", policies: [policy] });
-        if (dev.token ?? true)
-            tokens.push({ key: policy, description: `Developer token (${dev.name})`, persona: "developer", roles: [policy], policies: [], expirationTtl: dev.tokenTtl ?? DEFAULT_TOKEN_TTL });
-    }
+    // Operators and developers: with Enterprise, policy, role and token live in the team's
+    // namespace, so their rules cannot reach another one (CSM-NS-01); otherwise a name prefix scopes them.
+    const scoped = (persona: "operator" | "developer", name: string, rules: AclRules, description: string, namespace: string | undefined, spec: { token?: boolean; tokenTtl?: string }) => {
+        const ns = namespace ? { namespace } : {};
+        addPolicy(name, persona, rules, description, namespace);
+        roles.push({ name, persona, policies: [name], ...ns });
+        if (spec.token ?? true)
+            tokens.push({ key: name, description: `${persona === "operator" ? "Operator" : "Developer"} token (${name.replace(/^\w+-/, "")})`, persona, roles: [name], policies: [], expirationTtl: spec.tokenTtl ?? DEFAULT_TOKEN_TTL, ...ns });
+    };
+    for (const op of args.operators ?? [])
+        scoped("operator", `operator-${op.name}`, operatorRules(op.prefix), `Operator of ${op.namespace ? `namespace ${op.namespace}` : `prefix ${op.prefix}`}`, op.namespace, op);
+    for (const dev of args.developers ?? [])
+        scoped("developer", `developer-${dev.name}`, developerRules(dev.namespace ? undefined : dev.prefix, dev.keyPrefix), `Read-only view for developers (${dev.name})`, dev.namespace, dev);
     if (args.replication) {
         addPolicy("replication", "replication", { acl: "write", operator: "write", service_prefix: { "": { policy: "read", intentions: "read" } } }, "ACL replication for secondary datacenters");
         tokens.push({ key: "replication", description: "ACL replication token for secondary datacenters", persona: "replication", roles: [], policies: ["replication"] });
@@ -141,23 +142,28 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
     return { policies, roles, tokens, namespaces: Object.keys(args.namespaces ?? {}), anonymousPolicies };
 }
 
-/** Everything inside the operator's namespace (Enterprise) or name prefix; only reads outside. */
-export function operatorRules(namespace: string | undefined, prefix: string | undefined): AclRules {
-    const own = (p: string, kvPrefix: string): AclRules => ({
+/**
+ * Everything inside the operator's scope, reads outside: the whole namespace when the policy is
+ * created in it (no prefix), else the services, queries and KV under `prefix`.
+ */
+export function operatorRules(prefix: string | undefined): AclRules {
+    const p = prefix ?? "";
+    return {
+        node_prefix: { "": "read" },
         service_prefix: { [p]: { policy: "write", intentions: "write" } },
-        key_prefix: { [kvPrefix]: "write" },
+        key_prefix: { [prefix === undefined ? "" : `${prefix}/`]: "write" },
         query_prefix: { [p]: "write" },
-    });
-    const outside: AclRules = { node_prefix: { "": "read" } };
-    return namespace !== undefined
-        ? mergeRules(outside, { namespace: { [namespace]: { ...own("", ""), session_prefix: { "": "write" } } } })
-        : mergeRules(outside, own(prefix!, `${prefix}/`));
+        ...(prefix === undefined ? { session_prefix: { "": "write" } } : {}),
+    };
 }
 
 /** Read-only service and node view, plus KV read on one prefix when asked. */
-export function developerRules(namespace: string | undefined, prefix: string | undefined, keyPrefix: string | undefined): AclRules {
-    const view: AclRules = { service_prefix: { [prefix ?? ""]: "read" }, ...(keyPrefix !== undefined ? { key_prefix: { [keyPrefix]: "read" } } : {}) };
-    return namespace !== undefined ? { node_prefix: { "": "read" }, namespace: { [namespace]: view } } : mergeRules({ node_prefix: { "": "read" } }, view);
+export function developerRules(prefix: string | undefined, keyPrefix: string | undefined): AclRules {
+    return {
+        node_prefix: { "": "read" },
+        service_prefix: { [prefix ?? ""]: "read" },
+        ...(keyPrefix !== undefined ? { key_prefix: { [keyPrefix]: "read" } } : {}),
+    };
 }
 
 function validate(a: AclSystemArgs, p: ProblemList): void {

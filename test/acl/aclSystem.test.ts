@@ -135,8 +135,12 @@ describe("AclSystem options", () => {
         });
         await settle(acl);
         assert.deepEqual([...emu.consul.namespaces].sort(), ["team-a", "team-b"]);
-        const rules = parseRules(emu.consul.policies.get("operator-team-a")!.rules).rules;
-        assert.deepEqual(Object.keys(rules.namespace ?? {}), ["team-a"]);
+        const policy = emu.consul.policies.get("operator-team-a")!;
+        assert.equal(policy.namespace, "team-a", "the policy lives in the team's namespace");
+        assert.equal(emu.consul.roles.get("operator-team-a")!.namespace, "team-a");
+        assert.equal(parseRules(policy.rules).rules.namespace, undefined, "no rule reaches another namespace");
+        const token = [...emu.consul.tokens.values()].find((t) => t.description === "Operator token (team-a)")!;
+        assert.deepEqual(token.roles, ["operator-team-a"]);
     });
 
     it("a token generation bump changes every generated secret's keepers (CSM-ROT-02)", async () => {

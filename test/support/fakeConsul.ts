@@ -33,7 +33,8 @@ export class FakeConsul {
     private handle(req: import("node:http").IncomingMessage, body: string, res: import("node:http").ServerResponse): void {
         const token = req.headers["x-consul-token"] as string | undefined;
         const peer = (req.socket as import("node:tls").TLSSocket).getPeerCertificate();
-        this.requests.push({ method: req.method!, path: req.url!, token, clientCertCn: peer?.subject?.CN });
+        const cn = peer?.subject?.CN;
+        this.requests.push({ method: req.method!, path: req.url!, token, clientCertCn: Array.isArray(cn) ? cn[0] : cn });
         const send = (status: number, payload: unknown) => {
             res.writeHead(status, { "Content-Type": "application/json" });
             res.end(typeof payload === "string" ? payload : JSON.stringify(payload));

@@ -11,6 +11,7 @@ import { AclRules, baseResource, KeyAccess, LABELLED_RESOURCES, ScalarResource, 
  *  - mesh and peering fall back to operator when unset.
  * Enterprise namespaces: a policy's top-level rules apply in the policy's own namespace; a
  * `namespace "N"` or matching `namespace_prefix` block in a default-namespace policy applies in N.
+ * Node and agent rules are not namespaced (nodes belong to the partition).
  * Admin partitions are not modelled.
  */
 
@@ -68,7 +69,8 @@ export function authorize(policies: EvalPolicy[], req: AclRequest): Decision {
             for (const p of policies) if ((p.namespace ?? "default") === "default") level = stronger(level, p.rules.operator);
         return enforce(level, req.access) ?? "deny";
     }
-    const scopes = applicableScopes(policies, ns);
+    // Nodes and agents belong to the partition, not a namespace: every policy's node rules count.
+    const scopes = req.resource === "node" || req.resource === "agent" ? policies.map((p) => p.rules) : applicableScopes(policies, ns);
     const intention = req.resource === "intention";
     const resource = intention ? "service" : req.resource;
     const merged: Merged = new Map();
