@@ -31,6 +31,7 @@ export class ConsulEmulation {
     readonly tokens = new Map<string, EmulatedToken>();
     readonly namespaces = new Set<string>();
     readonly anonymousPolicies: string[] = [];
+    readonly namespaceDefaults = new Map<string, string[]>();
     bootstrapped = false;
 
     /** Emulators by resource type token, for ProviderEmulation. */
@@ -44,6 +45,12 @@ export class ConsulEmulation {
         "consul:index/aclRole:AclRole": (i) => this.role(i),
         "consul:index/aclToken:AclToken": (i) => this.token(i, "consul.AclToken"),
         "consul:index/aclTokenPolicyAttachment:AclTokenPolicyAttachment": (i) => this.attach(i),
+        "consul:index/namespacePolicyAttachment:NamespacePolicyAttachment": (i) => {
+            if (!this.namespaces.has(i.namespace)) throw new Error(`consul emulation: namespace ${i.namespace} does not exist`);
+            this.requirePolicy(i.policy, `namespace ${i.namespace} defaults`);
+            this.namespaceDefaults.set(i.namespace, [...(this.namespaceDefaults.get(i.namespace) ?? []), i.policy]);
+            return i;
+        },
         "pulumi-nodejs:dynamic/consul-hardened:AclToken": (i) => this.token(i, "dynamic"),
         "pulumi-nodejs:dynamic/consul-hardened:AclBootstrap": (i) => this.bootstrap(i),
     };

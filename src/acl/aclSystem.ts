@@ -57,6 +57,11 @@ export class AclSystem extends pulumi.ComponentResource {
         );
         const roleRefs = (names: string[]) => names.map((n) => roles.get(n)!.name);
 
+        // Namespace default policies are attached after both exist (a team policy lives in its namespace).
+        for (const [ns, defaults] of Object.entries(plan.namespaceDefaults))
+            for (const p of defaults)
+                new consul.NamespacePolicyAttachment(`${name}-ns-${ns}-default-${p}`, { namespace: ns, policy: policies.get(p)!.name }, { ...res, dependsOn: namespaces });
+
         for (const p of plan.anonymousPolicies)
             new consul.AclTokenPolicyAttachment(`${name}-anonymous-${p}`, { tokenId: ANONYMOUS_TOKEN_ID, policy: policies.get(p)!.name }, res);
 

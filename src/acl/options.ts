@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as consul from "@pulumi/consul";
-import { AclRules } from "./rules/types";
+import { AclRules, SentinelRule } from "./rules/types";
 import { Persona } from "./personas";
 
 /**
@@ -38,6 +38,8 @@ export interface OperatorSpec {
     token?: boolean;
     /** Token lifetime, Consul duration (CSM-ACL-09). @default "8h" */
     tokenTtl?: string;
+    /** Enterprise: Sentinel code every KV write of this operator must pass (CSM-SEN-01). */
+    kvSentinel?: SentinelRule;
 }
 
 export interface DeveloperSpec {
@@ -81,8 +83,11 @@ export interface AclSystemArgs {
     breakGlass?: boolean;
     /** Consul Enterprise features: namespaces, Sentinel, namespace-scoped roles. @default false */
     enterprise?: boolean;
-    /** Enterprise namespaces to create. */
-    namespaces?: Record<string, { description?: string }>;
+    /**
+     * Enterprise namespaces to create. Every token in a namespace gets its default policies:
+     * `dns-read` (when `dns` is on) plus `defaultPolicies` (names of policies in this plan).
+     */
+    namespaces?: Record<string, { description?: string; defaultPolicies?: string[] }>;
     operators?: OperatorSpec[];
     developers?: DeveloperSpec[];
     /** A token for secondary datacenters' ACL replication. @default false */

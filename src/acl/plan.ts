@@ -4,7 +4,7 @@ import { ACL_WRITE_EXEMPT, Persona, PERSONAS } from "./personas";
 import { renderRules } from "./rules/build";
 import { lintRules } from "./rules/lint";
 import { parseRules } from "./rules/parse";
-import { AclRules } from "./rules/types";
+import { AclRules, SentinelRule } from "./rules/types";
 import { AclSystemArgs } from "./options";
 
 /** Consul's built-in policy held by the bootstrap token. */
@@ -55,6 +55,8 @@ export interface AclPlan {
     roles: PlannedRole[];
     tokens: PlannedToken[];
     namespaces: string[];
+    /** Enterprise: default policies of every token in each namespace. */
+    namespaceDefaults: Record<string, string[]>;
     /** The anonymous token's policies (CSM-ACL-06). */
     anonymousPolicies: string[];
 }
@@ -119,7 +121,7 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
             tokens.push({ key: name, description: `${persona === "operator" ? "Operator" : "Developer"} token (${name.replace(/^\w+-/, "")})`, persona, roles: [name], policies: [], expirationTtl: spec.tokenTtl ?? DEFAULT_TOKEN_TTL, ...ns });
     };
     for (const op of args.operators ?? [])
-        scoped("operator", `operator-${op.name}`, operatorRules(op.prefix), `Operator of ${op.namespace ? `namespace ${op.namespace}` : `prefix ${op.prefix}`}`, op.namespace, op);
+        scoped("operator", `operator-${op.name}`, operatorRules(op.prefix, op.kvSentinel), `Operator of ${op.namespace ? `namespace ${op.namespace}` : `prefix ${op.prefix}`}`, op.namespace, op);
     for (const dev of args.developers ?? [])
         scoped("developer", `developer-${dev.name}`, developerRules(dev.namespace ? undefined : dev.prefix, dev.keyPrefix), `Read-only view for developers (${dev.name})`, dev.namespace, dev);
     if (args.replication) {
@@ -139,19 +141,22 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
         const rules = typeof c.rules === "string" ? parseRules(c.rules).rules : c.rules;
         addPolicy(c.name, c.persona, rules, c.description ?? `Custom policy (${c.persona})`, c.namespace);
     }
-    return { policies, roles, tokens, namespaces: Object.keys(args.namespaces ?? {}), anonymousPolicies };
+    const namespaceDefaults = Object.fromEntries(
+        Object.entries(args.namespaces ?? {}).map(([ns, spec]) => [ns, [...anonymousPolicies, ...(spec.defaultPolicies ?? [])]]),
+    );
+    return { policies, roles, tokens, namespaces: Object.keys(args.namespaces ?? {}), namespaceDefaults, anonymousPolicies };
 }
 
 /**
  * Everything inside the operator's scope, reads outside: the whole namespace when the policy is
  * created in it (no prefix), else the services, queries and KV under `prefix`.
  */
-export function operatorRules(prefix: string | undefined): AclRules {
+export function operatorRules(prefix: string | undefined, kvSentinel?: SentinelRule): AclRules {
     const p = prefix ?? "";
     return {
         node_prefix: { "": "read" },
         service_prefix: { [p]: { policy: "write", intentions: "write" } },
-        key_prefix: { [prefix === undefined ? "" : `${prefix}/`]: "write" },
+        key_prefix: { [prefix === undefined ? "" : `${prefix}/`]: kvSentinel ? { policy: "write", sentinel: kvSentinel } : "write" },
         query_prefix: { [p]: "write" },
         ...(prefix === undefined ? { session_prefix: { "": "write" } } : {}),
     };
@@ -180,8 +185,16 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
     const namespaces = Object.keys(a.namespaces ?? {});
     if (namespaces.length && !enterprise)
         p.add("namespaces", namespaces, "namespaces are Consul Enterprise only", "set enterprise: true, or remove namespaces");
-    for (const ns of namespaces)
+    const policyNames = new Set([...(a.policies ?? []).map((c) => c.name), ...(a.developers ?? []).map((d) => `developer-${d.name}`), ...(a.operators ?? []).map((o) => `operator-${o.name}`)]);
+    for (const [ns, spec] of Object.entries(a.namespaces ?? {})) {
         if (!/^[a-z0-9]([a-z0-9-]{0,62})$/.test(ns) || ns === "default") p.add(`namespaces.${ns}`, ns, "not a namespace name this library creates", 'use a DNS-style name such as "team-a"');
+        (spec?.defaultPolicies ?? []).forEach((name, i) => {
+            if (!policyNames.has(name)) p.add(`namespaces.${ns}.defaultPolicies[${i}]`, name, "not a policy of this plan", `use one of ${[...policyNames].join(", ") || "(none)"}`);
+        });
+    }
+    (a.operators ?? []).forEach((o, i) => {
+        if (o.kvSentinel !== undefined && !enterprise) p.add(`operators[${i}].kvSentinel`, "(set)", "Sentinel is Consul Enterprise only", "set enterprise: true, or remove kvSentinel");
+    });
 
     if (!Array.isArray(a.agents)) p.add("agents", a.agents, "must be a list of { nodeName, secretId? }", "pass one entry per agent");
     else {

@@ -127,13 +127,19 @@ describe("AclSystem options", () => {
 
     it("Enterprise: namespaces are created and operators are confined to theirs", async () => {
         emu.reset();
+        const sentinel = { code: 'main = rule { keys.all(k -> k matches "^config/") }', enforcementlevel: "hard-mandatory" as const };
         const acl = new AclSystem("ent", {
             ...base,
             enterprise: true,
-            namespaces: { "team-a": {}, "team-b": {} },
-            operators: [{ name: "team-a", namespace: "team-a" }, { name: "team-b", namespace: "team-b" }],
+            namespaces: { "team-a": { defaultPolicies: ["developer-team-a"] }, "team-b": {} },
+            operators: [{ name: "team-a", namespace: "team-a", kvSentinel: sentinel }, { name: "team-b", namespace: "team-b" }],
+            developers: [{ name: "team-a", namespace: "team-a" }],
         });
         await settle(acl);
+        assert.deepEqual(emu.consul.namespaceDefaults.get("team-a"), ["dns-read", "developer-team-a"]);
+        assert.deepEqual(emu.consul.namespaceDefaults.get("team-b"), ["dns-read"]);
+        const kv = parseRules(emu.consul.policies.get("operator-team-a")!.rules).rules.key_prefix![""];
+        assert.deepEqual(kv, { policy: "write", sentinel }, "CSM-SEN-01: Sentinel code on the operator's KV writes");
         assert.deepEqual([...emu.consul.namespaces].sort(), ["team-a", "team-b"]);
         const policy = emu.consul.policies.get("operator-team-a")!;
         assert.equal(policy.namespace, "team-a", "the policy lives in the team's namespace");
@@ -163,6 +169,8 @@ describe("AclSystem options", () => {
         ["plaintext provider", { connection: { ...connection, scheme: "http" as never } }, "connection.scheme"],
         ["provider without a CA", { connection: { ...connection, caPem: undefined as never } }, "connection.caPem"],
         ["bad TTL", { developers: [{ name: "d", tokenTtl: "8 hours" }] }, "developers[0].tokenTtl"],
+        ["Sentinel without enterprise", { operators: [{ name: "o", prefix: "o", kvSentinel: { code: "main = true", enforcementlevel: "advisory" } }] }, "operators[0].kvSentinel"],
+        ["namespace default that is not a policy of the plan", { enterprise: true, namespaces: { x: { defaultPolicies: ["nope"] } } }, "namespaces.x.defaultPolicies[0]"],
     ];
     for (const [label, args, option] of bad) {
         it(`refuses ${label} before creating anything`, () => {

@@ -44,6 +44,7 @@ describe("ACL rule builder", () => {
         ["sentinel bad level", { key: { a: { policy: "write", sentinel: { code: "x", enforcementlevel: "strict" } } } }, /enforcementlevel/],
         ["empty rule set", {}, /empty rule set/],
         ["scalar with bad value", { operator: "admin" }, /not one of read, write, deny/],
+        ["sentinel without enterprise", { key: { a: { policy: "write", sentinel: { code: "main = true", enforcementlevel: "advisory" } } } }, /sentinel is Consul Enterprise only/],
         ["namespace without enterprise", { namespace: { a: { key_prefix: { "": "read" } } } }, /Enterprise only/],
         ["operator inside a namespace", { namespace: { a: { operator: "read" } } }, /only valid at the top level/],
         ["missing policy", { key: { a: {} } }, /missing policy/],

@@ -54,7 +54,7 @@ function checkScope(rules: Record<string, unknown>, scope: Scope, prefix: string
             if (!ACCESS.includes(value as string)) errors.push({ path: at(key), message: `${JSON.stringify(value)} is not one of read, write, deny` });
         } else if ((LABELLED_RESOURCES as readonly string[]).includes(key)) {
             if (key.startsWith("identity")) warnings.push({ path: at(key), message: `${key} is deprecated by Consul: use ${key.replace("identity", "service")}` });
-            checkLabelled(key as LabelledResource, value, at(key), errors);
+            checkLabelled(key as LabelledResource, value, at(key), enterprise, errors);
         } else if ((ENTERPRISE_BLOCKS as readonly string[]).includes(key)) {
             const isPartition = key.startsWith("partition");
             if (!enterprise) errors.push({ path: at(key), message: `${key} is Consul Enterprise only: set enterprise: true` });
@@ -75,7 +75,7 @@ function checkScope(rules: Record<string, unknown>, scope: Scope, prefix: string
     }
 }
 
-function checkLabelled(block: LabelledResource, value: unknown, path: string, errors: RuleProblem[]): void {
+function checkLabelled(block: LabelledResource, value: unknown, path: string, enterprise: boolean, errors: RuleProblem[]): void {
     if (!isObject(value)) {
         errors.push({ path, message: "must map segments to a policy" });
         return;
@@ -97,6 +97,7 @@ function checkLabelled(block: LabelledResource, value: unknown, path: string, er
                 if (resource !== "service" && resource !== "identity") errors.push({ path: `${p}.intentions`, message: "intentions is only valid on service rules" });
                 else if (!ACCESS.includes(v as string)) errors.push({ path: `${p}.intentions`, message: `${JSON.stringify(v)} is not one of read, write, deny` });
             } else if (k === "sentinel") {
+                if (!enterprise) errors.push({ path: `${p}.sentinel`, message: "sentinel is Consul Enterprise only: set enterprise: true" });
                 if (resource !== "key") errors.push({ path: `${p}.sentinel`, message: "sentinel is only valid on key rules" });
                 else checkSentinel(v, `${p}.sentinel`, body.policy, errors);
             } else {
