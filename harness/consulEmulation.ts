@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { parseHcl } from "../src/hcl/parse";
+import { AclTokenInputs } from "../src/acl/dynamic/aclToken";
 
 type State = Record<string, any>;
 
@@ -13,17 +14,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BUILTIN_POLICIES = new Set(["global-management", "builtin/global-read-only"]);
 const ANONYMOUS = "00000000-0000-0000-0000-000000000002";
 
-export interface EmulatedToken {
+/** A token as the emulated Consul holds it: the dynamic resource's fields, without the connection. */
+export type EmulatedToken = Omit<AclTokenInputs, "connection"> & {
     accessorId: string;
-    secretId: string;
-    description: string;
-    policies: string[];
-    roles: string[];
-    nodeIdentities: { nodeName: string; datacenter: string }[];
-    expirationTtl?: string;
-    namespace?: string;
     via: "consul.AclToken" | "dynamic";
-}
+};
 
 export class ConsulEmulation {
     readonly policies = new Map<string, State>();

@@ -111,7 +111,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
 
         const serverNames = n.servers.map((x) => x.nodeName);
         const secrets = new BootstrapSecrets(
-            `${name}-acl`,
+            `${name}-bootstrap`,
             { agentNodeNames: [...serverNames, ...n.clientNodeNames], generation: args.tokenGeneration },
             parent,
         );
