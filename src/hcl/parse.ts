@@ -22,15 +22,16 @@ export function parseHcl(text: string): Record<string, unknown> {
 
 /**
  * HCL v1 decodes every block as a list of objects; Consul's config decoder folds a one-element
- * list into the object (lib/decode HookWeakDecodeFromSlice). Do the same so HCL and JSON of one
- * agent config compare equal.
+ * list into the object (lib/decode HookWeakDecodeFromSlice) where the target is a block, and keeps
+ * it where the target is a list (`services`, `checks`, …): name those in `keepLists`.
  */
-export function foldBlocks(value: unknown): unknown {
+export function foldBlocks(value: unknown, keepLists: ReadonlySet<string> = new Set(), key = ""): unknown {
     if (Array.isArray(value)) {
-        if (value.length === 1 && value[0] && typeof value[0] === "object" && !Array.isArray(value[0])) return foldBlocks(value[0]);
-        return value.map(foldBlocks);
+        if (!keepLists.has(key) && value.length === 1 && value[0] && typeof value[0] === "object" && !Array.isArray(value[0]))
+            return foldBlocks(value[0], keepLists, key);
+        return value.map((v) => foldBlocks(v, keepLists));
     }
     if (value && typeof value === "object")
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, foldBlocks(v)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, foldBlocks(v, keepLists, k)]));
     return value;
 }

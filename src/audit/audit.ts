@@ -1,0 +1,100 @@
+import { ChecklistId } from "../checklist";
+import { findHardeningGaps } from "../config/guard";
+import { deepMerge } from "../config/merge";
+import { AgentConfig } from "../config/types";
+import { AEAD_CIPHER_SUITES } from "../config/tlsNames";
+import { consulDefaults } from "./consulDefaults";
+import { invalidConsulKeys } from "./consulKeys";
+import { CHECKLIST_SEVERITY, Finding } from "./findings";
+import { LoadedAgent } from "./load";
+
+export type Role = "server" | "client";
+
+const FIX: Partial<Record<ChecklistId, string>> = {
+    "CSM-TLS-01": "set tls.defaults.verify_incoming = true",
+    "CSM-TLS-02": "set tls.https.verify_incoming = true, or bind HTTPS to loopback",
+    "CSM-TLS-03": "set tls.internal_rpc.verify_incoming = true",
+    "CSM-TLS-04": "set tls.grpc.verify_incoming = true, or bind gRPC to loopback",
+    "CSM-TLS-05": "set tls.defaults.verify_outgoing = true",
+    "CSM-TLS-06": "set enable_agent_tls_for_checks = true",
+    "CSM-TLS-07": "set tls.internal_rpc.verify_server_hostname = true together with tls.defaults.verify_outgoing = true",
+    "CSM-TLS-08": "servers: auto_encrypt { allow_tls = true }; clients: auto_encrypt { tls = true }",
+    "CSM-TLS-09": 'set tls.defaults.tls_min_version = "TLSv1_3" (or TLSv1_2 with AEAD suites only)',
+    "CSM-TLS-10": "set ports.http = -1, or bind HTTP to 127.0.0.1 and use HTTPS beyond loopback",
+    "CSM-ACL-01": "set acl.enabled = true",
+    "CSM-ACL-02": 'set acl.default_policy = "deny"',
+    "CSM-ACL-03": 'set acl.down_policy = "extend-cache" (or "async-cache")',
+    "CSM-ACL-04": "use a random UUID from a secret store as the initial management token",
+    "CSM-ACL-05": "give each agent its own token with a node identity",
+    "CSM-GOS-01": "set encrypt to `consul keygen` output (32 bytes)",
+    "CSM-GOS-02": "remove encrypt_verify_incoming/outgoing = false once every agent has the key",
+    "CSM-EXE-01": "set enable_script_checks = false (enable_local_script_checks if needed)",
+    "CSM-EXE-02": "set disable_remote_exec = true",
+    "CSM-HTTP-01": 'set http_config.response_headers { "X-Frame-Options" = "DENY", "X-Content-Type-Options" = "nosniff" }',
+    "CSM-HTTP-02": 'set http_config.allow_write_http_from = ["127.0.0.0/8"] (or your admin CIDRs)',
+    "CSM-LIM-01": "set limits.http_max_conns_per_client",
+    "CSM-LIM-02": "set limits.https_handshake_timeout and limits.rpc_handshake_timeout",
+    "CSM-LIM-03": "set limits.rpc_max_conns_per_client",
+    "CSM-LIM-04": "set limits.rpc_rate and limits.rpc_max_burst on client agents",
+    "CSM-LIM-05": "set limits.kv_max_value_size and limits.txn_max_req_len",
+    "CSM-UI-01": "serve the UI over HTTPS only, with acl.default_policy = deny",
+    "CSM-NET-01": 'set client_addr = "127.0.0.1" on client agents',
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TLS_VERSIONS = ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3", "tls10", "tls11", "tls12", "tls13"];
+
+/** The agent's role: the override when given, else the config's own `server` key. */
+export function roleOf(agent: LoadedAgent, override?: Role): Role {
+    return override ?? (agent.config.server === true ? "server" : "client");
+}
+
+/**
+ * Audits one agent's effective config (Consul's defaults, then its files) against the checklist
+ * and against what Consul itself would refuse. Pure: no Pulumi, no network.
+ */
+export function auditAgent(agent: LoadedAgent, roleOverride?: Role): Finding[] {
+    const role = roleOf(agent, roleOverride);
+    const file = agent.source;
+    const findings: Finding[] = [];
+    const shown = (path: string) => (agent.moved[path] ? `${agent.moved[path]} (deprecated; now ${path})` : path);
+    const push = (f: Omit<Finding, "file">) => findings.push({ ...f, file });
+
+    for (const key of invalidConsulKeys(agent.raw))
+        push({ id: "CONSUL-REJECT", severity: "high", path: key, message: `Consul refuses this key (invalid config key "${key}")`, fix: "remove it or correct its spelling" });
+    findings.push(...consulRejections(agent.config, role, file));
+
+    const effective = deepMerge(consulDefaults(role === "server"), agent.config) as AgentConfig;
+    for (const gap of findHardeningGaps(effective, role))
+        push({ id: gap.id, severity: CHECKLIST_SEVERITY[gap.id], path: shown(gap.path), message: gap.message, fix: FIX[gap.id] ?? "see the checklist" });
+
+    const tokens = agent.config.acl?.tokens ?? {};
+    if (typeof tokens.initial_management === "string" && !UUID.test(tokens.initial_management))
+        push({ id: "CSM-ACL-04", severity: "high", path: shown("acl.tokens.initial_management"), message: "the initial management token is not a random UUID", fix: FIX["CSM-ACL-04"]! });
+    if (tokens.agent !== undefined && tokens.agent === tokens.initial_management)
+        push({ id: "CSM-ACL-05", severity: "high", path: shown("acl.tokens.agent"), message: "the agent uses the management token", fix: FIX["CSM-ACL-05"]! });
+    return findings;
+}
+
+/** What Consul would refuse at start, beyond unknown keys. */
+function consulRejections(cfg: Record<string, any>, role: Role, file: string): Finding[] {
+    const out: Finding[] = [];
+    const reject = (path: string, message: string, fix: string) => out.push({ id: "CONSUL-REJECT", severity: "high", file, path, message, fix });
+    for (const [name, block] of Object.entries<Record<string, any>>(cfg.tls ?? {})) {
+        const version = block?.tls_min_version ?? cfg.tls?.defaults?.tls_min_version;
+        if (block?.tls_min_version !== undefined && !TLS_VERSIONS.includes(block.tls_min_version))
+            reject(`tls.${name}.tls_min_version`, `"${block.tls_min_version}" is not a TLS version Consul knows`, 'use "TLSv1_2" or "TLSv1_3"');
+        if (block?.tls_cipher_suites !== undefined && (version === "TLSv1_3" || version === "tls13"))
+            reject(`tls.${name}.tls_cipher_suites`, "Consul refuses cipher suites with TLSv1_3 (its suites are fixed)", "remove tls_cipher_suites");
+        for (const suite of String(block?.tls_cipher_suites ?? "").split(",").filter(Boolean))
+            if (!(AEAD_CIPHER_SUITES as readonly string[]).includes(suite.trim()) && !/^TLS_(ECDHE|RSA)_/.test(suite.trim()))
+                reject(`tls.${name}.tls_cipher_suites`, `"${suite}" is not a cipher suite Consul knows`, "use Consul's suite names");
+    }
+    if (role === "server" && cfg.auto_encrypt?.tls === true) reject("auto_encrypt.tls", "auto_encrypt.tls can only be used on a client", "use auto_encrypt.allow_tls on servers");
+    if (role === "client" && cfg.auto_encrypt?.allow_tls === true) reject("auto_encrypt.allow_tls", "auto_encrypt.allow_tls can only be used on a server", "use auto_encrypt.tls on clients");
+    if (typeof cfg.encrypt === "string") {
+        const ok = /^[A-Za-z0-9+/]+={0,2}$/.test(cfg.encrypt) && cfg.encrypt.length % 4 === 0 && [16, 24, 32].includes(Buffer.from(cfg.encrypt, "base64").length);
+        if (!ok) reject("encrypt", "encrypt has invalid key: not base64 of 16, 24 or 32 bytes", "use `consul keygen` output");
+    }
+    return out;
+}

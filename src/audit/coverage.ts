@@ -1,0 +1,67 @@
+import { CHECKLIST, ChecklistId } from "../checklist";
+import { GUARDED_IDS } from "../config/guard";
+import { InsecureWarning } from "../cluster/normalize";
+import { NOT_DECIDABLE_FROM_CONFIG } from "./findings";
+
+export type CoverageStatus = "enforced" | "configured by option" | "waived" | "not decidable";
+
+export interface CoverageRow {
+    id: string;
+    requirement: string;
+    status: CoverageStatus;
+    /** How it is enforced, which option configures it, or why it is waived. */
+    detail: string;
+}
+
+const BY_CONSTRUCTION: Partial<Record<ChecklistId, string>> = {
+    "CSM-ACL-04": "BootstrapSecrets: a random UUID, a Pulumi secret, never a literal",
+    "CSM-ACL-05": "BootstrapSecrets + AclSystem: one node-identity token per agent, pre-seeded",
+    "CSM-GOS-03": "GossipKeyring: staged install → use → remove plan",
+    "CSM-ROT-01": "AgentCertificate: 1-year certificates renewed 30 days early; CA at most 10 years",
+    "CSM-OS-01": "bundle files: keys, tokens and configs 0600, directories 0700 (data_dir mode is the host's)",
+};
+
+const BY_OPTION: Record<string, string> = {
+    "CSM-ACL-06": "AclSystem `dns` (default: DNS read-only policy on the anonymous token)",
+    "CSM-ACL-07": "AclSystem plans no global write outside the administrator; lintRules checks your own policies",
+    "CSM-ACL-08": "AclSystem personas: administrator, operators, developers, users without token",
+    "CSM-ACL-09": "AclSystem `tokenTtl` (default 8h for operator and developer tokens)",
+    "CSM-ROT-02": "`tokenGeneration` on HardenedCluster and AclSystem",
+    "CSM-NS-01": "AclSystem `enterprise` + `namespaces`: team policies live in their namespace",
+    "CSM-SEN-01": "AclSystem operators' `kvSentinel` (Enterprise)",
+};
+
+const EXTRA: Record<string, string> = {
+    "CSM-ACL-06": "the anonymous token gets at most the read-only DNS policy",
+    "CSM-ACL-07": "no policy but the administrator's grants acl/operator write or a global prefix write",
+    "CSM-ACL-08": "personas map to roles",
+    "CSM-ACL-09": "human and CI tokens are short-lived",
+    "CSM-ROT-02": "ACL tokens rotatable without downtime",
+    "CSM-NS-01": "operators' and developers' policies scoped to their namespace",
+    "CSM-SEN-01": "KV write rules can carry Sentinel code",
+};
+
+/**
+ * The threat-model coverage of a HardenedCluster (and its AclSystem): every checklist ID as
+ * enforced, configured by option, waived (with the `insecure` option and its reason), or not
+ * decidable by this library.
+ */
+export function coverageReport(warnings: InsecureWarning[] = []): CoverageRow[] {
+    const ids = [...new Set([...Object.keys(CHECKLIST), ...Object.keys(EXTRA)])];
+    return ids.map((id) => {
+        const requirement = (CHECKLIST as Record<string, string>)[id] ?? EXTRA[id];
+        const waived = warnings.filter((w) => w.id === id);
+        if (waived.length) return { id, requirement, status: "waived", detail: waived.map((w) => `${w.option}: ${w.message}`).join("; ") };
+        if ((GUARDED_IDS as readonly string[]).includes(id)) return { id, requirement, status: "enforced", detail: "set in every rendered agent config; overrides that break it are refused" };
+        const built = BY_CONSTRUCTION[id as ChecklistId];
+        if (built) return { id, requirement, status: "enforced", detail: built };
+        if (BY_OPTION[id]) return { id, requirement, status: "configured by option", detail: BY_OPTION[id] };
+        const nd = NOT_DECIDABLE_FROM_CONFIG.find((n) => n.id === id);
+        return { id, requirement, status: "not decidable", detail: nd?.why ?? "outside what this library controls" };
+    });
+}
+
+export function coverageMarkdown(rows: CoverageRow[]): string {
+    const esc = (s: string) => s.replace(/\|/g, "\\|");
+    return ["| ID | requirement | status | how |", "|---|---|---|---|", ...rows.map((r) => `| ${r.id} | ${esc(r.requirement)} | ${r.status} | ${esc(r.detail)} |`)].join("\n") + "\n";
+}

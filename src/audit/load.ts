@@ -1,0 +1,118 @@
+import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { basename, extname, join } from "node:path";
+import { foldBlocks, HclSyntaxError, parseHcl } from "../hcl/parse";
+import { migrateDeprecated } from "./deprecated";
+
+/** Larger files are refused unread: an agent config is kilobytes. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Keys whose values are lists of blocks in Consul's config (HCL must not fold them). */
+const LIST_KEYS = new Set(["services", "checks", "watches", "segments", "bootstrap", "config_entries"]);
+
+/** Input the audit cannot read: it names the file and, where known, the line and column. */
+export class AuditInputError extends Error {
+    constructor(readonly file: string, readonly detail: string, readonly line?: number, readonly column?: number) {
+        super(`${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ""}` : ""}: ${detail}`);
+        this.name = "AuditInputError";
+    }
+}
+
+export interface LoadedAgent {
+    /** The file or directory given. */
+    source: string;
+    /** The files read, in the order Consul merges them. */
+    files: string[];
+    /** The merged config as written. */
+    raw: Record<string, any>;
+    /** The merged config, deprecated keys moved to their replacements. */
+    config: Record<string, any>;
+    /** New path → the deprecated key the files used. */
+    moved: Record<string, string>;
+}
+
+/**
+ * Reads one agent's configuration: a file, or a config directory merged as Consul does (its
+ * .json and .hcl files in lexical order; objects merge, lists append, later values win).
+ */
+export function loadAgent(path: string): LoadedAgent {
+    let stat;
+    try {
+        stat = statSync(path);
+    } catch (e) {
+        throw new AuditInputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const files = stat.isDirectory()
+        ? readdirSync(path)
+              .filter((f) => [".json", ".hcl"].includes(extname(f)))
+              .sort()
+              .map((f) => join(path, f))
+        : [path];
+    if (files.length === 0) throw new AuditInputError(path, "directory holds no .json or .hcl agent config");
+    let merged: Record<string, any> = {};
+    for (const f of files) merged = mergeConsul(merged, parseConfigFile(f));
+    const { config, moved } = migrateDeprecated(merged);
+    return { source: path, files, raw: merged, config, moved };
+}
+
+/** Parses one .json or .hcl file into Consul's JSON form. */
+export function parseConfigFile(file: string): Record<string, any> {
+    const text = readBounded(file);
+    const ext = extname(file);
+    if (ext === ".json") {
+        try {
+            const value = JSON.parse(text);
+            if (!value || typeof value !== "object" || Array.isArray(value)) throw new AuditInputError(file, "a config file must hold one JSON object", 1, 1);
+            return value;
+        } catch (e) {
+            if (e instanceof AuditInputError) throw e;
+            const pos = /position (\d+)/.exec((e as Error).message);
+            const { line, column } = pos ? lineColumn(text, Number(pos[1])) : { line: undefined, column: undefined };
+            throw new AuditInputError(file, `JSON syntax error: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, line, column);
+        }
+    }
+    if (ext === ".hcl") {
+        try {
+            return foldBlocks(parseHcl(text), LIST_KEYS) as Record<string, any>;
+        } catch (e) {
+            if (!(e instanceof HclSyntaxError)) throw e;
+            const at = /At (\d+):(\d+): (.*)$/.exec(e.detail);
+            throw new AuditInputError(file, `HCL syntax error: ${at ? at[3] : e.detail}`, at ? Number(at[1]) : undefined, at ? Number(at[2]) : undefined);
+        }
+    }
+    throw new AuditInputError(file, `not a Consul config file (${basename(file)}): Consul reads .json and .hcl`);
+}
+
+function readBounded(file: string): string {
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) throw new AuditInputError(file, `${size} bytes is larger than the ${MAX_CONFIG_BYTES}-byte limit for a config file`);
+    const fd = openSync(file, "r");
+    try {
+        const buf = Buffer.alloc(size);
+        readSync(fd, buf, 0, size, 0);
+        if (buf.includes(0)) throw new AuditInputError(file, "binary file (NUL byte): not an agent config");
+        return buf.toString("utf8");
+    } finally {
+        closeSync(fd);
+    }
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+    const before = text.slice(0, offset).split("\n");
+    return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/** Consul's merge of config fragments: objects merge, lists append, scalars: later wins. */
+export function mergeConsul(a: Record<string, any>, b: Record<string, any>): Record<string, any> {
+    const out: Record<string, any> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+        const cur = out[k];
+        if (Array.isArray(cur) && Array.isArray(v)) out[k] = [...cur, ...v];
+        else if (isObject(cur) && isObject(v)) out[k] = mergeConsul(cur, v);
+        else out[k] = v;
+    }
+    return out;
+}
+
+function isObject(v: unknown): v is Record<string, any> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}

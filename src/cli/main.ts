@@ -1,0 +1,97 @@
+/**
+ * `consul-hardened` — audit Consul agent configs against the Security Model checklist, and print
+ * the library's threat-model coverage. Thin over src/audit.
+ *
+ *   consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
+ *   consul-hardened report [--format markdown|json]
+ *
+ * Exit codes: 0 clean, 1 findings at or above --min-severity, 2 unreadable or invalid input.
+ */
+import { parseArgs } from "node:util";
+import { auditAgent, Role } from "../audit/audit";
+import { coverageMarkdown, coverageReport } from "../audit/coverage";
+import { Severity, SEVERITY_RANK } from "../audit/findings";
+import { AuditResult, toJson, toSarif, toText } from "../audit/format";
+import { AuditInputError, LoadedAgent, loadAgent } from "../audit/load";
+
+const USAGE = `usage:
+  consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
+  consul-hardened report [--format markdown|json]
+
+audit: each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does.
+The agent's role comes from its own "server" key unless --server or --client says otherwise.
+Exit codes: 0 clean, 1 findings at or above --min-severity (default low), 2 unreadable or invalid input.`;
+
+export interface Io {
+    out: (s: string) => void;
+    err: (s: string) => void;
+}
+
+class UsageError extends Error {}
+
+export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): number {
+    try {
+        const [command, ...rest] = argv;
+        if (command === undefined || command === "--help" || command === "-h") {
+            io.out(USAGE + "\n");
+            return command === undefined ? 2 : 0;
+        }
+        if (command === "audit") return audit(rest, io);
+        if (command === "report") return report(rest, io);
+        throw new UsageError(`unknown command "${command}"`);
+    } catch (e) {
+        if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+            io.err(`consul-hardened: ${(e as Error).message}\n${USAGE}\n`);
+            return 2;
+        }
+        throw e;
+    }
+}
+
+function audit(args: string[], io: Io): number {
+    const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+            server: { type: "boolean" },
+            client: { type: "boolean" },
+            format: { type: "string", default: "text" },
+            "min-severity": { type: "string", default: "low" },
+        },
+    });
+    if (values.server && values.client) throw new UsageError("--server and --client exclude each other");
+    if (!["text", "json", "sarif"].includes(values.format!)) throw new UsageError(`--format ${values.format}: use text, json or sarif`);
+    const threshold = values["min-severity"] as Severity;
+    if (!(threshold in SEVERITY_RANK)) throw new UsageError(`--min-severity ${threshold}: use low, medium or high`);
+    if (positionals.length === 0) throw new UsageError("audit needs at least one file or directory");
+    const role: Role | undefined = values.server ? "server" : values.client ? "client" : undefined;
+
+    const agents: LoadedAgent[] = [];
+    const errors: string[] = [];
+    for (const p of positionals) {
+        try {
+            agents.push(loadAgent(p));
+        } catch (e) {
+            if (!(e instanceof AuditInputError)) throw e;
+            errors.push(e.message);
+        }
+    }
+    if (errors.length) {
+        // Never a "clean" verdict on input that was not read.
+        io.err(errors.map((m) => `consul-hardened: ${m}\n`).join(""));
+        return 2;
+    }
+    const result: AuditResult = { agents, findings: agents.flatMap((a) => auditAgent(a, role)) };
+    io.out(values.format === "json" ? toJson(result) : values.format === "sarif" ? toSarif(result) : toText(result));
+    return result.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
+}
+
+function report(args: string[], io: Io): number {
+    const { values } = parseArgs({ args, options: { format: { type: "string", default: "markdown" } } });
+    if (!["markdown", "json"].includes(values.format!)) throw new UsageError(`--format ${values.format}: use markdown or json`);
+    const rows = coverageReport();
+    io.out(values.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : coverageMarkdown(rows));
+    return 0;
+}
+
+if (require.main === module) process.exitCode = run(process.argv.slice(2));
