@@ -42,7 +42,8 @@ const FIX: Partial<Record<ChecklistId, string>> = {
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TLS_VERSIONS = ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3", "tls10", "tls11", "tls12", "tls13"];
+/** What Consul 1.16 accepts for tls_min_version (checked with `consul validate`). */
+const TLS_VERSIONS = ["TLS_AUTO", "TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"];
 
 /** The agent's role: the override when given, else the config's own `server` key. */
 export function roleOf(agent: LoadedAgent, override?: Role): Role {
@@ -83,8 +84,8 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
     for (const [name, block] of Object.entries<Record<string, any>>(cfg.tls ?? {})) {
         const version = block?.tls_min_version ?? cfg.tls?.defaults?.tls_min_version;
         if (block?.tls_min_version !== undefined && !TLS_VERSIONS.includes(block.tls_min_version))
-            reject(`tls.${name}.tls_min_version`, `"${block.tls_min_version}" is not a TLS version Consul knows`, 'use "TLSv1_2" or "TLSv1_3"');
-        if (block?.tls_cipher_suites !== undefined && (version === "TLSv1_3" || version === "tls13"))
+            reject(`tls.${name}.tls_min_version`, `invalid TLS version "${block.tls_min_version}"`, 'use "TLSv1_3" (or "TLSv1_2")');
+        if (block?.tls_cipher_suites !== undefined && version === "TLSv1_3")
             reject(`tls.${name}.tls_cipher_suites`, "Consul refuses cipher suites with TLSv1_3 (its suites are fixed)", "remove tls_cipher_suites");
         for (const suite of String(block?.tls_cipher_suites ?? "").split(",").filter(Boolean))
             if (!(AEAD_CIPHER_SUITES as readonly string[]).includes(suite.trim()) && !/^TLS_(ECDHE|RSA)_/.test(suite.trim()))
@@ -94,7 +95,8 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
     if (role === "client" && cfg.auto_encrypt?.allow_tls === true) reject("auto_encrypt.allow_tls", "auto_encrypt.allow_tls can only be used on a server", "use auto_encrypt.tls on clients");
     if (typeof cfg.encrypt === "string") {
         const ok = /^[A-Za-z0-9+/]+={0,2}$/.test(cfg.encrypt) && cfg.encrypt.length % 4 === 0 && [16, 24, 32].includes(Buffer.from(cfg.encrypt, "base64").length);
-        if (!ok) reject("encrypt", "encrypt has invalid key: not base64 of 16, 24 or 32 bytes", "use `consul keygen` output");
+        // `consul validate` only checks the base64; the agent then fails to start its keyring.
+        if (!ok) reject("encrypt", "not base64 of 16, 24 or 32 bytes: the agent cannot start its gossip keyring", "use `consul keygen` output");
     }
     return out;
 }

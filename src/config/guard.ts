@@ -57,10 +57,13 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
         );
     if (role === "server" ? cfg.auto_encrypt?.allow_tls !== true : cfg.auto_encrypt?.tls !== true)
         gap("CSM-TLS-08", `auto_encrypt.${role === "server" ? "allow_tls" : "tls"}`, "auto_encrypt must be on");
+    if (!(ACCEPTED_TLS_VERSIONS as readonly string[]).includes(d.tls_min_version ?? ""))
+        gap("CSM-TLS-09", "tls.defaults.tls_min_version", `minimum TLS version ${d.tls_min_version ?? "unset"} is below TLSv1_2`);
     for (const [name, block] of Object.entries(tls)) {
+        // A block without its own version inherits the defaults', judged once above.
         const version = block?.tls_min_version ?? d.tls_min_version;
-        if (!(ACCEPTED_TLS_VERSIONS as readonly string[]).includes(version ?? ""))
-            gap("CSM-TLS-09", `tls.${name}.tls_min_version`, `minimum TLS version ${version ?? "unset"} is below TLSv1_2`);
+        if (name !== "defaults" && block?.tls_min_version !== undefined && !(ACCEPTED_TLS_VERSIONS as readonly string[]).includes(version ?? ""))
+            gap("CSM-TLS-09", `tls.${name}.tls_min_version`, `minimum TLS version ${version} is below TLSv1_2`);
         const suites: string | undefined = block?.tls_cipher_suites;
         if (suites !== undefined) {
             const weak = suites.split(",").filter((c: string) => !(AEAD_CIPHER_SUITES as readonly string[]).includes(c.trim()));
@@ -93,16 +96,19 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
     if (!cfg.http_config?.allow_write_http_from?.length)
         gap("CSM-HTTP-02", "http_config.allow_write_http_from", "HTTP writes must be limited to listed CIDRs");
 
+    // Consul reads 0 (or "0s") as "no limit": that is as unset as an absent key.
     const lim = cfg.limits ?? {};
-    if (lim.http_max_conns_per_client === undefined)
-        gap("CSM-LIM-01", "limits.http_max_conns_per_client", "must be set");
-    if (lim.https_handshake_timeout === undefined || lim.rpc_handshake_timeout === undefined)
+    const count = (v: number | undefined) => typeof v === "number" && v > 0;
+    const duration = (v: string | undefined) => typeof v === "string" && !/^0+(ms|s|m|h)?$/.test(v);
+    if (!count(lim.http_max_conns_per_client))
+        gap("CSM-LIM-01", "limits.http_max_conns_per_client", "must be set to a positive limit");
+    if (!duration(lim.https_handshake_timeout) || !duration(lim.rpc_handshake_timeout))
         gap("CSM-LIM-02", "limits.https_handshake_timeout", "both handshake timeouts must be set");
-    if (lim.rpc_max_conns_per_client === undefined)
-        gap("CSM-LIM-03", "limits.rpc_max_conns_per_client", "must be set");
-    if (role === "client" && (lim.rpc_rate === undefined || lim.rpc_max_burst === undefined))
+    if (!count(lim.rpc_max_conns_per_client))
+        gap("CSM-LIM-03", "limits.rpc_max_conns_per_client", "must be set to a positive limit");
+    if (role === "client" && (!count(lim.rpc_rate) || !count(lim.rpc_max_burst)))
         gap("CSM-LIM-04", "limits.rpc_rate", "client agents must rate-limit their RPC");
-    if (lim.kv_max_value_size === undefined || lim.txn_max_req_len === undefined)
+    if (!count(lim.kv_max_value_size) || !count(lim.txn_max_req_len))
         gap("CSM-LIM-05", "limits.kv_max_value_size", "both request size limits must be set");
 
     if (cfg.ui_config?.enabled && ((!httpOff && listensBeyondLoopback(cfg, "http")) || acl.default_policy !== "deny"))
