@@ -9,6 +9,7 @@ import { assertConfigsHardened, clientIdentityConfig, clientProfileConfig, revie
 import { bundleFileModes, bundleFiles, FileModes } from "./bundle";
 import { InsecureWarning, normalizeClusterOptions } from "./normalize";
 import { HardenedClusterArgs } from "./options";
+import { CoverageRow, coverageReport } from "../audit/coverage";
 
 export interface ServerMaterial {
     nodeName: string;
@@ -81,6 +82,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
     readonly review: { servers: Record<string, string>; client: string };
     /** The `insecure` options in effect, each with the checklist ID it breaks. */
     readonly warnings: InsecureWarning[];
+    /** Every checklist ID: enforced, configured by option, waived (with the reason) or not decidable. */
+    readonly coverage: CoverageRow[];
 
     constructor(name: string, args: HardenedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validation and the override guard run before super(): bad input creates nothing.
@@ -92,6 +95,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
         const s = n.settings;
 
         this.warnings = n.warnings;
+        this.coverage = coverageReport(n.warnings);
         for (const w of n.warnings) pulumi.log.warn(`${w.id}: ${w.option} — ${w.message}`, this);
 
         this.ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, parent);

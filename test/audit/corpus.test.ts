@@ -8,7 +8,7 @@ import { GUARDED_IDS } from "../../src/config/guard";
 import { AUDIT_CASES } from "../fixtures/auditCases";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "audit");
-const ids = (path: string, role?: "server" | "client") => [...new Set(auditAgent(loadAgent(path), role).map((f) => f.id))].sort();
+const ids = (path: string, role?: "server" | "client"): string[] => [...new Set(auditAgent(loadAgent(path), role).map((f) => f.id as string))].sort();
 /** Findings without the file name, in a stable order (HCL and JSON list keys differently). */
 const strip = (path: string) =>
     auditAgent(loadAgent(path))

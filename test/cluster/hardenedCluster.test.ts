@@ -148,6 +148,12 @@ describe("HardenedCluster", () => {
         assert.equal(serverCert.checkHost(host), host);
     });
 
+    it("coverage: nothing waived by default, every config-decidable ID enforced", () => {
+        assert.equal(cluster.coverage.filter((r) => r.status === "waived").length, 0);
+        assert.equal(cluster.coverage.find((r) => r.id === "CSM-TLS-07")!.status, "enforced");
+        assert.equal(cluster.coverage.find((r) => r.id === "CSM-OS-01")!.status, "enforced");
+    });
+
     it("two clusters in one stack do not collide", async () => {
         const other = new HardenedCluster("staging", { datacenter: "dc1", servers: 1 });
         const names = [...emu.resources, ...emu.components].map((r) => `${r.type}::${r.name}`);
@@ -192,8 +198,9 @@ describe("HardenedCluster", () => {
             warned.push(msg);
             return Promise.resolve();
         };
+        let c: HardenedCluster;
         try {
-            const c = new HardenedCluster("legacy", {
+            c = new HardenedCluster("legacy", {
                 datacenter: "dc1",
                 servers: 1,
                 tls: { minVersion: "TLSv1_2" },
@@ -210,6 +217,12 @@ describe("HardenedCluster", () => {
         }
         assert.ok(warned.some((m) => m.startsWith("CSM-TLS-09: insecure.allowTls12")), warned.join("\n"));
         assert.ok(warned.some((m) => m.startsWith("CSM-TLS-10:")));
+        assert.deepEqual(
+            c.coverage.filter((r) => r.status === "waived").map((r) => r.id),
+            ["CSM-TLS-09", "CSM-TLS-10", "CSM-GOS-02"],
+            "the coverage report names every waiver",
+        );
+        assert.match(c.coverage.find((r) => r.id === "CSM-GOS-02")!.detail, /insecure\.gossipVerifyIncomingOff/);
         assert.ok(warned.some((m) => m.startsWith("CSM-GOS-02:")));
     });
 });
