@@ -54,6 +54,23 @@ export function loadAgent(path: string): LoadedAgent {
     return { source: path, files, raw: merged, config, moved };
 }
 
+/** An agent config that is already an object (e.g. a component's review config). */
+export function agentFromObject(source: string, config: Record<string, any>): LoadedAgent {
+    const { config: migrated, moved } = migrateDeprecated(config);
+    return { source, files: [], raw: config, config: migrated, moved };
+}
+
+/** Parses config text (a string passed into some resource), JSON or HCL, or undefined if it is neither. */
+export function parseConfigText(text: string): Record<string, any> | undefined {
+    const trimmed = text.trim();
+    try {
+        const value = trimmed.startsWith("{") ? JSON.parse(trimmed) : foldBlocks(parseHcl(trimmed), LIST_KEYS);
+        return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 /** Parses one .json or .hcl file into Consul's JSON form. */
 export function parseConfigFile(file: string): Record<string, any> {
     const text = readBounded(file);

@@ -90,7 +90,15 @@ export class HardenedCluster extends pulumi.ComponentResource {
         const n = normalizeClusterOptions(args);
         const overrides = args.overrides ?? {};
         assertConfigsHardened(n, overrides, `HardenedCluster "${name}"`);
-        super("consul-hardened:index:HardenedCluster", name, {}, opts);
+        const review = reviewConfigs(n, overrides);
+        // Component args are stored in state: only this secret-free subset goes there, so policy
+        // packs can audit the rendered configs at preview (secrets appear as "<secret>").
+        super(
+            "consul-hardened:index:HardenedCluster",
+            name,
+            { reviewConfigs: { servers: Object.fromEntries(review.servers.map((r) => [r.nodeName, r.config])), client: review.client }, insecure: n.warnings },
+            opts,
+        );
         const parent = { parent: this };
         const s = n.settings;
 
@@ -169,7 +177,6 @@ export class HardenedCluster extends pulumi.ComponentResource {
         this.cliCertPem = cli.certPem;
         this.cliKeyPem = cli.privateKeyPem;
 
-        const review = reviewConfigs(n, overrides);
         this.review = {
             servers: Object.fromEntries(review.servers.map((r) => [r.nodeName, renderHcl(r.config)])),
             client: renderHcl(review.client),

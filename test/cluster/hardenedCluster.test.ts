@@ -31,8 +31,16 @@ describe("HardenedCluster", () => {
         for (const r of [...emu.resources, ...emu.components]) assert.ok(r.name.startsWith("prod"), r.name);
     });
 
-    it("stores no component args in state", () => {
-        for (const c of emu.components) assert.deepEqual(c.inputs, {}, `${c.type} ${c.name} stored inputs`);
+    it("stores no secret in component state: only the cluster's secret-free review configs", async () => {
+        const secrets = [await valueOf(cluster.gossipKey), await valueOf(cluster.bootstrapToken!), ...(await Promise.all(cluster.clients.map((c) => valueOf(c.agentToken))))];
+        for (const c of emu.components) {
+            const stored = JSON.stringify(c.inputs);
+            for (const v of secrets) assert.ok(!stored.includes(v), `${c.type} ${c.name} stored a secret`);
+            if (c.type !== "consul-hardened:index:HardenedCluster") assert.deepEqual(c.inputs, {}, `${c.type} ${c.name} stored inputs`);
+        }
+        const top = emu.components.find((c) => c.name === "prod")!;
+        assert.deepEqual(Object.keys(top.inputs.reviewConfigs.servers), ["consul-server-1", "consul-server-2", "consul-server-3"]);
+        assert.equal(top.inputs.reviewConfigs.client.encrypt, "<secret>");
     });
 
     it("protects the CA key and nothing else by default", () => {
