@@ -1,0 +1,63 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { auditAgent, Role } from "../../src/audit/audit";
+import { Finding } from "../../src/audit/findings";
+import { agentFromObject, parseConfigText } from "../../src/audit/load";
+import { reportUnlessWaived, WAIVER_SCHEMA } from "./waivers";
+
+/** HardenedCluster stores its secret-free review configs as component args. */
+const CLUSTER_TYPE = "consul-hardened:index:HardenedCluster";
+/** Strings longer than this are not taken for agent configs (bounded work per resource). */
+const MAX_CONFIG_CHARS = 256 * 1024;
+
+/** Agent configs a resource carries: a cluster's review configs, or config text passed to a resource named or tagged as Consul. */
+export function configsOf(type: string, name: string, props: Record<string, any>): { source: string; config: Record<string, any>; role?: Role }[] {
+    if (type === CLUSTER_TYPE) {
+        const r = props.reviewConfigs ?? {};
+        return [
+            ...Object.entries<Record<string, any>>(r.servers ?? {}).map(([node, config]) => ({ source: `${name}:${node}`, config, role: "server" as Role })),
+            ...(r.client ? [{ source: `${name}:client`, config: r.client as Record<string, any>, role: "client" as Role }] : []),
+        ];
+    }
+    const tags = { ...props.tags, ...props.labels, ...props.metadata?.labels };
+    const tagged = /consul/i.test(name) || Object.entries(tags).some(([k, v]) => /consul/i.test(`${k}=${v}`));
+    if (!tagged) return [];
+    const found: { source: string; config: Record<string, any> }[] = [];
+    const walk = (value: unknown, path: string, depth: number) => {
+        if (depth > 4) return;
+        if (typeof value === "string" && value.length < MAX_CONFIG_CHARS && /datacenter|acl|encrypt|verify_|ports/.test(value)) {
+            const cfg = parseConfigText(value);
+            if (cfg && ("datacenter" in cfg || "acl" in cfg || "tls" in cfg || "server" in cfg)) found.push({ source: `${name}:${path}`, config: cfg });
+        } else if (value && typeof value === "object") {
+            for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k, depth + 1);
+        }
+    };
+    walk(props, "", 0);
+    return found;
+}
+
+function areaPolicy(name: string, description: string, matches: (f: Finding) => boolean): ResourceValidationPolicy {
+    return {
+        name,
+        description,
+        enforcementLevel: "mandatory",
+        configSchema: WAIVER_SCHEMA,
+        validateResource: (args, report) => {
+            for (const c of configsOf(args.type, args.name, args.props))
+                for (const f of auditAgent(agentFromObject(c.source, c.config), c.role).filter(matches))
+                    reportUnlessWaived(args, report, `${f.id} [${f.severity}] ${c.source} ${f.path}: ${f.message}. Fix: ${f.fix}`);
+        },
+    };
+}
+
+const prefix = (...ps: string[]) => (f: Finding) => ps.some((p) => f.id.startsWith(p));
+
+export const agentTlsPolicy = areaPolicy("consul-agent-tls", "Agent configs meet the Security Model's mTLS requirements (CSM-TLS-*)", prefix("CSM-TLS-"));
+export const agentAclPolicy = areaPolicy("consul-agent-acl", "Agent configs enable default-deny ACLs with their own tokens (CSM-ACL-*)", prefix("CSM-ACL-"));
+export const agentGossipPolicy = areaPolicy("consul-agent-gossip", "Agent configs encrypt and verify gossip with a 32-byte key (CSM-GOS-*)", prefix("CSM-GOS-"));
+export const agentExecutionPolicy = areaPolicy("consul-agent-execution", "Agent configs disable script checks and remote exec (CSM-EXE-*)", prefix("CSM-EXE-"));
+export const agentHardeningPolicy = areaPolicy(
+    "consul-agent-hardening",
+    "Agent configs set response headers, write limits, rate limits, HTTPS-only UI and loopback client APIs (CSM-HTTP/LIM/UI/NET)",
+    prefix("CSM-HTTP-", "CSM-LIM-", "CSM-UI-", "CSM-NET-"),
+);
+export const agentValidityPolicy = areaPolicy("consul-agent-valid", "Agent configs hold nothing Consul would refuse at start", prefix("CONSUL-REJECT"));
