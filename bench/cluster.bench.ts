@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --repeat N]`: program construction time and resource count of
+ * `npm run bench [-- --json] [-- --repeat N]`: audit and policy-pack throughput, then program construction time and resource count of
  * HardenedCluster against the hand-written baseline, both under the same provider emulation, for
  * 3/5/7 servers × 10/100/1000 client agents. Runs alternate ours/baseline and report medians, so
  * the ratio compares runs made under the same machine load.
@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { installProviderEmulation, valueOf } from "../harness/providers";
 import { HardenedCluster } from "../src/cluster/hardenedCluster";
 import { baselineProgram } from "./baseline";
+import { runAuditBench } from "./audit.bench";
 
 interface Row {
     case: string;
@@ -22,6 +23,14 @@ interface Row {
 
 async function main(): Promise<void> {
     const { values } = parseArgs({ options: { json: { type: "boolean" }, repeat: { type: "string", default: "3" } } });
+    // Audit and policy-pack throughput first, so the cluster rows stay the last thing printed.
+    const audit = await runAuditBench();
+    console.log(
+        values.json
+            ? JSON.stringify({ audit })
+            : `audit: ${audit.configs} configs in ${audit.auditMs} ms = ${audit.configsPerSecond} configs/s (goal > 5000); ` +
+                  `policy pack: ${audit.stackResources}-resource stack in ${audit.policyPackMs} ms\n`,
+    );
     const repeat = Number(values.repeat);
     if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat ${values.repeat}: must be a whole number from 1`);
     const emu = await installProviderEmulation();

@@ -9,6 +9,12 @@ const CLUSTER_TYPE = "consul-hardened:index:HardenedCluster";
 /** Strings longer than this are not taken for agent configs (bounded work per resource). */
 const MAX_CONFIG_CHARS = 256 * 1024;
 
+/** Only resources named or tagged for Consul are searched for config text. */
+function mayCarryConfig(name: string, props: Record<string, any>): boolean {
+    const tags = { ...props.tags, ...props.labels, ...props.metadata?.labels };
+    return /consul/i.test(name) || Object.entries(tags).some(([k, v]) => /consul/i.test(`${k}=${v}`));
+}
+
 /** Agent configs a resource carries: a cluster's review configs, or config text passed to a resource named or tagged as Consul. */
 export function configsOf(type: string, name: string, props: Record<string, any>): { source: string; config: Record<string, any>; role?: Role }[] {
     if (type === CLUSTER_TYPE) {
@@ -18,9 +24,7 @@ export function configsOf(type: string, name: string, props: Record<string, any>
             ...(r.client ? [{ source: `${name}:client`, config: r.client as Record<string, any>, role: "client" as Role }] : []),
         ];
     }
-    const tags = { ...props.tags, ...props.labels, ...props.metadata?.labels };
-    const tagged = /consul/i.test(name) || Object.entries(tags).some(([k, v]) => /consul/i.test(`${k}=${v}`));
-    if (!tagged) return [];
+    if (!mayCarryConfig(name, props)) return [];
     const found: { source: string; config: Record<string, any> }[] = [];
     const walk = (value: unknown, path: string, depth: number) => {
         if (depth > 4) return;
@@ -35,6 +39,25 @@ export function configsOf(type: string, name: string, props: Record<string, any>
     return found;
 }
 
+/**
+ * Findings of every agent config a resource carries. The six area policies ask for the same
+ * resource in turn, and parsing HCL is the expensive part: keep recent answers (bounded).
+ */
+const recent = new Map<string, { source: string; finding: Finding }[]>();
+const RECENT_MAX = 10_000;
+
+export function findingsOf(type: string, name: string, props: Record<string, any>): { source: string; finding: Finding }[] {
+    if (type !== CLUSTER_TYPE && !mayCarryConfig(name, props)) return [];
+    const key = `${type}\u0000${name}\u0000${JSON.stringify(props)}`;
+    let found = recent.get(key);
+    if (!found) {
+        found = configsOf(type, name, props).flatMap((c) => auditAgent(agentFromObject(c.source, c.config), c.role).map((finding) => ({ source: c.source, finding })));
+        if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
+        recent.set(key, found);
+    }
+    return found;
+}
+
 function areaPolicy(name: string, description: string, matches: (f: Finding) => boolean): ResourceValidationPolicy {
     return {
         name,
@@ -42,9 +65,8 @@ function areaPolicy(name: string, description: string, matches: (f: Finding) => 
         enforcementLevel: "mandatory",
         configSchema: WAIVER_SCHEMA,
         validateResource: (args, report) => {
-            for (const c of configsOf(args.type, args.name, args.props))
-                for (const f of auditAgent(agentFromObject(c.source, c.config), c.role).filter(matches))
-                    reportUnlessWaived(args, report, `${f.id} [${f.severity}] ${c.source} ${f.path}: ${f.message}. Fix: ${f.fix}`);
+            for (const { source, finding: f } of findingsOf(args.type, args.name, args.props))
+                if (matches(f)) reportUnlessWaived(args, report, `${f.id} [${f.severity}] ${source} ${f.path}: ${f.message}. Fix: ${f.fix}`);
         },
     };
 }
