@@ -48,9 +48,13 @@ export function reviewConfigs(n: NormalizedCluster, overrides: ConfigOverrides =
  * `insecure` option — typically an override such as `acl.default_policy = "allow"`. Runs on the
  * review configs, so it needs no secret and runs before any resource is created.
  */
-export function assertConfigsHardened(n: NormalizedCluster, overrides: ConfigOverrides = {}, component = "HardenedCluster"): void {
+export function assertConfigsHardened(
+    n: NormalizedCluster,
+    overrides: ConfigOverrides = {},
+    component = "HardenedCluster",
+    review: ReturnType<typeof reviewConfigs> = reviewConfigs(n, overrides),
+): void {
     const waived = waivedIds(n.warnings);
-    const review = reviewConfigs(n, overrides);
     const problems: OptionProblem[] = [];
     const seen = new Set<string>();
     const check = (cfg: AgentConfig, role: "server" | "client") => {

@@ -89,8 +89,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
         // Validation and the override guard run before super(): bad input creates nothing.
         const n = normalizeClusterOptions(args);
         const overrides = args.overrides ?? {};
-        assertConfigsHardened(n, overrides, `HardenedCluster "${name}"`);
         const review = reviewConfigs(n, overrides);
+        assertConfigsHardened(n, overrides, `HardenedCluster "${name}"`, review);
         // Component args are stored in state: only this secret-free subset goes there, so policy
         // packs can audit the rendered configs at preview (secrets appear as "<secret>").
         super(
