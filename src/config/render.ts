@@ -41,7 +41,8 @@ function hclValue(value: unknown, key: string): string {
     throw new Error(`renderHcl: ${key} has a value of type ${value === null ? "null" : typeof value}`);
 }
 
-function hclString(s: string): string {
+/** An HCL v1 string literal. */
+export function hclString(s: string): string {
     const escaped = s
         .replace(/\\/g, "\\\\")
         .replace(/"/g, '\\"')

@@ -1,3 +1,4 @@
+import { hclString } from "../../config/render";
 import {
     AclRules,
     baseResource,
@@ -167,9 +168,7 @@ function renderRuleBody(body: Record<string, unknown>, indent: string): string {
     return out;
 }
 
-function q(s: string): string {
-    return JSON.stringify(s); // HCL v1 string escapes are JSON's for the characters rules use
-}
+const q = hclString;
 
 /**
  * Combines rule fragments into one rule set. The same scalar or segment set twice to different
