@@ -1,0 +1,159 @@
+/**
+ * End to end with a real Consul 1.16.3: the rendered configs validate, a 3-server cluster and a
+ * client agent start from the bundle and form a cluster, the pre-seeded agent tokens are created
+ * through this library's dynamic provider, and the checklist's threat-model probes are refused.
+ * Run with `npm run test:e2e` (builds Consul from Go modules first).
+ */
+import { strict as assert } from "node:assert";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as net from "node:net";
+import { installProviderEmulation, valueOf } from "../../harness/providers";
+import { HardenedCluster } from "../../src/cluster/hardenedCluster";
+import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
+import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
+import { renderRules } from "../../src/acl/rules/build";
+import { ANONYMOUS_TOKEN_ID } from "../../src/acl/plan";
+import { api, CONSUL, consulValidate, LocalAgents, until } from "./localCluster";
+
+const SERVERS = ["127.0.0.11", "127.0.0.12", "127.0.0.13"];
+const CLIENT_IP = "127.0.0.21";
+
+describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
+    this.timeout(300_000);
+    const agents = new LocalAgents();
+    let files: Record<string, string>;
+    let mgmt: string;
+    let conn: ApiConnection;
+
+    before(async function () {
+        if (!existsSync(CONSUL)) throw new Error(`${CONSUL} is missing: run scripts/e2e-tools.sh (npm run test:e2e does)`);
+        await installProviderEmulation();
+        const cluster = new HardenedCluster("e2e", {
+            datacenter: "dc1",
+            serverAddresses: SERVERS,
+            clientNodeNames: ["app-1"],
+            paths: { tlsDir: join(agents.dir, "tls"), dataDir: join(agents.dir, "data") },
+        });
+        files = await valueOf(cluster.files);
+        mgmt = await valueOf(cluster.bootstrapToken!);
+        conn = { address: `${SERVERS[0]}:8501`, caPem: files["ca.pem"], certPem: files["cli/cli.pem"], keyPem: files["cli/cli-key.pem"], token: mgmt };
+    });
+    after(() => agents.stopAll());
+
+    /** A config with its own data dir and TLS files, and (several agents, one host) its own listen addresses. */
+    function placed(name: string, json: string, ip: string, certs: Record<string, string>): Record<string, string> {
+        const cfg = JSON.parse(json);
+        const home = agents.home(name);
+        cfg.data_dir = join(home, "data");
+        for (const k of ["ca_file", "cert_file", "key_file"] as const) if (cfg.tls.defaults[k]) cfg.tls.defaults[k] = join(home, cfg.tls.defaults[k].split("/").pop());
+        cfg.client_addr = ip;
+        if (cfg.addresses) cfg.addresses = { https: ip, grpc_tls: ip };
+        cfg.bind_addr ??= ip;
+        return { "consul.json": JSON.stringify(cfg), ...certs };
+    }
+
+    it("consul validate accepts every rendered config, JSON and HCL", () => {
+        const dir = agents.dir;
+        for (const [path, content] of Object.entries(files)) {
+            if (!/consul\.(json|hcl)$/.test(path)) continue;
+            const file = join(dir, path.replace(/\//g, "_"));
+            writeFileSync(file, content);
+            const [code, out] = consulValidate(file);
+            assert.equal(code, 0, `${path}: ${out}`);
+        }
+    });
+
+    it("three servers elect a leader", async () => {
+        SERVERS.forEach((ip, i) => {
+            const n = `consul-server-${i + 1}`;
+            agents.start(n, placed(n, files[`servers/${n}/consul.json`], ip, { "ca.pem": files["ca.pem"], "server.pem": files[`servers/${n}/server.pem`], "server-key.pem": files[`servers/${n}/server-key.pem`] }));
+        });
+        const leader = await until("a leader", async () => {
+            const r = await api(conn, "GET", "/v1/status/leader");
+            return r.status === 200 && r.body ? (r.body as string) : undefined;
+        }, 90_000);
+        assert.match(leader, /^127\.0\.0\.1[123]:8300$/);
+    });
+
+    it("the management token is the pre-seeded one and holds global-management", async () => {
+        const self = await api(conn, "GET", "/v1/acl/token/self");
+        assert.equal(self.status, 200);
+        assert.equal(self.body.SecretID, mgmt);
+        assert.deepEqual(self.body.Policies.map((p: { Name: string }) => p.Name), ["global-management"]);
+    });
+
+    it("the dynamic provider creates the pre-seeded agent tokens, and a client joins with auto_encrypt", async () => {
+        const agentSecrets: Record<string, string> = {};
+        for (const n of ["consul-server-1", "consul-server-2", "consul-server-3"]) agentSecrets[n] = JSON.parse(files[`servers/${n}/consul.json`]).acl.tokens.agent;
+        agentSecrets["app-1"] = JSON.parse(files["client/app-1/agent.json"]).acl.tokens.agent;
+        for (const [node, secretId] of Object.entries(agentSecrets))
+            await aclTokenProvider.create({ connection: conn, secretId, description: `Agent token of ${node}`, policies: [], roles: [], nodeIdentities: [{ nodeName: node, datacenter: "dc1" }] });
+        agents.start("app-1", { ...placed("app-1", files["client/consul.json"], CLIENT_IP, { "ca.pem": files["ca.pem"] }), "agent.json": files["client/app-1/agent.json"] });
+        const node = await until("app-1 in the catalog (its agent token works)", async () => {
+            const r = await api(conn, "GET", "/v1/catalog/node/app-1");
+            return r.status === 200 && r.body?.Node ? r.body.Node : undefined;
+        }, 90_000);
+        assert.equal(node.Address, CLIENT_IP);
+    });
+
+    describe("threat-model probes are refused", () => {
+        it("plaintext HTTP: nothing listens on 8500", async () => {
+            const refused = await new Promise<boolean>((resolve) => {
+                const s = net.connect({ host: SERVERS[0], port: 8500 });
+                s.on("connect", () => (s.destroy(), resolve(false)));
+                s.on("error", () => resolve(true));
+            });
+            assert.equal(refused, true);
+        });
+
+        it("HTTPS without a client certificate", async () => {
+            await assert.rejects(api({ ...conn, certPem: "", keyPem: "" }, "GET", "/v1/status/leader"));
+        });
+
+        it("anonymous reads and writes of KV, ACL and operator endpoints", async () => {
+            const anon = { ...conn, token: undefined };
+            for (const [method, path, body] of [
+                ["GET", "/v1/kv/app/config", undefined],
+                ["PUT", "/v1/kv/app/config", "x"],
+                ["GET", "/v1/acl/tokens", undefined],
+                ["GET", "/v1/operator/raft/configuration", undefined],
+                ["PUT", "/v1/acl/policy", { Name: "sneaky", Rules: 'acl = "write"' }],
+            ] as const) {
+                const r = await api(anon, method, path, body);
+                assert.equal(r.status, 403, `${method} ${path} answered ${r.status}`);
+            }
+        });
+
+        it("the DNS read-only policy lets the anonymous token read the catalog, nothing more (CSM-ACL-06)", async () => {
+            const rules = renderRules({ node_prefix: { "": "read" }, service_prefix: { "": "read" }, query_prefix: { "": "read" } });
+            const p = await api(conn, "PUT", "/v1/acl/policy", { Name: "dns-read", Rules: rules });
+            assert.equal(p.status, 200, p.text);
+            const t = await api(conn, "PUT", `/v1/acl/token/${ANONYMOUS_TOKEN_ID}`, { Policies: [{ Name: "dns-read" }], Description: "Anonymous Token" });
+            assert.equal(t.status, 200, t.text);
+            const anon = { ...conn, token: undefined };
+            assert.equal((await api(anon, "GET", "/v1/catalog/nodes")).status, 200);
+            assert.equal((await api(anon, "GET", "/v1/kv/app/config")).status, 403);
+        });
+
+        it("an agent token cannot write KV (under-privileged token outside its scope)", async () => {
+            const agentToken = JSON.parse(files["client/app-1/agent.json"]).acl.tokens.agent;
+            const r = await api({ ...conn, token: agentToken }, "PUT", "/v1/kv/app/config", "x");
+            assert.equal(r.status, 403);
+            const ok = await api(conn, "PUT", "/v1/kv/app/config", "x");
+            assert.equal(ok.status, 200, "the management token can");
+        });
+
+        it("a gossip member without the key, or with a wrong one, never joins", async () => {
+            const intruder = (name: string, ip: string, encrypt?: string) => ({
+                "consul.json": JSON.stringify({ datacenter: "dc1", node_name: name, server: false, data_dir: join(agents.home(name), "data"), bind_addr: ip, client_addr: ip, retry_join: SERVERS, ...(encrypt ? { encrypt } : {}) }),
+            });
+            agents.start("intruder-1", intruder("intruder-1", "127.0.0.31"));
+            agents.start("intruder-2", intruder("intruder-2", "127.0.0.32", Buffer.alloc(32, 9).toString("base64")));
+            await new Promise((r) => setTimeout(r, 10_000));
+            const members = await api(conn, "GET", "/v1/agent/members");
+            const names = (members.body as { Name: string }[]).map((m) => m.Name).sort();
+            assert.deepEqual(names, ["app-1", "consul-server-1", "consul-server-2", "consul-server-3"]);
+        });
+    });
+});
