@@ -8,6 +8,7 @@ import { strict as assert } from "node:assert";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as net from "node:net";
+import { execFile } from "node:child_process";
 import { installProviderEmulation, valueOf } from "../../harness/providers";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
@@ -17,6 +18,12 @@ import { ANONYMOUS_TOKEN_ID } from "../../src/acl/plan";
 import { api, CONSUL, consulValidate, LocalAgents, until } from "./localCluster";
 
 const SERVERS = ["127.0.0.11", "127.0.0.12", "127.0.0.13"];
+
+function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
+    return new Promise((resolve) =>
+        execFile(cmd, args, { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` })),
+    );
+}
 const CLIENT_IP = "127.0.0.21";
 
 describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
@@ -24,6 +31,7 @@ describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
     const agents = new LocalAgents();
     let files: Record<string, string>;
     let mgmt: string;
+    let caKey: string;
     let conn: ApiConnection;
 
     before(async function () {
@@ -37,6 +45,8 @@ describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
         });
         files = await valueOf(cluster.files);
         mgmt = await valueOf(cluster.bootstrapToken!);
+        caKey = await valueOf(cluster.ca.privateKeyPem);
+        writeFileSync(join(agents.dir, "ca-for-cli.pem"), files["ca.pem"]);
         conn = { address: `${SERVERS[0]}:8501`, caPem: files["ca.pem"], certPem: files["cli/cli.pem"], keyPem: files["cli/cli-key.pem"], token: mgmt };
     });
     after(() => agents.stopAll());
@@ -142,6 +152,46 @@ describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
             assert.equal(r.status, 403);
             const ok = await api(conn, "PUT", "/v1/kv/app/config", "x");
             assert.equal(ok.status, 200, "the management token can");
+        });
+
+        it("a client-profile certificate posing as a server is refused by Consul's own TLS client (verify_server_hostname)", async () => {
+            // A client-profile certificate from the cluster's own CA: valid, but not for server.dc1.consul.
+            const { AgentCertificate } = await import("../../src/tls/agentCertificate");
+            const { CertificateAuthority } = await import("../../src/tls/certificateAuthority");
+            const ca = new CertificateAuthority("e2e-ca-again", { existing: { certPem: files["ca.pem"], privateKeyPem: caKey } });
+            const client = new AgentCertificate("e2e-client-cert", { profile: "client", datacenter: "dc1", caCertPem: ca.certPem, caPrivateKeyPem: ca.privateKeyPem });
+            const tls = await import("node:tls");
+            const fake = tls.createServer({ cert: await valueOf(client.certPem), key: await valueOf(client.privateKeyPem) }, (sock) => sock.end());
+            await new Promise<void>((r) => fake.listen(0, "127.0.0.1", r));
+            const port = (fake.address() as net.AddressInfo).port;
+            try {
+                // Asynchronously: the fake server answers from this process's event loop.
+                const r = await run(CONSUL, ["members", `-http-addr=https://127.0.0.1:${port}`, `-ca-file=${join(agents.dir, "ca-for-cli.pem")}`, "-tls-server-name=server.dc1.consul"]);
+                assert.notEqual(r.code, 0);
+                assert.match(r.output, /certificate is valid for .*client\.dc1\.consul.*not server\.dc1\.consul/);
+            } finally {
+                fake.close();
+            }
+        });
+
+        it("a malformed request body is refused", async () => {
+            const r = await api(conn, "PUT", "/v1/acl/token", "{ not json");
+            assert.equal(r.status, 400, r.text);
+        });
+
+        it("connections beyond limits.http_max_conns_per_client are cut", async () => {
+            const limit = JSON.parse(files["servers/consul-server-1/consul.json"]).limits.http_max_conns_per_client as number;
+            const sockets: net.Socket[] = [];
+            let closed = 0;
+            for (let i = 0; i < limit + 20; i++) {
+                const s = net.connect({ host: SERVERS[0], port: 8501 });
+                s.on("close", () => closed++);
+                s.on("error", () => undefined);
+                sockets.push(s);
+            }
+            await new Promise((r) => setTimeout(r, 2_000)); // well inside the 5s handshake timeout
+            sockets.forEach((s) => s.destroy());
+            assert.ok(closed >= 20, `${closed} of ${limit + 20} connections were cut`);
         });
 
         it("a gossip member without the key, or with a wrong one, never joins", async () => {
