@@ -32,13 +32,21 @@ export function toText(r: AuditResult): string {
         const fs = r.findings.filter((f) => f.severity === sev);
         if (!fs.length) continue;
         lines.push(`${sev.toUpperCase()} (${fs.length})`);
-        for (const f of fs) lines.push(`  ${f.id}  ${f.file}  ${f.path}`, `      ${f.message}`, `      fix: ${f.fix}`);
+        for (const f of fs) lines.push(`  ${f.id}  ${where(r, f)}  ${f.path}`, `      ${f.message}`, `      fix: ${f.fix}`);
         lines.push("");
     }
     const s = summary(r);
     lines.push(`${s.agents} agent(s), ${s.files} file(s): ${s.findings ? `${s.high} high, ${s.medium} medium, ${s.low} low` : "no findings"}`);
     lines.push(`not decidable from config: ${s.notDecidable.join(" ")}`);
     return lines.join("\n") + "\n";
+}
+
+/** file:line where the finding's key is set (or the agent's first file, line 1, when it is unset). */
+function where(r: AuditResult, f: Finding): string {
+    const agent = r.agents.find((a) => a.source === f.file);
+    if (!agent || agent.files.length === 0) return f.file;
+    const at = locate(agent, f.path);
+    return `${at.file}:${at.line}`;
 }
 
 /** The line of a finding's key in the agent's files (where it is set), for SARIF regions. */

@@ -5,7 +5,8 @@
  *   consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
  *   consul-hardened report [--format markdown|json]
  *
- * Exit codes: 0 clean, 1 findings at or above --min-severity, 2 unreadable or invalid input.
+ * Exit codes: 0 clean, 1 findings at or above --min-severity, 2 unreadable input or a config
+ * Consul itself would refuse (the findings are still printed).
  */
 import { parseArgs } from "node:util";
 import { auditAgent, Role } from "../audit/audit";
@@ -20,7 +21,8 @@ const USAGE = `usage:
 
 audit: each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does.
 The agent's role comes from its own "server" key unless --server or --client says otherwise.
-Exit codes: 0 clean, 1 findings at or above --min-severity (default low), 2 unreadable or invalid input.`;
+Exit codes: 0 clean, 1 findings at or above --min-severity (default low), 2 unreadable input,
+or a config Consul itself would refuse (its findings are printed).`;
 
 export interface Io {
     out: (s: string) => void;
@@ -83,6 +85,8 @@ function audit(args: string[], io: Io): number {
     }
     const result: AuditResult = { agents, findings: agents.flatMap((a) => auditAgent(a, role)) };
     io.out(values.format === "json" ? toJson(result) : values.format === "sarif" ? toSarif(result) : toText(result));
+    // A config Consul would refuse is invalid input, whatever the threshold.
+    if (result.findings.some((f) => f.id === "CONSUL-REJECT")) return 2;
     return result.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
 }
 

@@ -71,8 +71,9 @@ describe("consul-hardened CLI", function () {
     it("--server overrides the config's own role", () => {
         assert.equal(cli("audit", join(FIX, "secure", "client.json")).code, 0);
         const r = cli("audit", "--server", join(FIX, "secure", "client.json"));
-        assert.equal(r.code, 1);
-        assert.match(r.out, /CSM-TLS-08/);
+        assert.equal(r.code, 2, "as a server, Consul would refuse the client's auto_encrypt.tls");
+        assert.match(r.out, /CONSUL-REJECT .* auto_encrypt\.tls\n\s+auto_encrypt\.tls can only be used on a client/);
+        assert.match(r.out, /CSM-TLS-08/, "and it lacks auto_encrypt.allow_tls");
     });
 
     it("exits 2 with file and position on input it cannot read, and never reports clean", () => {
@@ -82,6 +83,15 @@ describe("consul-hardened CLI", function () {
         assert.equal(r.code, 2);
         assert.match(r.err, /broken\.hcl:\d+:\d+: HCL syntax error/);
         assert.equal(r.out, "", "no verdict at all");
+    });
+
+    it("exits 2 on a config Consul would refuse, naming the file and line of the bad key", () => {
+        const r = cli("audit", join(FIX, "insecure", "reject-unknown-key.hcl"));
+        assert.equal(r.code, 2);
+        assert.match(r.out, /CONSUL-REJECT {2}\S*reject-unknown-key\.hcl:(\d+) {2}acl\.default_polcy/);
+        const line = Number(/reject-unknown-key\.hcl:(\d+)/.exec(r.out)![1]);
+        const text = require("node:fs").readFileSync(join(FIX, "insecure", "reject-unknown-key.hcl"), "utf8").split("\n");
+        assert.match(text[line - 1], /default_polcy/);
     });
 
     it("exits 2 on bad usage", () => {
