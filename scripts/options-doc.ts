@@ -4,4 +4,4 @@ import { withOptionsSection } from "./optionsDoc";
 
 const readmePath = join(__dirname, "..", "README.md");
 writeFileSync(readmePath, withOptionsSection(readFileSync(readmePath, "utf8")));
-console.log("README.md option reference updated from src/cluster/options.ts");
+console.log("README.md option reference updated from src/cluster/options.ts and src/acl/options.ts");

@@ -10,13 +10,13 @@ describe("README", () => {
         assert.ok(readme.includes("npm ci && npm test"));
     });
 
-    it("option reference is in sync with src/cluster/options.ts (run `npm run options-doc`)", () => {
+    it("option reference is in sync with src/cluster/options.ts and src/acl/options.ts (run `npm run options-doc`)", () => {
         assert.equal(readme, withOptionsSection(readme));
     });
 
     it("the generated reference documents every HardenedCluster and insecure option", () => {
         const md = optionsMarkdown();
-        for (const option of ["datacenter (required)", "servers", "tls.minVersion", "federation.replicationToken", "overrides", "allowTls12", "clientApiAddress"])
+        for (const option of ["datacenter (required)", "servers", "tls.minVersion", "federation.replicationToken", "overrides", "allowTls12", "clientApiAddress", "connection (required)", "breakGlass", "tokenTtl", "kvSentinel"])
             assert.ok(md.includes(`\`${option}\``), option);
         assert.ok(md.includes("| `servers` | `number` | 3 |"), "defaults come from @default");
     });

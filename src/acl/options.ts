@@ -70,8 +70,12 @@ export interface CustomPolicySpec {
 export interface AclSystemArgs {
     /** The cluster's datacenter (node identities are per datacenter). */
     datacenter: string;
+    /**
+     * How to reach the servers. Required even with `provider`: the pre-seeded and TTL tokens are
+     * created through Consul's ACL API directly (the consul provider cannot choose a SecretID).
+     */
     connection: ConsulConnection;
-    /** Use this provider instead of one built from `connection`. */
+    /** Use this provider for policies, roles and namespaces instead of one built from `connection`. */
     provider?: consul.Provider;
     /** One agent token per node (CSM-ACL-05). */
     agents: AgentTokenSpec[];
