@@ -92,12 +92,15 @@ export interface AclSystemArgs {
      * `dns-read` (when `dns` is on) plus `defaultPolicies` (names of policies in this plan).
      */
     namespaces?: Record<string, { description?: string; defaultPolicies?: string[] }>;
+    /** Consul Operator persona: one role (and token) per team, confined to its namespace or prefix. @default [] */
     operators?: OperatorSpec[];
+    /** Developer persona: read-only roles (and tokens). @default [] */
     developers?: DeveloperSpec[];
     /** A token for secondary datacenters' ACL replication. @default false */
     replication?: boolean;
     /** A token for the snapshot agent. @default false */
     snapshot?: boolean;
+    /** Your own policies, linted before anything is created (a finding of medium or high severity refuses them). @default [] */
     policies?: CustomPolicySpec[];
     /** Bump to replace every token this component makes; new ones exist before old ones go (CSM-ROT-02). @default 1 */
     tokenGeneration?: number;
