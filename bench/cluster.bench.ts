@@ -22,7 +22,7 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-    const { values } = parseArgs({ options: { json: { type: "boolean" }, repeat: { type: "string", default: "3" } } });
+    const { values } = parseArgs({ options: { json: { type: "boolean" }, repeat: { type: "string", default: "5" } } });
     // Audit and policy-pack throughput first, so the cluster rows stay the last thing printed.
     const audit = await runAuditBench();
     console.log(
