@@ -3,6 +3,7 @@ import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
 import { deepMerge } from "../config/merge";
 import { AgentConfig } from "../config/types";
 import { AEAD_CIPHER_SUITES } from "../config/tlsNames";
+import { CONSUL_GOSSIP_KEY_SIZES, gossipKeyBytes } from "../gossip/key";
 import { consulDefaults } from "./consulDefaults";
 import { invalidConsulKeys } from "./consulKeys";
 import { CHECKLIST_SEVERITY, Finding } from "./findings";
@@ -96,7 +97,7 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
     if (role === "server" && cfg.auto_encrypt?.tls === true) reject("auto_encrypt.tls", "auto_encrypt.tls can only be used on a client", "use auto_encrypt.allow_tls on servers");
     if (role === "client" && cfg.auto_encrypt?.allow_tls === true) reject("auto_encrypt.allow_tls", "auto_encrypt.allow_tls can only be used on a server", "use auto_encrypt.tls on clients");
     if (typeof cfg.encrypt === "string" && cfg.encrypt !== SECRET_PLACEHOLDER) {
-        const ok = /^[A-Za-z0-9+/]+={0,2}$/.test(cfg.encrypt) && cfg.encrypt.length % 4 === 0 && [16, 24, 32].includes(Buffer.from(cfg.encrypt, "base64").length);
+        const ok = CONSUL_GOSSIP_KEY_SIZES.includes(gossipKeyBytes(cfg.encrypt) ?? 0);
         // `consul validate` only checks the base64; the agent then fails to start its keyring.
         if (!ok) reject("encrypt", "not base64 of 16, 24 or 32 bytes: the agent cannot start its gossip keyring", "use `consul keygen` output");
     }

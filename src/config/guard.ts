@@ -1,4 +1,5 @@
 import { ChecklistId } from "../checklist";
+import { GOSSIP_KEY_BYTES, gossipKeyBytes } from "../gossip/key";
 import { isLoopbackAddress } from "../validation/net";
 import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS } from "./tlsNames";
 import { AgentConfig, TlsInterfaceConfig } from "./types";
@@ -130,6 +131,5 @@ function listensBeyondLoopback(cfg: AgentConfig, listener: Listener): boolean {
 
 function isStrongGossipKey(key: string | undefined): boolean {
     if (key === SECRET_PLACEHOLDER) return true; // the real key was validated before rendering
-    if (!key || !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) return false;
-    return Buffer.from(key, "base64").length === 32;
+    return key !== undefined && gossipKeyBytes(key) === GOSSIP_KEY_BYTES;
 }

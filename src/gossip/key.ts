@@ -3,14 +3,22 @@ export const GOSSIP_KEY_BYTES = 32;
 
 const STD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
+/** Key sizes Consul's keyring accepts (AES-128/192/256). */
+export const CONSUL_GOSSIP_KEY_SIZES = [16, 24, 32];
+
+/** Bytes a gossip key decodes to, or undefined when it is not standard, padded base64. */
+export function gossipKeyBytes(key: string): number | undefined {
+    if (!STD_BASE64.test(key) || key.length % 4 !== 0) return undefined;
+    return Buffer.from(key, "base64").length;
+}
+
 /**
  * Why a gossip key is refused, or undefined when it is a standard-base64 32-byte key. The reason
  * never contains the key itself.
  */
 export function gossipKeyProblem(key: string): string | undefined {
-    if (!STD_BASE64.test(key) || key.length % 4 !== 0)
-        return "not standard base64 (Consul's `encrypt` is `consul keygen` output)";
-    const bytes = Buffer.from(key, "base64").length;
+    const bytes = gossipKeyBytes(key);
+    if (bytes === undefined) return "not standard base64 (Consul's `encrypt` is `consul keygen` output)";
     if (bytes === GOSSIP_KEY_BYTES) return undefined;
     if (bytes === 16 || bytes === 24)
         return `a ${bytes}-byte key is AES-${bytes * 8}; this library requires 32 bytes (CSM-GOS-01)`;
