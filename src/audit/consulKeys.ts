@@ -1,3 +1,5 @@
+import { valueAtPath } from "../config/merge";
+
 /**
  * The configuration keys Consul 1.16 accepts, for "invalid config key" findings before a rollout.
  * Top-level keys are listed whole; the blocks the audit reads are listed to their leaves; other
@@ -55,7 +57,7 @@ export function invalidConsulKeys(config: Record<string, unknown>): string[] {
     const out: string[] = [];
     for (const key of Object.keys(config)) if (!CONSUL_TOP_LEVEL_KEYS.has(key)) out.push(key);
     for (const [block, known] of Object.entries(CONSUL_BLOCK_KEYS)) {
-        const value = block.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), config);
+        const value = valueAtPath(config, block);
         if (!value || typeof value !== "object" || Array.isArray(value)) continue;
         for (const key of Object.keys(value)) if (!known.includes(key)) out.push(`${block}.${key}`);
     }

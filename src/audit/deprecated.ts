@@ -1,3 +1,5 @@
+import { valueAtPath } from "../config/merge";
+
 /**
  * Consul's deprecated top-level keys and where they moved. The audit reads the new location, so
  * a config still written the old way is judged by what it means.
@@ -38,17 +40,13 @@ export function migrateDeprecated(config: Record<string, any>): { config: Record
     const out = structuredClone(config);
     const moved: Record<string, string> = {};
     for (const [from, to] of Object.entries(DEPRECATED_KEYS)) {
-        const value = get(out, from);
+        const value = valueAtPath(out, from);
         if (value === undefined) continue;
         del(out, from);
-        if (get(out, to) === undefined) set(out, to, value);
+        if (valueAtPath(out, to) === undefined) set(out, to, value);
         moved[to] = from;
     }
     return { config: out, moved };
-}
-
-function get(o: any, path: string): unknown {
-    return path.split(".").reduce((x, k) => (x && typeof x === "object" ? x[k] : undefined), o);
 }
 
 function set(o: any, path: string, value: unknown): void {

@@ -2,6 +2,7 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { foldBlocks, HclSyntaxError, parseHcl } from "../hcl/parse";
 import { migrateDeprecated } from "./deprecated";
+import { isPlainObject as isObject } from "../config/merge";
 
 /** Larger files are refused unread: an agent config is kilobytes. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -130,6 +131,3 @@ export function mergeConsul(a: Record<string, any>, b: Record<string, any>): Rec
     return out;
 }
 
-function isObject(v: unknown): v is Record<string, any> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}

@@ -1,7 +1,7 @@
 import { ConsulHardenedOptionError, OptionProblem } from "../errors";
 import { buildClientConfig, buildClientIdentityConfig, buildServerConfig } from "../config/agentConfig";
 import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
-import { deepMerge } from "../config/merge";
+import { deepMerge, valueAtPath } from "../config/merge";
 import { AgentConfig, AgentSecrets, DeepPartial } from "../config/types";
 import { NormalizedCluster, waivedIds } from "./normalize";
 
@@ -64,7 +64,7 @@ export function assertConfigsHardened(
             seen.add(key);
             problems.push({
                 option: `overrides.${role}.${g.path}`,
-                value: JSON.stringify(valueAt(cfg, g.path)) ?? "unset",
+                value: JSON.stringify(valueAtPath(cfg, g.path)) ?? "unset",
                 problem: `breaks ${g.id}: ${g.message}`,
                 fix: `remove the override; if this weakening is intended, use the matching insecure.* option`,
             });
@@ -73,8 +73,4 @@ export function assertConfigsHardened(
     review.servers.forEach((s) => check(s.config, "server"));
     check(review.client, "client");
     if (problems.length) throw new ConsulHardenedOptionError(component, problems);
-}
-
-function valueAt(obj: unknown, path: string): unknown {
-    return path.split(".").reduce<any>((o, k) => (o === undefined || o === null ? undefined : o[k]), obj);
 }

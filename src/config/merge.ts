@@ -18,3 +18,8 @@ export function deepMerge<T>(base: T, override: unknown): T {
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+
+/** The value at a dotted path (`tls.defaults.ca_file`), or undefined where the path ends early. */
+export function valueAtPath(obj: unknown, path: string): unknown {
+    return path.split(".").reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[k] : undefined), obj);
+}

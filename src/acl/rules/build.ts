@@ -7,6 +7,7 @@ import {
     LabelledResource,
     SCALAR_RESOURCES,
 } from "./types";
+import { isPlainObject as isObject } from "../../config/merge";
 
 export interface RuleProblem {
     /** Where in the rule set, e.g. `namespace["team-a"].key_prefix["app/"].policy`. */
@@ -212,6 +213,3 @@ function asBody(rule: unknown): unknown {
     return typeof rule === "string" ? { policy: rule } : rule;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
