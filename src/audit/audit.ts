@@ -2,7 +2,7 @@ import { ChecklistId } from "../checklist";
 import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
 import { deepMerge } from "../config/merge";
 import { AgentConfig } from "../config/types";
-import { AEAD_CIPHER_SUITES } from "../config/tlsNames";
+import { AEAD_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "../config/tlsNames";
 import { CONSUL_GOSSIP_KEY_SIZES, gossipKeyBytes } from "../gossip/key";
 import { consulDefaults } from "./consulDefaults";
 import { invalidConsulKeys } from "./consulKeys";
@@ -44,7 +44,7 @@ const FIX: Partial<Record<ChecklistId, string>> = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What Consul 1.16 accepts for tls_min_version (checked with `consul validate`). */
-const TLS_VERSIONS = ["TLS_AUTO", "TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"];
+const TLS_VERSIONS: readonly string[] = ["TLS_AUTO", ...CONSUL_TLS_VERSIONS];
 
 /** The agent's role: the override when given, else the config's own `server` key. */
 export function roleOf(agent: LoadedAgent, override?: Role): Role {
