@@ -1,51 +1,60 @@
 /**
- * Pulumi mocks that behave like the real tls and random providers, and record every resource
- * registered. Anything not emulated throws, so a test cannot pass by accident against a resource
- * type nobody modelled.
+ * Pulumi mocks that behave like the real tls, random and consul providers *and* like the engine
+ * where state is concerned: every resource is recorded with its URN, the ID its real provider
+ * would give it, its inputs and outputs, and secrets marked by the engine's rules — so a test can
+ * read the stack's `pulumi stack export` and the `pulumi preview --diff` of a change. Anything not
+ * emulated throws, so a test cannot pass by accident against a resource type nobody modelled.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { randomUUID } from "node:crypto";
+import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as tlsEmulation from "./tlsEmulation";
 import * as randomEmulation from "./randomEmulation";
 import { ConsulEmulation } from "./consulEmulation";
+import { echoEmulator } from "./echoEmulation";
+import { engineOutputs } from "./state/engineRules";
+import { changedInputs, PlanStep, renderPlan } from "./state/plan";
+import { providerId } from "./state/providerIds";
+import { replacingKeys } from "./state/replaceRules";
+import { StateExport, stateExport, StoredResource } from "./state/stateExport";
+import { Props, unwrapSecrets } from "./state/wire";
 
-export interface RecordedResource {
-    type: string;
+export interface RecordedResource extends StoredResource {
     name: string;
-    inputs: Record<string, any>;
-    state: Record<string, any>;
+    /** Inputs as the provider sees them (secrets unwrapped). */
+    inputs: Props;
+    /** Outputs as the provider returned them (plain). */
+    state: Props;
     /** Input paths that arrived as Pulumi secrets. */
-    secretInputs?: string[];
+    secretInputs: string[];
 }
 
-/** The wire form of a secret value in mock inputs (the SDK's secret signature). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_MARK = "1b47061264138c4ac30d75fd1eb44270";
-
-/** Replaces secret envelopes by their values (as a real provider sees them), noting their paths. */
-function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unknown {
-    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, secretPaths));
-    if (value && typeof value === "object") {
-        const obj = value as Record<string, unknown>;
-        if (obj[SECRET_SIG] === SECRET_MARK) {
-            secretPaths.push(path);
-            return unwrapSecrets(obj.value, path, []);
-        }
-        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, unwrapSecrets(v, path ? `${path}.${k}` : k, secretPaths)]));
-    }
-    return value;
-}
-
-type Emulator = (inputs: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
+type Emulator = (inputs: Props) => Props | Promise<Props>;
 
 const EMULATORS: Record<string, Emulator> = {
     "tls:index/privateKey:PrivateKey": tlsEmulation.privateKey,
     "tls:index/selfSignedCert:SelfSignedCert": tlsEmulation.selfSignedCert,
     "tls:index/certRequest:CertRequest": tlsEmulation.certRequest,
     "tls:index/locallySignedCert:LocallySignedCert": tlsEmulation.locallySignedCert,
+    "random:index/randomBytes:RandomBytes": randomEmulation.randomBytesResource,
     "random:index/randomId:RandomId": randomEmulation.randomId,
     "random:index/randomUuid:RandomUuid": randomEmulation.randomUuid,
 };
+
+export interface EmulationOptions {
+    /** Trivial mocks (inputs plus placeholders) instead of real cryptography: for benchmarks. */
+    echo?: boolean;
+}
+
+/** What the registration request says beyond MockResourceArgs (read before the mock runs). */
+interface Registration {
+    type: string;
+    name: string;
+    urn: string;
+    parent: string;
+    protect: boolean;
+    additionalSecretOutputs: string[];
+    wireInputs: Props;
+}
 
 /** The provider emulation plus a record of what was created, in creation order. */
 export class ProviderEmulation implements pulumi.runtime.Mocks {
@@ -55,31 +64,88 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     readonly components: RecordedResource[] = [];
     /** The ACL state of the emulated Consul cluster (one cluster; `reset` starts a new one). */
     consul = new ConsulEmulation();
+    /** Steps of the current run against the prior state given to `reset` (empty without one). */
+    readonly steps: PlanStep[] = [];
+    private readonly all: RecordedResource[] = [];
+    private prior?: Map<string, RecordedResource>;
+    private pending?: Registration;
 
-    /** Extra emulators by type token, tried before the built-in ones. */
-    constructor(private readonly extra: Record<string, Emulator> = {}) {}
+    constructor(private readonly options: EmulationOptions = {}) {}
+
+    /** Called with each registration request just before the mock monitor calls `newResource`. */
+    noteRegistration(r: Registration): void {
+        this.pending = r;
+    }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
+        // Taken synchronously: MockMonitor.registerResource calls newResource before its first await.
+        const reg = this.pending?.name === args.name && this.pending.type === args.type ? this.pending : undefined;
+        this.pending = undefined;
+        if (!reg) throw new Error(`provider emulation: ${args.type} ${args.name} was not registered through the hooked monitor (install with installProviderEmulation)`);
+        const secretInputs: string[] = [];
+        const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Props;
+        const base = { urn: reg.urn, type: args.type, name: args.name, parent: reg.parent || undefined, protect: reg.protect, wireInputs: reg.wireInputs, inputs, secretInputs };
         if (args.custom === false) {
-            // A component: the engine creates nothing for it; record it for graph assertions.
-            this.components.push({ type: args.type, name: args.name, inputs: args.inputs, state: {} });
+            // A component: the engine creates nothing for it; outputs arrive with registerOutputs.
+            const record: RecordedResource = { ...base, custom: false, state: {}, wireOutputs: {} };
+            this.components.push(record);
+            this.all.push(record);
             return { id: undefined, state: {} };
         }
-        const emulate = this.extra[args.type] ?? EMULATORS[args.type] ?? this.consul.resources[args.type];
-        if (!emulate) throw new Error(`provider emulation: resource type ${args.type} is not emulated (${args.name})`);
-        const secretInputs: string[] = [];
-        const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Record<string, unknown>;
-        const state = await emulate(inputs);
-        this.resources.push({ type: args.type, name: args.name, inputs, state, secretInputs });
-        // IDs as the real providers set them: RandomUuid's is the UUID, RandomId's the URL-safe encoding.
-        const id = (state.result as string | undefined) ?? (state.b64Url as string | undefined) ?? `${args.name}-${randomUUID()}`;
-        return { id, state };
+        const { id, state } = await this.apply(reg, inputs);
+        const wireOutputs = engineOutputs(args.type, state, reg.wireInputs, reg.additionalSecretOutputs);
+        const record: RecordedResource = { ...base, custom: true, id, state, wireOutputs, additionalSecretOutputs: reg.additionalSecretOutputs };
+        this.resources.push(record);
+        this.all.push(record);
+        // The program gets the outputs with the engine's secret marks, as from a real deployment.
+        return { id, state: wireOutputs };
+    }
+
+    /** Create, or — over prior state — keep, update or replace, as the provider would. */
+    private async apply(reg: Registration, inputs: Props): Promise<{ id: string; state: Props }> {
+        const prior = this.prior?.get(reg.urn);
+        if (prior === undefined) {
+            const state = await this.emulate(reg, inputs);
+            if (this.prior) this.steps.push({ op: "create", urn: reg.urn, type: reg.type, diffs: [] });
+            return { id: this.idOf(reg, state), state };
+        }
+        this.prior!.delete(reg.urn);
+        const diffs = changedInputs(prior.wireInputs, reg.wireInputs, prior.inputs, inputs);
+        if (diffs.length === 0) {
+            this.steps.push({ op: "same", urn: reg.urn, type: reg.type, oldId: prior.id, diffs });
+            return { id: prior.id!, state: prior.state };
+        }
+        const replaces = await replacingKeys(reg.type, diffs.map((d) => d.property), prior.inputs, inputs);
+        if (replaces.length > 0) {
+            this.steps.push({ op: "replace", urn: reg.urn, type: reg.type, oldId: prior.id, diffs, replaces });
+            const state = await this.emulate(reg, inputs);
+            return { id: this.idOf(reg, state), state };
+        }
+        // In place: the provider keeps its computed outputs and takes the new inputs.
+        this.steps.push({ op: "update", urn: reg.urn, type: reg.type, oldId: prior.id, diffs });
+        return { id: prior.id!, state: { ...prior.state, ...inputs } };
+    }
+
+    private emulate(reg: Registration, inputs: Props): Props | Promise<Props> {
+        const emulate = (this.options.echo ? echoEmulator(reg.type) : undefined) ?? EMULATORS[reg.type] ?? this.consul.resources[reg.type];
+        if (!emulate) throw new Error(`provider emulation: resource type ${reg.type} is not emulated (${reg.name})`);
+        return emulate(inputs);
+    }
+
+    private idOf(reg: Registration, state: Props): string {
+        return this.options.echo ? `${reg.name}-id` : providerId(reg.type, state);
+    }
+
+    /** A component's `registerOutputs` values, as the engine stores them. */
+    noteComponentOutputs(urn: string, outputs: Props): void {
+        const c = this.components.find((r) => r.urn === urn);
+        if (c) c.wireOutputs = outputs;
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const emulate = this.consul.calls[args.token];
         if (!emulate) throw new Error(`provider emulation: function ${args.token} is not emulated`);
-        return emulate(unwrapSecrets(args.inputs, "", []) as Record<string, unknown>);
+        return emulate(unwrapSecrets(args.inputs, "", []) as Props);
     }
 
     ofType(type: string): RecordedResource[] {
@@ -92,17 +158,94 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         return r;
     }
 
-    reset(): void {
+    /**
+     * The stack as `pulumi stack export` would print it, secrets encrypted. Resolve the program's
+     * outputs first (e.g. `await outputValue(...)`): components' outputs arrive asynchronously.
+     */
+    stateExport(): StateExport {
+        return stateExport(this.all);
+    }
+
+    /** The record of this run, to pass as `prior` to the next `reset` (a later `pulumi up`). */
+    snapshot(): RecordedResource[] {
+        return structuredClone(this.all);
+    }
+
+    /** The current run's steps, with a delete for every prior resource the program no longer declares. */
+    plan(): PlanStep[] {
+        const deletes = [...(this.prior?.values() ?? [])].filter((r) => r.custom).map((r): PlanStep => ({ op: "delete", urn: r.urn, type: r.type, oldId: r.id, diffs: [] }));
+        return [...this.steps, ...deletes];
+    }
+
+    /** `plan()` as `pulumi preview --diff` prints it. */
+    renderedPlan(): string {
+        return renderPlan(this.plan());
+    }
+
+    /**
+     * Starts a new run. With `prior` (a `snapshot()`), the run is a later `pulumi up` over that
+     * state: unchanged resources keep their IDs and outputs, changed ones update or replace as
+     * their provider decides, and `plan()` lists the steps. The consul emulation is kept then.
+     */
+    reset(prior?: RecordedResource[]): void {
         this.resources.length = 0;
         this.components.length = 0;
-        this.consul = new ConsulEmulation();
+        this.all.length = 0;
+        this.steps.length = 0;
+        this.pending = undefined;
+        this.prior = prior ? new Map(prior.map((r) => [r.urn, r])) : undefined;
+        if (!prior) this.consul = new ConsulEmulation();
     }
 }
 
-/** Installs the emulation as Pulumi's mocks (once per process) and returns it. */
-export async function installProviderEmulation(extra?: Record<string, Emulator>): Promise<ProviderEmulation> {
-    const emulation = new ProviderEmulation(extra);
+/**
+ * The engine's URN (sdk/go/common/resource/urn.go, `NewURN`): the type is qualified by the
+ * parent's whole type chain. The SDK's MockMonitor (runtime/mocks.js, `newUrn`) keeps only the
+ * parent's last type; the program knows its resources by those, the state by the engine's.
+ */
+function urnOf(parentUrn: string, type: string, name: string, wholeChain: boolean): string {
+    let qualified = type;
+    if (parentUrn) {
+        const parentType = parentUrn.split("::")[2];
+        qualified = `${wholeChain ? parentType : parentType.split("$").pop()}$${type}`;
+    }
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
+/** Lets the emulation see each request as the engine would: parent, options, secret inputs. */
+function hookMonitor(emulation: ProviderEmulation): void {
+    const monitor = runtimeSettings.getMonitor() as any;
+    const engineUrns = new Map<string, string>(); // mock URN → engine URN
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: unknown) => {
+        const [type, name, mockParent] = [req.getType(), req.getName(), req.getParent() as string];
+        const parent = engineUrns.get(mockParent) ?? mockParent;
+        const urn = urnOf(parent, type, name, true);
+        engineUrns.set(urnOf(mockParent, type, name, false), urn);
+        emulation.noteRegistration({
+            type,
+            name,
+            urn,
+            parent,
+            protect: Boolean(req.getProtect()),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            wireInputs: (req.getObject()?.toJavaScript() ?? {}) as Props,
+        });
+        return registerResource(req, callback);
+    };
+    const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: unknown) => {
+        const urn = engineUrns.get(req.getUrn()) ?? req.getUrn();
+        emulation.noteComponentOutputs(urn, (req.getOutputs()?.toJavaScript() ?? {}) as Props);
+        return registerResourceOutputs(req, callback);
+    };
+}
+
+/** Installs the emulation as Pulumi's mocks and returns it. */
+export async function installProviderEmulation(options?: EmulationOptions): Promise<ProviderEmulation> {
+    const emulation = new ProviderEmulation(options);
     await pulumi.runtime.setMocks(emulation, "consul-hardened", "test", false);
+    hookMonitor(emulation);
     return emulation;
 }
 

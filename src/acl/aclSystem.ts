@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as consul from "@pulumi/consul";
-import * as random from "@pulumi/random";
+import { deriveTokenId } from "../secrets/derive";
+import { secretSeed } from "../secrets/seed";
 import { PreseededAclToken } from "./dynamic/aclToken";
 import { ApiConnection } from "./dynamic/consulHttp";
 import { AclSystemArgs } from "./options";
@@ -36,7 +37,14 @@ export class AclSystem extends pulumi.ComponentResource {
         const api: pulumi.Output<ApiConnection> = pulumi.secret(
             pulumi.all([c.address, c.caPem, c.certPem, c.keyPem, c.token]).apply(([address, caPem, certPem, keyPem, token]) => ({ address, caPem, certPem, keyPem, ...(token ? { token } : {}) })),
         );
-        const keepers = { generation: String(args.tokenGeneration ?? 1) };
+        const generation = args.tokenGeneration ?? 1;
+        // Chosen SecretIDs (TTL tokens) and AccessorIDs derive from one secret seed: no resource
+        // per token, and no token value in any resource's state or ID (see secrets/derive.ts).
+        let seed: pulumi.Output<string> | undefined;
+        const derive = (kind: string, key: string) => {
+            seed ??= secretSeed(`${name}-seed`, { generation, seed: args.secretSeed, option: "secretSeed" }, { parent: this });
+            return pulumi.secret(seed.apply((s) => deriveTokenId(s, { kind, datacenter: args.datacenter, subject: key, generations: [generation] })));
+        };
 
         const namespaces = plan.namespaces.map(
             (ns) => new consul.Namespace(`${name}-ns-${ns}`, { name: ns, description: args.namespaces?.[ns]?.description ?? `Namespace ${ns} (consul-hardened)` }, res),
@@ -69,10 +77,10 @@ export class AclSystem extends pulumi.ComponentResource {
         this.tokens = {};
         for (const t of plan.tokens) {
             const agentNode = t.nodeIdentities?.[0]?.nodeName;
-            const seed = agentNode !== undefined ? seeded.get(agentNode) : undefined;
-            if (seed !== undefined || t.expirationTtl !== undefined) {
-                // A SecretID we choose: the agent's pre-seeded one, or a fresh random one for TTL tokens.
-                const secretId = seed ?? new random.RandomUuid(`${name}-secret-${t.key}`, { keepers }, { parent: this }).result;
+            const preseeded = agentNode !== undefined ? seeded.get(agentNode) : undefined;
+            if (preseeded !== undefined || t.expirationTtl !== undefined) {
+                // A SecretID we choose: the agent's pre-seeded one, or one derived for a TTL token.
+                const secretId = preseeded ?? derive("acl-token", t.key);
                 const token = new PreseededAclToken(
                     `${name}-token-${t.key}`,
                     {
@@ -89,7 +97,10 @@ export class AclSystem extends pulumi.ComponentResource {
                 );
                 this.tokens[t.key] = pulumi.secret(token.secretId);
             } else {
-                this.tokens[t.key] = this.consulToken(name, t, policyRefs(t.policies), roleRefs(t.roles), keepers, res);
+                // AccessorIDs are not secret (Consul shows them to anyone with acl:read); derived from
+                // the seed and the generation, bumping it replaces the token, new before old.
+                const accessorId = pulumi.unsecret(derive("accessor", t.key));
+                this.tokens[t.key] = this.consulToken(name, t, accessorId, policyRefs(t.policies), roleRefs(t.roles), res);
             }
         }
         this.registerOutputs({ plan: this.plan, tokens: this.tokens });
@@ -99,13 +110,11 @@ export class AclSystem extends pulumi.ComponentResource {
     private consulToken(
         name: string,
         t: PlannedToken,
+        accessorId: pulumi.Output<string>,
         policies: pulumi.Input<string>[],
         roles: pulumi.Input<string>[],
-        keepers: Record<string, string>,
         res: pulumi.CustomResourceOptions,
     ): pulumi.Output<string> {
-        // A random AccessorID tied to the generation: bumping it replaces the token, new before old.
-        const accessorId = new random.RandomUuid(`${name}-accessor-${t.key}`, { keepers }, { parent: this }).result;
         const token = new consul.AclToken(
             `${name}-token-${t.key}`,
             { accessorId, description: t.description, policies, roles, ...(t.nodeIdentities ? { nodeIdentities: t.nodeIdentities } : {}), ...(t.namespace ? { namespace: t.namespace } : {}) },

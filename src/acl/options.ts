@@ -104,4 +104,10 @@ export interface AclSystemArgs {
     policies?: CustomPolicySpec[];
     /** Bump to replace every token this component makes; new ones exist before old ones go (CSM-ROT-02). @default 1 */
     tokenGeneration?: number;
+    /**
+     * The secret seed (standard base64 of 32 bytes) the SecretIDs of TTL tokens and the AccessorIDs
+     * derive from — `HardenedCluster.secretSeed` (what `aclArgsFromCluster` passes). Secret.
+     * @default a `random.RandomBytes` seed of this component (secret in state, ID "none")
+     */
+    secretSeed?: pulumi.Input<string>;
 }

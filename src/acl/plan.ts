@@ -1,4 +1,6 @@
 import { ProblemList } from "../errors";
+import { CONSUL_UUID } from "../secrets/derive";
+import { checkedSeed } from "../secrets/seed";
 import { DATACENTER_NAME, NODE_NAME } from "../validation/names";
 import { ACL_WRITE_EXEMPT, Persona, PERSONAS } from "./personas";
 import { renderRules } from "./rules/build";
@@ -206,6 +208,9 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
             else if (seen.has(n)) p.add(`agents[${i}].nodeName`, n, "duplicate agent", "one token per node");
             else if (known && !known.has(n)) p.add(`agents[${i}].nodeName`, n, "not a node of the cluster", `use one of ${[...known].join(", ")}`);
             seen.add(n);
+            const secretId = agent?.secretId;
+            if (typeof secretId === "string" && !CONSUL_UUID.test(secretId))
+                p.addSecret(`agents[${i}].secretId`, `${secretId.length} characters`, "not a Consul SecretID (a UUID: 8-4-4-4-12 hex digits)", "pass the SecretID pre-seeded in the agent's config (HardenedCluster.agentTokens)");
         });
     }
 
@@ -239,4 +244,5 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
     });
     for (const [key, v] of Object.entries({ tokenGeneration: a.tokenGeneration }))
         if (v !== undefined && (!Number.isInteger(v) || v < 1)) p.add(key, v, "must be a whole number from 1", "use 1, then 2 to rotate");
+    checkedSeed(a.secretSeed, "secretSeed", p);
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BootstrapSecrets } from "../acl/bootstrapSecrets";
+import { BootstrapSecrets } from "../secrets/bootstrapSecrets";
 import { renderHcl, renderJson } from "../config/render";
 import { GossipKeyring } from "../gossip/keyring";
 import { RotationPlan } from "../gossip/rotation";
@@ -68,6 +68,11 @@ export class HardenedCluster extends pulumi.ComponentResource {
     readonly gossipRotationPlan: RotationPlan;
     /** Every agent's pre-seeded token SecretID by node name, servers and clients (each secret). */
     readonly agentTokens: Record<string, pulumi.Output<string>>;
+    /**
+     * The seed every token of this cluster derives from (secret; as sensitive as all the tokens
+     * together). AclSystem derives its TTL tokens from it too (`aclArgsFromCluster`).
+     */
+    readonly secretSeed: pulumi.Output<string>;
     /** Initial management token (secret); undefined in a secondary datacenter. */
     readonly bootstrapToken?: pulumi.Output<string>;
     /** Bundle path → content (secret as a whole: it holds keys and tokens). */
@@ -124,11 +129,18 @@ export class HardenedCluster extends pulumi.ComponentResource {
         const serverNames = n.servers.map((x) => x.nodeName);
         const secrets = new BootstrapSecrets(
             `${name}-bootstrap`,
-            { agentNodeNames: [...serverNames, ...n.clientNodeNames], generation: args.tokenGeneration },
+            {
+                datacenter: s.datacenter,
+                agentNodeNames: [...serverNames, ...n.clientNodeNames],
+                generation: args.tokenGeneration,
+                agentTokenGenerations: args.agentTokenGenerations,
+                seed: args.secretSeed,
+            },
             parent,
         );
         this.bootstrapToken = n.secondary ? undefined : secrets.initialManagementToken;
         this.agentTokens = secrets.agentTokens;
+        this.secretSeed = secrets.seed;
         const replicationToken = args.federation?.replicationToken
             ? pulumi.secret(args.federation.replicationToken)
             : pulumi.output<string | undefined>(undefined);

@@ -91,8 +91,24 @@ export interface HardenedClusterArgs {
         /** `{ name, primary?, retired?, key? }` oldest first, exactly one primary. @default [{ name: "g1", primary: true }] */
         generations?: GossipKeyGeneration<pulumi.Input<string>>[];
     };
-    /** Bump to regenerate every bootstrap token (CSM-ROT-02). @default 1 */
+    /**
+     * Bump to regenerate every bootstrap token (CSM-ROT-02): a new secret seed is generated and
+     * every token derived from it changes. @default 1
+     */
     tokenGeneration?: number;
+    /**
+     * Per-node agent token generation: bump one node's entry to rotate only that node's token.
+     * @default {} (every node at 1)
+     * @example { "web-1": 2 }
+     */
+    agentTokenGenerations?: Record<string, number>;
+    /**
+     * The secret seed every token of this cluster derives from (standard base64 of 32 bytes), to
+     * adopt an existing cluster's tokens, e.g. from another stack (`cluster.secretSeed`). As
+     * sensitive as all the tokens together: pass it as a secret.
+     * @default generated (`random.RandomBytes`, secret in state)
+     */
+    secretSeed?: pulumi.Input<string>;
     /** Multi-datacenter federation over WAN gossip. */
     federation?: {
         /** The ACL and CA authority datacenter. @default this datacenter */

@@ -9,6 +9,9 @@ import {
     validateHours,
 } from "../tls/validity";
 import { validateGenerations } from "../gossip/rotation";
+import { validateAgentTokenGenerations } from "../secrets/bootstrapSecrets";
+import { checkedSeed } from "../secrets/seed";
+import { CONSUL_UUID } from "../secrets/derive";
 import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS, CONSUL_TLS_VERSIONS, WEAK_CIPHER_SUITES } from "../config/tlsNames";
 import { AGENT_CONFIG_KEYS, unknownKeys } from "../config/schema";
 import { isPlainObject } from "../config/merge";
@@ -33,13 +36,15 @@ export function validateClusterArgs(args: HardenedClusterArgs, component = "Hard
         p.add("args", args, "options are required", '{ datacenter: "dc1" }');
         p.throwIfAny(component);
     }
-    validateIdentity(args, p);
+    const nodes = validateIdentity(args, p);
     validateNetwork(args, p);
     validateTls(args, p);
     validateCa(args, p);
     if (args.gossip?.generations !== undefined) validateGenerations(args.gossip.generations, "gossip.generations", p);
     if (args.tokenGeneration !== undefined && (!Number.isInteger(args.tokenGeneration) || args.tokenGeneration < 1))
         p.add("tokenGeneration", args.tokenGeneration, "must be a whole number from 1", "use 1, then 2 to rotate every token");
+    validateAgentTokenGenerations(args.agentTokenGenerations, nodes, "agentTokenGenerations", p);
+    checkedSeed(args.secretSeed, "secretSeed", p);
     validateFederation(args, p);
     validateLimits(args, p);
     if (args.logLevel !== undefined && !LOG_LEVELS.includes(args.logLevel))
@@ -49,7 +54,8 @@ export function validateClusterArgs(args: HardenedClusterArgs, component = "Hard
     p.throwIfAny(component);
 }
 
-function validateIdentity(a: HardenedClusterArgs, p: ProblemList): void {
+/** Returns every node name the cluster will have, for options that refer to nodes. */
+function validateIdentity(a: HardenedClusterArgs, p: ProblemList): Set<string> {
     if (typeof a.datacenter !== "string" || !DATACENTER_NAME.test(a.datacenter))
         p.add("datacenter", a.datacenter, "Consul datacenter names match ^[a-z0-9_-]+$", 'use e.g. "dc1"');
     if (a.domain !== undefined && (typeof a.domain !== "string" || !DOMAIN_NAME.test(a.domain)))
@@ -65,6 +71,7 @@ function validateIdentity(a: HardenedClusterArgs, p: ProblemList): void {
         if (serverNames.has(n)) p.add(`clientNodeNames[${i}]`, n, "also a server node name", "node names must be unique across the cluster");
     });
     validateSans(a.extraServerDnsNames, a.extraServerIpAddresses, "extraServerDnsNames", "extraServerIpAddresses", p);
+    return new Set([...serverNames, ...(clients ?? [])]);
 }
 
 export function defaultServerNames(n: number): string[] {
@@ -187,6 +194,8 @@ function validateFederation(a: HardenedClusterArgs, p: ProblemList): void {
         p.add("federation.replicationToken", undefined, `datacenter ${a.datacenter} is secondary to ${primary} and cannot replicate ACLs without a token`, "pass the primary's replication token (e.g. from a StackReference)");
     if (!secondary && f.replicationToken !== undefined)
         p.addSecret("federation.replicationToken", "a token", "a primary datacenter does not replicate ACLs", "remove it, or set primaryDatacenter to the primary's name");
+    if (typeof f.replicationToken === "string" && !CONSUL_UUID.test(f.replicationToken))
+        p.addSecret("federation.replicationToken", `${f.replicationToken.length} characters`, "not a Consul SecretID (a UUID: 8-4-4-4-12 hex digits)", "pass the primary's replication token as AclSystem outputs it");
     stringList(f.retryJoinWan, "federation.retryJoinWan", p);
 }
 

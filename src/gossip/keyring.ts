@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { ProblemList } from "../errors";
+import { secretRandomBytes } from "../secrets/seed";
 import { GOSSIP_KEY_BYTES, gossipKeyProblem } from "./key";
 import { GossipKeyGeneration, RotationPlan, planRotation, renderRotationCommands, validateGenerations } from "./rotation";
 
@@ -41,7 +41,8 @@ export class GossipKeyring extends pulumi.ComponentResource {
             keyOutputs[g.name] =
                 g.key !== undefined
                     ? pulumi.output(g.key).apply((k) => checkedImportedKey(k, g.name))
-                    : new random.RandomId(`${name}-${g.name}`, { byteLength: GOSSIP_KEY_BYTES }, { parent: this }).b64Std;
+                    : // Exactly `consul keygen`'s format: standard base64 of 32 random bytes, secret in state.
+                      secretRandomBytes(`${name}-${g.name}`, GOSSIP_KEY_BYTES, undefined, { parent: this });
         }
         this.plan = planRotation(generations);
         this.keys = pulumi.secret(pulumi.all(keyOutputs));

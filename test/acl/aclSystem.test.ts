@@ -149,12 +149,20 @@ describe("AclSystem options", () => {
         assert.deepEqual(token.roles, ["operator-team-a"]);
     });
 
-    it("a token generation bump changes every generated secret's keepers (CSM-ROT-02)", async () => {
+    it("a token generation bump changes every derived SecretID and AccessorID, and the seed's keepers (CSM-ROT-02)", async () => {
+        const idsAt = async (tokenGeneration: number) => {
+            emu.reset();
+            const acl = new AclSystem(`rot`, { ...base, operators: [{ name: "ops", prefix: "ops" }], tokenGeneration, secretSeed: Buffer.alloc(32, 1).toString("base64") });
+            await settle(acl);
+            return { ttl: emu.named("rot-token-operator-ops").inputs.secretId, accessor: emu.named("rot-token-agent-n1").inputs.accessorId };
+        };
+        const [g1, g3] = [await idsAt(1), await idsAt(3)];
+        assert.notEqual(g1.ttl, g3.ttl);
+        assert.notEqual(g1.accessor, g3.accessor);
         emu.reset();
-        const acl = new AclSystem("rot", { ...base, operators: [{ name: "ops", prefix: "ops" }], tokenGeneration: 3 });
-        await settle(acl);
-        assert.deepEqual(emu.named("rot-secret-operator-ops").inputs.keepers, { generation: "3" });
-        assert.deepEqual(emu.named("rot-accessor-agent-n1").inputs.keepers, { generation: "3" });
+        await settle(new AclSystem("own", { ...base, operators: [{ name: "ops", prefix: "ops" }], tokenGeneration: 3 }));
+        assert.deepEqual(emu.named("own-seed").inputs.keepers, { generation: "3" });
+        assert.equal(emu.ofType("random:index/randomUuid:RandomUuid").length, 0);
     });
 
     const bad: [string, Partial<AclSystemArgs>, string][] = [

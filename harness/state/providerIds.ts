@@ -1,0 +1,65 @@
+/**
+ * Resource IDs as the real providers form them. IDs are stored in plaintext in state and printed
+ * by `pulumi preview --diff` for replaced resources, so a secret must never be one.
+ */
+import { createHash, randomUUID, X509Certificate } from "node:crypto";
+
+type State = Record<string, unknown>;
+
+/** The DER bytes of the first PEM block. */
+function pemDer(pem: unknown): Buffer {
+    const body = String(pem).replace(/-----(BEGIN|END) [^-]+-----/g, "").replace(/\s+/g, "");
+    return Buffer.from(body, "base64");
+}
+
+/**
+ * terraform-provider-tls `internal/provider/common.go` (`hashForState`): hex SHA-1 of the value
+ * after Go's `strings.TrimSpace` (on raw DER bytes only ASCII white space can be trimmed).
+ */
+function hashForState(bytes: Buffer): string {
+    let start = 0;
+    let end = bytes.length;
+    const space = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+    while (start < end && space(bytes[start])) start++;
+    while (end > start && space(bytes[end - 1])) end--;
+    return createHash("sha1").update(bytes.subarray(start, end)).digest("hex");
+}
+
+const ID_RULES: Record<string, (s: State) => string> = {
+    // terraform-provider-random `resource_bytes.go` (Create) and `resource_password.go`: the constant "none".
+    "random:index/randomBytes:RandomBytes": () => "none",
+    "random:index/randomPassword:RandomPassword": () => "none",
+    // `resource_uuid.go` (Create): the UUID itself. `resource_id.go` (Create): the base64url encoding.
+    "random:index/randomUuid:RandomUuid": (s) => String(s.result),
+    "random:index/randomId:RandomId": (s) => String(s.b64Url),
+    // terraform-provider-tls `resource_private_key.go`: hashForState of the PKIX public key DER.
+    "tls:index/privateKey:PrivateKey": (s) => hashForState(pemDer(s.publicKeyPem)),
+    // `resource_cert_request.go` (Create): hashForState of the CSR DER.
+    "tls:index/certRequest:CertRequest": (s) => hashForState(pemDer(s.certRequestPem)),
+    // `common_cert.go` (createCertificate): the serial number in decimal.
+    "tls:index/selfSignedCert:SelfSignedCert": (s) => serialDecimal(s.certPem),
+    "tls:index/locallySignedCert:LocallySignedCert": (s) => serialDecimal(s.certPem),
+    // terraform-provider-consul: policies and roles by Consul's ID, tokens by AccessorID,
+    // namespaces by name, attachments as "<token or namespace>:<policy>".
+    "consul:index/aclPolicy:AclPolicy": (s) => String(s.id),
+    "consul:index/aclRole:AclRole": (s) => String(s.id),
+    "consul:index/aclToken:AclToken": (s) => String(s.accessorId),
+    "consul:index/namespace:Namespace": (s) => String(s.name),
+    "consul:index/aclTokenPolicyAttachment:AclTokenPolicyAttachment": (s) => `${String(s.tokenId)}:${String(s.policy)}`,
+    "consul:index/namespacePolicyAttachment:NamespacePolicyAttachment": (s) => `${String(s.namespace)}:${String(s.policy)}`,
+    // This library's dynamic providers return the AccessorID (src/acl/dynamic/*.ts, create).
+    "pulumi-nodejs:dynamic/consul-hardened:AclToken": (s) => String(s.accessorId),
+    "pulumi-nodejs:dynamic/consul-hardened:AclBootstrap": (s) => String(s.accessorId),
+};
+
+function serialDecimal(certPem: unknown): string {
+    return BigInt("0x" + new X509Certificate(String(certPem)).serialNumber).toString(10);
+}
+
+/** The ID the real provider would give; provider resources get a UUID as the engine's registry does. */
+export function providerId(type: string, state: State): string {
+    if (type.startsWith("pulumi:providers:")) return randomUUID();
+    const rule = ID_RULES[type];
+    if (!rule) throw new Error(`provider emulation: how ${type} forms its ID is not modelled`);
+    return rule(state);
+}

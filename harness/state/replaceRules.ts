@@ -1,0 +1,52 @@
+/**
+ * Which changed inputs make a provider replace a resource rather than update it in place — the
+ * providers' own plan rules, for the emulated `pulumi preview --diff`.
+ */
+import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
+
+type Props = Record<string, unknown>;
+/** Given the changed input names (and both input sets), the names that force a replacement. */
+type ReplaceRule = (changed: string[], olds: Props, news: Props) => string[] | Promise<string[]>;
+
+const all: ReplaceRule = (changed) => changed;
+const only =
+    (...keys: string[]): ReplaceRule =>
+    (changed) =>
+        changed.filter((k) => keys.includes(k));
+const allBut =
+    (...keys: string[]): ReplaceRule =>
+    (changed) =>
+        changed.filter((k) => !keys.includes(k));
+
+const RULES: Record<string, ReplaceRule> = {
+    // terraform-provider-random: every input (`keepers`, `length`, `byteLength`, …) carries
+    // RequiresReplace (`resource_bytes.go`, `resource_uuid.go`, `resource_id.go` schemas).
+    "random:index/randomBytes:RandomBytes": all,
+    "random:index/randomPassword:RandomPassword": all,
+    "random:index/randomUuid:RandomUuid": all,
+    "random:index/randomId:RandomId": all,
+    // terraform-provider-tls: every input RequiresReplace except `early_renewal_hours`, which
+    // updates in place (`resource_locally_signed_cert.go`, `resource_self_signed_cert.go`).
+    "tls:index/privateKey:PrivateKey": all,
+    "tls:index/certRequest:CertRequest": all,
+    "tls:index/selfSignedCert:SelfSignedCert": allBut("earlyRenewalHours"),
+    "tls:index/locallySignedCert:LocallySignedCert": allBut("earlyRenewalHours"),
+    // terraform-provider-consul: ForceNew on the identity of each object.
+    "consul:index/aclPolicy:AclPolicy": only("namespace", "partition"),
+    "consul:index/aclRole:AclRole": only("namespace", "partition"),
+    "consul:index/aclToken:AclToken": only("accessorId", "namespace", "partition", "local"),
+    "consul:index/namespace:Namespace": only("name", "partition"),
+    "consul:index/aclTokenPolicyAttachment:AclTokenPolicyAttachment": all,
+    "consul:index/namespacePolicyAttachment:NamespacePolicyAttachment": all,
+    "pulumi:providers:consul": () => [],
+    // This library's dynamic provider decides itself (src/acl/dynamic/aclToken.ts, `diff`).
+    "pulumi-nodejs:dynamic/consul-hardened:AclToken": async (_changed, olds, news) =>
+        ((await aclTokenProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
+};
+
+/** The inputs whose change replaces a resource of this type; throws for a type nobody modelled. */
+export async function replacingKeys(type: string, changed: string[], olds: Props, news: Props): Promise<string[]> {
+    const rule = RULES[type];
+    if (!rule) throw new Error(`provider emulation: which changes replace a ${type} is not modelled`);
+    return rule(changed, olds, news);
+}
