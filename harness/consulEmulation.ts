@@ -100,7 +100,10 @@ export class ConsulEmulation {
             ...(i.namespace ? { namespace: i.namespace } : {}),
             via,
         });
-        return { ...i, accessorId, secretId };
+        // consul.AclToken keeps no SecretID in its state (terraform-provider-consul
+        // `resource_consul_acl_token.go` has no secret_id attribute: read it with
+        // getAclTokenSecretId, an invoke, which is not stored); the dynamic resource does, as a secret.
+        return via === "dynamic" ? { ...i, accessorId, secretId } : { ...i, accessorId };
     }
 
     private attach(i: State): State {
