@@ -1,7 +1,8 @@
 /**
  * The offline demo (`npm run demo`): runs the basic example in-process through the provider
  * emulation — not through the Pulumi engine, and with no Pulumi CLI or account — and writes the
- * bundle it produces to ./demo-out (or --out DIR).
+ * bundle it produces to ./demo-out (or --out DIR). With --state-export FILE it also writes the
+ * stack's state as `pulumi stack export` would print it (secrets encrypted), for inspection.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -11,9 +12,15 @@ import { installProviderEmulation, valueOf } from "./providers";
 const MARKER = ".consul-hardened-bundle";
 
 async function main(): Promise<void> {
-    const { values } = parseArgs({ options: { out: { type: "string", default: "demo-out" }, help: { type: "boolean", short: "h" } } });
+    const { values } = parseArgs({
+        options: { out: { type: "string", default: "demo-out" }, "state-export": { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
     if (values.help) {
-        console.log("usage: npm run demo [-- --out DIR]\nWrites the basic example's bundle (keys, certificates, agent configs) to DIR (default ./demo-out).");
+        console.log(
+            "usage: npm run demo [-- --out DIR] [-- --state-export FILE]\n" +
+                "Writes the basic example's bundle (keys, certificates, agent configs) to DIR (default ./demo-out);\n" +
+                "with --state-export, the stack's emulated state as `pulumi stack export` prints it (secrets encrypted) to FILE.",
+        );
         return;
     }
     const out = resolve(values.out!);
@@ -41,6 +48,8 @@ async function main(): Promise<void> {
         writeFileSync(join(out, path), content, { mode: 0o644 }); // the plan holds no secret
     }
     writeFileSync(join(out, MARKER), "written by consul-hardened's demo; safe to delete\n");
+    const stateFile = values["state-export"] ? resolve(values["state-export"]) : undefined;
+    if (stateFile) writeFileSync(stateFile, JSON.stringify(emulation.stateExport(), null, 2) + "\n", { mode: 0o600 });
 
     const { findHardeningGaps, GUARDED_IDS } = await import("../src/config/guard");
     const gaps = [
@@ -59,12 +68,13 @@ async function main(): Promise<void> {
         process.exitCode = 1;
     } else {
         console.log(`  checklist, checked on every rendered config: ${GUARDED_IDS.length} IDs hold — ${GUARDED_IDS.join(" ")}`);
-        console.log("  by construction: CSM-ACL-04 (random secret management token) CSM-ACL-05 (one token per agent)");
+        console.log("  by construction: CSM-ACL-04 (secret management token) CSM-ACL-05 (one token per agent, both from one secret seed)");
         console.log("                   CSM-GOS-03 (staged rotation plan) CSM-ROT-01 (1y certs, 30d early renewal, 5y CA) CSM-OS-01 (file modes)");
     }
     const c = emulation.consul;
     console.log(`  ACL plan (Enterprise-style, namespaces ${acl.plan.namespaces.join(", ")}): ${acl.plan.policies.length} policies, ${acl.plan.roles.length} roles, ${acl.plan.tokens.length} tokens → ${join(out, "acl")}`);
     console.log(`    applied to the emulated Consul: ${c.policies.size} policies, ${c.roles.size} roles, ${c.tokens.size} tokens; anonymous token: ${c.anonymousPolicies.join(", ") || "nothing"}`);
+    if (stateFile) console.log(`  state export (as \`pulumi stack export\`, secrets encrypted): ${stateFile}`);
     console.log(`  gossip rotation plan: ${cluster.gossipRotationPlan.steps.map((s) => `${s.action} ${s.generation}`).join(" → ")}`);
 }
 

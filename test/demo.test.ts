@@ -4,18 +4,21 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findSecrets } from "../harness/state/secretScan";
 
-function runDemo(out: string) {
-    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "harness/demo.ts", "--out", out], { encoding: "utf8" });
+function runDemo(out: string, ...extra: string[]) {
+    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "harness/demo.ts", "--out", out, ...extra], { encoding: "utf8" });
 }
 
 describe("offline demo (npm run demo)", () => {
-    const out = join(mkdtempSync(join(tmpdir(), "ch-demo-")), "bundle");
+    const top = mkdtempSync(join(tmpdir(), "ch-demo-"));
+    const out = join(top, "bundle");
+    const stateFile = join(top, "state.json");
     let stdout = "";
 
     before(function () {
         this.timeout(120_000);
-        const r = runDemo(out);
+        const r = runDemo(out, "--state-export", stateFile);
         assert.equal(r.status, 0, r.stderr);
         stdout = r.stdout;
     });
@@ -83,6 +86,26 @@ describe("offline demo (npm run demo)", () => {
         const serverConfig = JSON.parse(readFileSync(join(out, "servers/consul-server-1/consul.json"), "utf8"));
         const planText = readFileSync(join(out, "acl/plan.json"), "utf8");
         assert.ok(!planText.includes(serverConfig.acl.tokens.agent) && !planText.includes(serverConfig.encrypt), "no secret in the plan");
+    });
+
+    it("--state-export writes the stack's state as `pulumi stack export` would, with no bundle secret in plaintext", () => {
+        assert.equal(statSync(stateFile).mode & 0o777, 0o600);
+        const text = readFileSync(stateFile, "utf8");
+        const state = JSON.parse(text);
+        const types = new Set(state.deployment.resources.map((r: { type: string }) => r.type));
+        for (const t of ["consul-hardened:index:HardenedCluster", "consul-hardened:acl:AclSystem", "tls:index/privateKey:PrivateKey", "random:index/randomBytes:RandomBytes", "consul:index/aclPolicy:AclPolicy"])
+            assert.ok(types.has(t), t);
+        const server = JSON.parse(readFileSync(join(out, "servers/consul-server-1/consul.json"), "utf8"));
+        const secrets = {
+            gossip: server.encrypt,
+            agentToken: server.acl.tokens.agent,
+            management: server.acl.tokens.initial_management,
+            serverKey: readFileSync(join(out, "servers/consul-server-1/server-key.pem"), "utf8"),
+            cliKey: readFileSync(join(out, "cli/cli-key.pem"), "utf8"),
+            clientIdentity: JSON.parse(readFileSync(join(out, "client/app-1/agent.json"), "utf8")).acl.tokens.agent,
+        };
+        assert.deepEqual(findSecrets(text, secrets).map((h) => h.label), []);
+        assert.match(stdout, /state export \(as `pulumi stack export`, secrets encrypted\)/);
     });
 
     it("refuses to overwrite a directory it did not write", () => {
