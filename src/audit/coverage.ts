@@ -14,7 +14,7 @@ export interface CoverageRow {
 }
 
 const BY_CONSTRUCTION: Partial<Record<ChecklistId, string>> = {
-    "CSM-ACL-04": "BootstrapSecrets: a random UUID, a Pulumi secret, never a literal",
+    "CSM-ACL-04": "BootstrapSecrets: a UUID derived (HMAC-SHA256) from a 32-byte RandomBytes seed, a Pulumi secret, never a literal",
     "CSM-ACL-05": "BootstrapSecrets + AclSystem: one node-identity token per agent, pre-seeded",
     "CSM-GOS-03": "GossipKeyring: staged install → use → remove plan",
     "CSM-ROT-01": "AgentCertificate: 1-year certificates renewed 30 days early; CA at most 10 years",
