@@ -10,6 +10,20 @@ import { bundleFileModes, bundleFiles, FileModes } from "./bundle";
 import { InsecureWarning, normalizeClusterOptions } from "./normalize";
 import { HardenedClusterArgs } from "./options";
 import { CoverageRow, coverageReport } from "../audit/coverage";
+import { ProblemList } from "../errors";
+import { caConstraints, existingCaProblems, LeafPlan } from "../tls/existingCa";
+import { DEFAULT_CERT_VALIDITY_HOURS } from "../tls/validity";
+import { plannedLeafNames, serverExtraDnsNames } from "./leafNames";
+
+/** Throws (failing the deployment before any leaf is signed) when a brought CA cannot serve. */
+function checkedExistingCa(name: string, certPem: string, keyPem: string, plan: LeafPlan): string {
+    const problems = existingCaProblems(certPem, keyPem, plan);
+    if (problems.length === 0) return certPem;
+    const list = new ProblemList();
+    for (const x of problems) list.add(x.option, x.option.endsWith("privateKeyPem") ? "<secret>" : x.value, x.problem, x.fix);
+    list.throwIfAny(`HardenedCluster "${name}"`);
+    return certPem;
+}
 
 export interface ServerMaterial {
     nodeName: string;
@@ -112,11 +126,29 @@ export class HardenedCluster extends pulumi.ComponentResource {
         for (const w of n.warnings) pulumi.log.warn(`${w.id}: ${w.option} — ${w.message}`, this);
 
         this.ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, parent);
-        this.caCertPem = this.ca.certPem;
+        const existing = args.ca?.existing;
+        const caExisting = existing !== undefined;
+        // Known at construction when the (public) certificate is a plain string.
+        const constraints = typeof existing?.certPem === "string" ? caConstraints(existing.certPem) : undefined;
+        const leafPlan = plannedLeafNames({
+            datacenter: s.datacenter,
+            domain: s.domain,
+            serverNodeNames: n.servers.map((x) => x.nodeName),
+            serverAddresses: args.serverAddresses ?? [],
+            extraServerDnsNames: n.extraServerDnsNames,
+            extraServerIpAddresses: args.extraServerIpAddresses ?? [],
+            constraints,
+            validityHours: args.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
+        });
+        // A brought CA given as plain PEM was checked before super(); one that arrives as an
+        // Output (a StackReference, a secret store) is checked once known, before any leaf is signed.
+        this.caCertPem = caExisting
+            ? pulumi.all([this.ca.certPem, this.ca.privateKeyPem]).apply(([cert, key]) => checkedExistingCa(name, cert, key, leafPlan))
+            : this.ca.certPem;
         const certArgs = {
             datacenter: s.datacenter,
             domain: s.domain,
-            caCertPem: this.ca.certPem,
+            caCertPem: this.caCertPem,
             caPrivateKeyPem: this.ca.privateKeyPem,
             key: args.certificates?.key,
             validityHours: args.certificates?.validityHours,
@@ -152,8 +184,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
                     ...certArgs,
                     profile: "server",
                     nodeName: server.nodeName,
-                    // The bare node name too: `providerArgs.address` and operators reach a server by it.
-                    extraDnsNames: [server.nodeName, ...n.extraServerDnsNames],
+                    extraDnsNames: serverExtraDnsNames(server.nodeName, constraints, n.extraServerDnsNames),
                     extraIpAddresses: n.extraServerIpAddresses,
                 },
                 parent,

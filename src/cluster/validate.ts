@@ -9,6 +9,8 @@ import {
     validateHours,
 } from "../tls/validity";
 import { validateGenerations } from "../gossip/rotation";
+import { caConstraints, existingCaProblems, namePermitted } from "../tls/existingCa";
+import { plannedLeafNames } from "./leafNames";
 import { validateAgentTokenGenerations } from "../secrets/bootstrapSecrets";
 import { checkedSeed } from "../secrets/seed";
 import { CONSUL_UUID } from "../secrets/derive";
@@ -37,9 +39,12 @@ export function validateClusterArgs(args: HardenedClusterArgs, component = "Hard
         p.throwIfAny(component);
     }
     const nodes = validateIdentity(args, p);
+    const before = p.all.length;
     validateNetwork(args, p);
     validateTls(args, p);
     validateCa(args, p);
+    // A brought CA is checked against the certificates it will sign once the rest is sound.
+    if (p.all.length === before) validateExistingCa(args, p);
     if (args.gossip?.generations !== undefined) validateGenerations(args.gossip.generations, "gossip.generations", p);
     if (args.tokenGeneration !== undefined && (!Number.isInteger(args.tokenGeneration) || args.tokenGeneration < 1))
         p.add("tokenGeneration", args.tokenGeneration, "must be a whole number from 1", "use 1, then 2 to rotate every token");
@@ -181,6 +186,36 @@ function validateCa(a: HardenedClusterArgs, p: ProblemList): void {
     validateHours(c.validityHours, "certificates.validityHours", MAX_CERT_VALIDITY_HOURS, p);
     const validity = typeof c.validityHours === "number" ? c.validityHours : DEFAULT_CERT_VALIDITY_HOURS;
     validateEarlyRenewal(c.earlyRenewalHours, validity, "certificates.earlyRenewalHours", p);
+}
+
+function validateExistingCa(a: HardenedClusterArgs, p: ProblemList): void {
+    const existing = a.ca?.existing;
+    // A certificate given as an Output is checked once known (HardenedCluster), before any leaf is signed.
+    if (!existing || typeof existing.certPem !== "string") return;
+    const constraints = caConstraints(existing.certPem);
+    const serverNodeNames = a.serverNodeNames ?? defaultServerNames(a.servers ?? 3);
+    const dropped = serverNodeNames.some((n) => !namePermitted(constraints, n));
+    if (dropped && !a.serverAddresses && !a.extraServerDnsNames?.length)
+        p.add(
+            "serverAddresses",
+            undefined,
+            "the CA's name constraints exclude the bare node names, so server certificates leave them out and providerArgs.address (a node name) would fail hostname verification",
+            "set serverAddresses (their IPs go into the certificates), or an extraServerDnsNames entry inside the CA's constraints",
+        );
+    const plan = plannedLeafNames({
+        datacenter: a.datacenter,
+        domain: a.domain ?? "consul",
+        serverNodeNames,
+        serverAddresses: a.serverAddresses ?? [],
+        extraServerDnsNames: a.extraServerDnsNames ?? [],
+        extraServerIpAddresses: a.extraServerIpAddresses ?? [],
+        constraints,
+        validityHours: a.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
+    });
+    const key = typeof existing.privateKeyPem === "string" ? existing.privateKeyPem : undefined;
+    for (const x of existingCaProblems(existing.certPem, key, plan))
+        if (x.option === "ca.existing.privateKeyPem") p.addSecret(x.option, "the CA key", x.problem, x.fix);
+        else p.add(x.option, x.value, x.problem, x.fix);
 }
 
 function validateFederation(a: HardenedClusterArgs, p: ProblemList): void {

@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { BlockList, isIP } from "node:net";
 
 /** True for 127.0.0.0/8, ::1 and "localhost": addresses nothing off the host can reach. */
 export function isLoopbackAddress(addr: string): boolean {
@@ -23,4 +23,15 @@ export function isCidr(value: string): boolean {
 export function isDnsName(name: string): boolean {
     if (name.length === 0 || name.length > 253) return false;
     return name.split(".").every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
+
+/** Whether an IP address lies in a CIDR (same family only). */
+export function cidrContains(cidr: string, ip: string): boolean {
+    const m = /^(.+)\/(\d{1,3})$/.exec(cidr);
+    const family = m ? isIP(m[1]) : 0;
+    if (!m || family === 0 || isIP(ip) !== family) return false;
+    const list = new BlockList();
+    const type = family === 4 ? "ipv4" : "ipv6";
+    list.addSubnet(m[1], Number(m[2]), type);
+    return list.check(ip, type);
 }
