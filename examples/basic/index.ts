@@ -8,6 +8,9 @@ export const cluster = new HardenedCluster("demo", {
     servers: 3,
     serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"],
     clientNodeNames: ["app-1", "app-2"],
+    // Where `pulumi up` (and so the ACL layer in examples/acl) reaches the servers' API from:
+    // HTTP writes from anywhere else are refused (allow_write_http_from, CSM-HTTP-02).
+    adminNetworks: ["10.0.0.0/24"],
     paths: { tlsDir: "/etc/consul.d/tls", dataDir: "/opt/consul/data" },
 });
 

@@ -6,6 +6,7 @@ const cluster = new HardenedCluster("prod", {
     datacenter: "dc1",
     serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"],
     clientNodeNames: ["app-1"],
+    adminNetworks: ["10.0.0.0/24"], // where the ACL stack's `pulumi up` runs: HTTP writes from elsewhere get 403
 });
 
 export const consulAddress = cluster.providerArgs.address;

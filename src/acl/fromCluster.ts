@@ -10,7 +10,7 @@ export function aclArgsFromCluster(cluster: HardenedCluster): Pick<AclSystemArgs
     const pa = cluster.providerArgs;
     return {
         datacenter: pa.datacenter,
-        connection: { address: pa.address, scheme: "https", datacenter: pa.datacenter, caPem: pa.caPem, certPem: pa.certPem, keyPem: pa.keyPem, token: pa.token },
+        connection: { address: pa.address, scheme: "https", datacenter: pa.datacenter, caPem: pa.caPem, certPem: pa.certPem, keyPem: pa.keyPem, token: pa.token, writeFrom: pa.writeFrom },
         agents: Object.entries(cluster.agentTokens).map(([nodeName, secretId]) => ({ nodeName, secretId })),
         clusterNodeNames: Object.keys(cluster.agentTokens),
         secretSeed: cluster.secretSeed,

@@ -18,6 +18,12 @@ export interface ConsulConnection {
     keyPem: pulumi.Input<string>;
     /** A management token (secret). */
     token?: pulumi.Input<string>;
+    /**
+     * The servers' `allow_write_http_from` (`HardenedCluster.providerArgs.writeFrom`). When given,
+     * a connection every write through would be refused (a non-loopback address while only
+     * loopback may write) fails before anything is created, naming the fix.
+     */
+    writeFrom?: string[];
 }
 
 /** An agent and, when it was pre-seeded in its config, the SecretID it already carries. */

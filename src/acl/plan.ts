@@ -2,6 +2,7 @@ import { ProblemList } from "../errors";
 import { CONSUL_UUID } from "../secrets/derive";
 import { checkedSeed } from "../secrets/seed";
 import { DATACENTER_NAME, NODE_NAME } from "../validation/names";
+import { isLoopbackAddress, isLoopbackCidr } from "../validation/net";
 import { ACL_WRITE_EXEMPT, Persona, PERSONAS } from "./personas";
 import { renderRules } from "./rules/build";
 import { lintRules } from "./rules/lint";
@@ -173,6 +174,18 @@ export function developerRules(prefix: string | undefined, keyPrefix: string | u
     };
 }
 
+/**
+ * Why every HTTP write through this address would be refused, or undefined. A client's source
+ * address is its own: a server reached at a non-loopback address sees a non-loopback source even
+ * from itself, so when only loopback CIDRs may write, only a loopback address can work.
+ */
+export function writesRefusedFrom(address: string, writeFrom: string[] | undefined): string | undefined {
+    if (!writeFrom?.length || !writeFrom.every(isLoopbackCidr)) return undefined;
+    const host = /^\[?([^\]]+?)\]?:\d+$/.exec(address)?.[1] ?? address;
+    if (isLoopbackAddress(host)) return undefined;
+    return `the servers accept HTTP writes only from ${writeFrom.join(", ")} (allow_write_http_from, CSM-HTTP-02): through ${host} every ACL write would get 403 "Access is restricted"`;
+}
+
 function validate(a: AclSystemArgs, p: ProblemList): void {
     if (typeof a.datacenter !== "string" || !DATACENTER_NAME.test(a.datacenter))
         p.add("datacenter", a.datacenter, "Consul datacenter names match ^[a-z0-9_-]+$", 'use the cluster\'s datacenter, e.g. "dc1"');
@@ -182,6 +195,8 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
         if (c.scheme !== "https") p.add("connection.scheme", c.scheme, "ACLs must be managed over HTTPS (CSM-TLS-10)", 'use "https"');
         for (const k of ["address", "caPem", "certPem", "keyPem"] as const)
             if (c[k] === undefined || c[k] === "") p.add(`connection.${k}`, c[k], "required for mTLS to the servers", "pass HardenedCluster.providerArgs");
+        const refused = typeof c.address === "string" ? writesRefusedFrom(c.address, c.writeFrom) : undefined;
+        if (refused) p.add("connection.address", c.address, refused, "set adminNetworks on the HardenedCluster to the network this program runs from (e.g. [\"10.0.0.5/32\"]) and deploy the new agent configs, or run the program on a server against 127.0.0.1");
     }
     const enterprise = a.enterprise ?? false;
     const namespaces = Object.keys(a.namespaces ?? {});

@@ -54,6 +54,8 @@ export interface ConsulProviderArgs {
     keyPem: pulumi.Output<string>;
     /** The initial management token; undefined in a secondary datacenter (use the primary's). */
     token?: pulumi.Output<string>;
+    /** The servers' `allow_write_http_from`: where HTTP writes (every ACL change) may come from. */
+    writeFrom: string[];
 }
 
 /**
@@ -252,6 +254,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
             certPem: this.cliCertPem,
             keyPem: this.cliKeyPem,
             token: this.bootstrapToken,
+            writeFrom: [...s.allowWriteHttpFrom],
         };
 
         this.registerOutputs({

@@ -61,7 +61,8 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
         tlsMinVersion: args.tls?.minVersion ?? "TLSv1_3",
         cipherSuites: args.tls?.cipherSuites,
         ui: args.ui ?? true,
-        allowWriteHttpFrom: args.allowWriteHttpFrom ?? DEFAULT_ALLOW_WRITE_HTTP_FROM,
+        // The admin networks are added to the list, never instead of it.
+        allowWriteHttpFrom: unique([...(args.allowWriteHttpFrom ?? DEFAULT_ALLOW_WRITE_HTTP_FROM), ...(args.adminNetworks ?? [])]),
         responseHeaders: DEFAULT_RESPONSE_HEADERS,
         serverLimits: { ...DEFAULT_SERVER_LIMITS, ...args.limits?.server },
         clientLimits: { ...DEFAULT_CLIENT_LIMITS, ...args.limits?.client },

@@ -53,10 +53,19 @@ export interface HardenedClusterArgs {
     serverApiAddress?: string;
     /**
      * CIDRs allowed to write through the HTTP API (`http_config.allow_write_http_from`,
-     * CSM-HTTP-02). Add the address the Pulumi consul provider connects from when it is not on a
-     * server. @default ["127.0.0.0/8", "::1/128"]
+     * CSM-HTTP-02), replacing the default; `adminNetworks` are added to it. A CIDR that admits
+     * every address (`0.0.0.0/0`, `::/0`) is refused. @default ["127.0.0.0/8", "::1/128"]
      */
     allowWriteHttpFrom?: string[];
+    /**
+     * Where the cluster is administered from over the HTTP API: the host running `pulumi up` for
+     * AclSystem and the consul provider, operators' workstations, CI runners. Added to
+     * `allow_write_http_from` (CSM-HTTP-02). Without it, every write from a host other than a
+     * server itself is refused with 403 "Access is restricted" — AclSystem refuses a connection
+     * that could only meet that, before creating anything. @default [] (loopback only)
+     * @example ["10.0.0.5/32"]
+     */
+    adminNetworks?: string[];
     /** Serve the web UI on servers' HTTPS listener (CSM-UI-01). @default true */
     ui?: boolean;
     /** TLS settings beyond the secure defaults. */

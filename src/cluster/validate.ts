@@ -17,7 +17,7 @@ import { CONSUL_UUID } from "../secrets/derive";
 import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS, CONSUL_TLS_VERSIONS, WEAK_CIPHER_SUITES } from "../config/tlsNames";
 import { AGENT_CONFIG_KEYS, unknownKeys } from "../config/schema";
 import { isPlainObject } from "../config/merge";
-import { isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";
+import { isCatchAllCidr, isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";
 import { DATACENTER_NAME, DOMAIN_NAME, NODE_NAME } from "../validation/names";
 import { DEFAULT_PORTS, LOOPBACK_HTTP_PORT } from "../config/settings";
 import { ClusterPorts, HardenedClusterArgs } from "./options";
@@ -120,12 +120,15 @@ function validateNetwork(a: HardenedClusterArgs, p: ProblemList): void {
     stringList(a.retryJoin, "retryJoin", p);
     if (a.serverApiAddress !== undefined && (typeof a.serverApiAddress !== "string" || !isIpAddress(a.serverApiAddress)))
         p.add("serverApiAddress", a.serverApiAddress, "must be an IP address", 'use "0.0.0.0" (all interfaces) or a specific IP');
-    if (a.allowWriteHttpFrom !== undefined) {
-        if (!Array.isArray(a.allowWriteHttpFrom) || a.allowWriteHttpFrom.length === 0)
-            p.add("allowWriteHttpFrom", a.allowWriteHttpFrom, "must be a non-empty list of CIDRs (CSM-HTTP-02)", '["127.0.0.0/8", "10.0.0.0/24"]');
+    for (const option of ["allowWriteHttpFrom", "adminNetworks"] as const) {
+        const list = a[option];
+        if (list === undefined) continue;
+        if (!Array.isArray(list) || (option === "allowWriteHttpFrom" && list.length === 0))
+            p.add(option, list, `must be a${option === "allowWriteHttpFrom" ? " non-empty" : ""} list of CIDRs (CSM-HTTP-02)`, '["10.0.0.0/24"]');
         else
-            a.allowWriteHttpFrom.forEach((c, i) => {
-                if (typeof c !== "string" || !isCidr(c)) p.add(`allowWriteHttpFrom[${i}]`, c, "not a CIDR", 'use e.g. "10.0.0.0/24"');
+            list.forEach((c, i) => {
+                if (typeof c !== "string" || !isCidr(c)) p.add(`${option}[${i}]`, c, "not a CIDR", 'use e.g. "10.0.0.5/32"');
+                else if (isCatchAllCidr(c)) p.add(`${option}[${i}]`, c, "admits every address: no limit on HTTP writes at all (CSM-HTTP-02)", "list the admin hosts' networks, e.g. \"10.0.0.0/24\"");
             });
     }
     validatePorts(a, p);
@@ -174,7 +177,10 @@ function validateTls(a: HardenedClusterArgs, p: ProblemList): void {
             t.cipherSuites.forEach((c, i) => {
                 if ((AEAD_CIPHER_SUITES as readonly string[]).includes(c)) return;
                 const weak = (WEAK_CIPHER_SUITES as readonly string[]).includes(c);
-                p.add(`tls.cipherSuites[${i}]`, c, weak ? "not an AEAD suite (CSM-TLS-09)" : "not a cipher suite Consul knows", `use one of ${AEAD_CIPHER_SUITES.join(", ")}`);
+                const consulSpelling = `${c}_SHA256`;
+                if ((AEAD_CIPHER_SUITES as readonly string[]).includes(consulSpelling))
+                    p.add(`tls.cipherSuites[${i}]`, c, "Go's name for the suite; Consul 1.16 refuses it", `use "${consulSpelling}" (Consul's spelling)`);
+                else p.add(`tls.cipherSuites[${i}]`, c, weak ? "not an AEAD suite (CSM-TLS-09)" : "not a cipher suite Consul's agent accepts", `use one of ${AEAD_CIPHER_SUITES.join(", ")}`);
             });
     }
 }

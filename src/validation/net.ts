@@ -35,3 +35,16 @@ export function cidrContains(cidr: string, ip: string): boolean {
     list.addSubnet(m[1], Number(m[2]), type);
     return list.check(ip, type);
 }
+
+/** A CIDR with prefix length 0 (0.0.0.0/0, ::/0): every address of its family. */
+export function isCatchAllCidr(cidr: string): boolean {
+    return /\/0+$/.test(cidr.trim());
+}
+
+/** Whether every address a CIDR admits is a loopback address (127.0.0.0/8 or ::1). */
+export function isLoopbackCidr(cidr: string): boolean {
+    const m = /^(.+)\/(\d{1,3})$/.exec(cidr);
+    if (!m) return false;
+    if (isIP(m[1]) === 4) return Number(m[2]) >= 8 && cidrContains("127.0.0.0/8", m[1]);
+    return isIP(m[1]) === 6 && Number(m[2]) === 128 && (m[1] === "::1" || m[1] === "0:0:0:0:0:0:0:1");
+}

@@ -25,7 +25,7 @@ describe("AclSystem over a 3-server cluster", () => {
     before(async () => {
         emu = await emulation();
         emu.reset();
-        cluster = new HardenedCluster("prod", { datacenter: "dc1", servers: 3, clientNodeNames: ["web-1"] });
+        cluster = new HardenedCluster("prod", { datacenter: "dc1", servers: 3, clientNodeNames: ["web-1"], adminNetworks: ["10.0.0.5/32"] });
         acl = new AclSystem("prod-acl", {
             ...aclArgsFromCluster(cluster),
             operators: [{ name: "billing", prefix: "billing" }],
@@ -178,6 +178,7 @@ describe("AclSystem options", () => {
         ["provider without a CA", { connection: { ...connection, caPem: undefined as never } }, "connection.caPem"],
         ["bad TTL", { developers: [{ name: "d", tokenTtl: "8 hours" }] }, "developers[0].tokenTtl"],
         ["Sentinel without enterprise", { operators: [{ name: "o", prefix: "o", kvSentinel: { code: "main = true", enforcementlevel: "advisory" } }] }, "operators[0].kvSentinel"],
+        ["a connection through which every write would get 403 (CSM-HTTP-02)", { connection: { ...connection, address: "10.0.1.11:8501", writeFrom: ["127.0.0.0/8", "::1/128"] } }, "connection.address"],
         ["namespace default that is not a policy of the plan", { enterprise: true, namespaces: { x: { defaultPolicies: ["nope"] } } }, "namespaces.x.defaultPolicies[0]"],
     ];
     for (const [label, args, option] of bad) {
@@ -190,4 +191,21 @@ describe("AclSystem options", () => {
             assert.equal(emu.resources.length + emu.components.length, before);
         });
     }
+});
+
+describe("writes from outside allow_write_http_from", () => {
+    it("a 403 'Access is restricted' names the fix", async () => {
+        const { apiError } = await import("../../src/acl/dynamic/consulHttp");
+        const e = apiError("creating ACL token", { status: 403, text: "Access is restricted", body: undefined });
+        assert.match(e.message, /allow_write_http_from: add its network to HardenedCluster adminNetworks/);
+        assert.doesNotMatch(apiError("x", { status: 403, text: "ACL not found", body: undefined }).message, /adminNetworks/);
+    });
+
+    it("adminNetworks reach the rendered allow_write_http_from and providerArgs.writeFrom", async () => {
+        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
+        const c = new HardenedCluster("adm", { datacenter: "dc1", servers: 1, adminNetworks: ["10.0.0.5/32"] });
+        const expected = ["127.0.0.0/8", "::1/128", "10.0.0.5/32"];
+        assert.deepEqual(c.providerArgs.writeFrom, expected);
+        assert.match(c.review.servers["consul-server-1"], /allow_write_http_from = \["127\.0\.0\.0\/8", "::1\/128", "10\.0\.0\.5\/32"\]/);
+    });
 });

@@ -65,6 +65,16 @@ const BAD: [string, HardenedClusterArgs, string, string][] = [
     ["loopback clientApiAddress", { ...base, insecure: { clientApiAddress: "127.0.0.1" } }, "insecure.clientApiAddress", '"127.0.0.1"'],
     ["log level typo", { ...base, logLevel: "VERBOSE" as never }, "logLevel", '"VERBOSE"'],
     ["token generation zero", { ...base, tokenGeneration: 0 }, "tokenGeneration", "0"],
+    ["upper-case node name (Consul refuses it in a node identity)", { ...base, servers: 1, serverNodeNames: ["Consul-1"] }, "serverNodeNames[0]", '"Consul-1"'],
+    ["upper-case client name", { ...base, clientNodeNames: ["Web-1"] }, "clientNodeNames[0]", '"Web-1"'],
+    ["Go's spelling of a ChaCha20 suite", { ...base, tls: { minVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305"] }, insecure: { allowTls12: true } }, "tls.cipherSuites[0]", '"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305"'],
+    ["static-RSA suite Consul's agent refuses", { ...base, tls: { minVersion: "TLSv1_2", cipherSuites: ["TLS_RSA_WITH_AES_128_GCM_SHA256"] }, insecure: { allowTls12: true } }, "tls.cipherSuites[0]", '"TLS_RSA_WITH_AES_128_GCM_SHA256"'],
+    ["adminNetworks admitting every address (CSM-HTTP-02)", { ...base, adminNetworks: ["0.0.0.0/0"] }, "adminNetworks[0]", '"0.0.0.0/0"'],
+    ["allowWriteHttpFrom ::/0 (CSM-HTTP-02)", { ...base, allowWriteHttpFrom: ["::/0"] }, "allowWriteHttpFrom[0]", '"::/0"'],
+    ["adminNetworks not a CIDR", { ...base, adminNetworks: ["10.0.0.5"] }, "adminNetworks[0]", '"10.0.0.5"'],
+    ["per-node token generation for an unknown node", { ...base, agentTokenGenerations: { "web-9": 2 } }, "agentTokenGenerations.web-9", "2"],
+    ["secret seed that is not 32 bytes", { ...base, secretSeed: Buffer.alloc(16).toString("base64") }, "secretSeed", "<secret: 24 characters>"],
+    ["replication token that is not a SecretID", { ...base, federation: { primaryDatacenter: "dc0", replicationToken: "not-a-uuid" } }, "federation.replicationToken", "<secret: 10 characters>"],
 ];
 
 describe("HardenedCluster refuses bad input before creating anything", () => {

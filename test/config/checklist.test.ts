@@ -58,11 +58,11 @@ describe("default configs meet the Security Model checklist", () => {
     it("CSM-TLS-09 with TLS 1.2 allowed, only AEAD suites, as one comma-separated string", () => {
         const { server: s } = defaultConfigs({
             datacenter: "dc1",
-            tls: { minVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305"] },
+            tls: { minVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"] },
             insecure: { allowTls12: true },
         });
         const suites = s.tls?.defaults?.tls_cipher_suites;
-        assert.equal(suites, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305");
+        assert.equal(suites, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
         for (const c of suites!.split(",")) assert.ok((AEAD_CIPHER_SUITES as readonly string[]).includes(c));
     });
     it("CSM-TLS-10 plaintext HTTP is disabled", () => {

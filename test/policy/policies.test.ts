@@ -56,7 +56,7 @@ describe("policy pack on mocked stacks", () => {
     before(async () => {
         const emu = await emulation();
         emu.reset();
-        const cluster = new HardenedCluster("prod", { datacenter: "dc1", serverAddresses: ["10.0.0.11", "10.0.0.12", "10.0.0.13"], clientNodeNames: ["web-1"] });
+        const cluster = new HardenedCluster("prod", { datacenter: "dc1", serverAddresses: ["10.0.0.11", "10.0.0.12", "10.0.0.13"], clientNodeNames: ["web-1"], adminNetworks: ["10.0.0.0/24"] });
         const acl = new AclSystem("prod-acl", { ...aclArgsFromCluster(cluster), operators: [{ name: "billing", prefix: "billing" }], breakGlass: true });
         await Promise.all([valueOf(cluster.files), ...Object.values(acl.tokens).map(valueOf)]);
         stack = [...emu.components, ...emu.resources];

@@ -135,7 +135,7 @@ describe("secrets in Pulumi state", () => {
     });
 
     it("a secondary datacenter with a replication token: no secret in the export", async () => {
-        const dc1 = new HardenedCluster("dc1", { datacenter: "dc1", servers: 1 });
+        const dc1 = new HardenedCluster("dc1", { datacenter: "dc1", servers: 1, adminNetworks: ["10.0.0.5/32"] });
         const acl1 = new AclSystem("dc1-acl", { ...aclArgsFromCluster(dc1), replication: true });
         const replicationToken = acl1.tokens.replication;
         const dc2 = new HardenedCluster("dc2", { datacenter: "dc2", servers: 1, federation: { primaryDatacenter: "dc1", replicationToken } });

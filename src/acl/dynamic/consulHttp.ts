@@ -10,6 +10,8 @@ export interface ApiConnection {
     certPem: string;
     keyPem: string;
     token?: string;
+    /** Local address to send from (a host with several addresses). @default the OS's choice */
+    localAddress?: string;
 }
 
 export interface ApiResponse {
@@ -36,6 +38,7 @@ export function consulRequest(conn: ApiConnection, method: string, path: string,
                 cert: conn.certPem,
                 key: conn.keyPem,
                 minVersion: "TLSv1.2",
+                ...(conn.localAddress ? { localAddress: conn.localAddress } : {}),
                 timeout: 30_000,
                 headers: {
                     ...(conn.token ? { "X-Consul-Token": conn.token } : {}),
@@ -66,5 +69,9 @@ export function consulRequest(conn: ApiConnection, method: string, path: string,
 
 /** An error for a non-2xx answer; never includes the request body (it may hold a SecretID). */
 export function apiError(what: string, res: ApiResponse): Error {
-    return new Error(`${what}: Consul answered ${res.status}: ${res.text.trim().slice(0, 300)}`);
+    // Consul's answer to a write from outside http_config.allow_write_http_from.
+    const hint = res.status === 403 && /Access is restricted/i.test(res.text)
+        ? " — this host is outside the servers' allow_write_http_from: add its network to HardenedCluster adminNetworks and deploy the new agent configs"
+        : "";
+    return new Error(`${what}: Consul answered ${res.status}: ${res.text.trim().slice(0, 300)}${hint}`);
 }
