@@ -51,17 +51,7 @@ describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
     });
     after(() => agents.stopAll());
 
-    /** A config with its own data dir and TLS files, and (several agents, one host) its own listen addresses. */
-    function placed(name: string, json: string, ip: string, certs: Record<string, string>): Record<string, string> {
-        const cfg = JSON.parse(json);
-        const home = agents.home(name);
-        cfg.data_dir = join(home, "data");
-        for (const k of ["ca_file", "cert_file", "key_file"] as const) if (cfg.tls.defaults[k]) cfg.tls.defaults[k] = join(home, cfg.tls.defaults[k].split("/").pop());
-        cfg.client_addr = ip;
-        if (cfg.addresses) cfg.addresses = { https: ip, grpc_tls: ip };
-        cfg.bind_addr ??= ip;
-        return { "consul.json": JSON.stringify(cfg), ...certs };
-    }
+    const placed = agents.placed.bind(agents);
 
     it("consul validate accepts every rendered config, JSON and HCL", () => {
         const dir = agents.dir;

@@ -37,6 +37,35 @@ export class LocalAgents {
         return join(this.dir, name);
     }
 
+    /**
+     * A bundle config placed for this host: its own data dir and TLS files, and (several agents,
+     * one host) its own listen addresses — nothing else changed.
+     */
+    placed(name: string, json: string, ip: string, certs: Record<string, string>): Record<string, string> {
+        const cfg = JSON.parse(json);
+        const home = this.home(name);
+        cfg.data_dir = join(home, "data");
+        for (const k of ["ca_file", "cert_file", "key_file"] as const) if (cfg.tls.defaults[k]) cfg.tls.defaults[k] = join(home, cfg.tls.defaults[k].split("/").pop());
+        cfg.client_addr = ip;
+        if (cfg.addresses) cfg.addresses = { https: ip, grpc_tls: ip };
+        cfg.bind_addr ??= ip;
+        return { "consul.json": JSON.stringify(cfg), ...certs };
+    }
+
+    /** Starts every server of a rendered bundle, each on its own address. */
+    startServers(files: Record<string, string>, nodeNames: string[], ips: string[], prefix = ""): void {
+        nodeNames.forEach((n, i) =>
+            this.start(
+                `${prefix}${n}`,
+                this.placed(`${prefix}${n}`, files[`servers/${n}/consul.json`], ips[i], {
+                    "ca.pem": files["ca.pem"],
+                    "server.pem": files[`servers/${n}/server.pem`],
+                    "server-key.pem": files[`servers/${n}/server-key.pem`],
+                }),
+            ),
+        );
+    }
+
     /** Stops every agent this run started, by PID, and waits for them to exit. */
     async stopAll(): Promise<void> {
         await Promise.all(
