@@ -92,6 +92,7 @@ export class AclSystem extends pulumi.ComponentResource {
                         nodeIdentities: t.nodeIdentities ?? [],
                         ...(t.expirationTtl ? { expirationTtl: t.expirationTtl } : {}),
                         ...(t.namespace ? { namespace: t.namespace } : {}),
+                        ...(t.local ? { local: true } : {}),
                     },
                     { parent: this, dependsOn: [...roles.values(), ...policies.values()] },
                 );
@@ -117,7 +118,15 @@ export class AclSystem extends pulumi.ComponentResource {
     ): pulumi.Output<string> {
         const token = new consul.AclToken(
             `${name}-token-${t.key}`,
-            { accessorId, description: t.description, policies, roles, ...(t.nodeIdentities ? { nodeIdentities: t.nodeIdentities } : {}), ...(t.namespace ? { namespace: t.namespace } : {}) },
+            {
+                accessorId,
+                description: t.description,
+                policies,
+                roles,
+                ...(t.nodeIdentities ? { nodeIdentities: t.nodeIdentities } : {}),
+                ...(t.namespace ? { namespace: t.namespace } : {}),
+                ...(t.local ? { local: true } : {}),
+            },
             res,
         );
         return pulumi.secret(consul.getAclTokenSecretIdOutput({ accessorId: token.accessorId }, { parent: this, provider: this.provider }).secretId);

@@ -77,6 +77,13 @@ export interface AclSystemArgs {
     /** The cluster's datacenter (node identities are per datacenter). */
     datacenter: string;
     /**
+     * The ACL authority datacenter. When it is not `datacenter`, this AclSystem manages a
+     * secondary datacenter: only its agents' tokens (local to it); policies, roles and the
+     * anonymous token are global and come from the primary's AclSystem by replication.
+     * @default datacenter (a primary)
+     */
+    primaryDatacenter?: string;
+    /**
      * How to reach the servers. Required even with `provider`: the pre-seeded and TTL tokens are
      * created through Consul's ACL API directly (the consul provider cannot choose a SecretID).
      */

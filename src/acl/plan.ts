@@ -51,6 +51,8 @@ export interface PlannedToken {
     namespace?: string;
     /** The agent already carries this SecretID in its config. */
     preSeeded?: boolean;
+    /** A token of this datacenter only (secondary datacenters' agent tokens), not replicated. */
+    local?: boolean;
 }
 
 export interface AclPlan {
@@ -77,6 +79,13 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
     const policies: PlannedPolicy[] = [];
     const roles: PlannedRole[] = [];
     const tokens: PlannedToken[] = [];
+    if (isSecondary(args)) {
+        // Policies, roles and the anonymous token are global: they live in the primary and are
+        // replicated here. A secondary datacenter adds its agents' tokens, local to it.
+        for (const a of args.agents)
+            tokens.push({ ...agentToken(a, dc), local: true });
+        return { policies, roles, tokens, namespaces: [], namespaceDefaults: {}, anonymousPolicies: [] };
+    }
     const addPolicy = (name: string, persona: Persona, rules: AclRules, description: string, namespace?: string) => {
         const exempt = ACL_WRITE_EXEMPT[persona];
         policies.push({
@@ -96,16 +105,7 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
         tokens.push({ key: "break-glass", description: "Break-glass administrator token (seal it; CSM-ACL-08)", persona: "administrator", roles: ["consul-administrator"], policies: [] });
 
     // Agents: one token each, scoped by a node identity (CSM-ACL-05).
-    for (const a of args.agents)
-        tokens.push({
-            key: `agent-${a.nodeName}`,
-            description: `Agent token of ${a.nodeName}`,
-            persona: "agent",
-            roles: [],
-            policies: [],
-            nodeIdentities: [{ nodeName: a.nodeName, datacenter: dc }],
-            ...(a.secretId !== undefined ? { preSeeded: true } : {}),
-        });
+    for (const a of args.agents) tokens.push(agentToken(a, dc));
 
     // DNS: the anonymous token may read what DNS answers, nothing more (CSM-ACL-06).
     const anonymousPolicies: string[] = [];
@@ -149,6 +149,25 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
     );
     return { policies, roles, tokens, namespaces: Object.keys(args.namespaces ?? {}), namespaceDefaults, anonymousPolicies };
 }
+
+function agentToken(a: AclSystemArgs["agents"][number], dc: string): PlannedToken {
+    return {
+        key: `agent-${a.nodeName}`,
+        description: `Agent token of ${a.nodeName}`,
+        persona: "agent",
+        roles: [],
+        policies: [],
+        nodeIdentities: [{ nodeName: a.nodeName, datacenter: dc }],
+        ...(a.secretId !== undefined ? { preSeeded: true } : {}),
+    };
+}
+
+export function isSecondary(args: Pick<AclSystemArgs, "datacenter" | "primaryDatacenter">): boolean {
+    return args.primaryDatacenter !== undefined && args.primaryDatacenter !== args.datacenter;
+}
+
+/** What a secondary datacenter's AclSystem must leave to the primary's (global, replicated objects). */
+const GLOBAL_OPTIONS = ["operators", "developers", "policies", "namespaces", "replication", "snapshot", "breakGlass"] as const;
 
 /**
  * Everything inside the operator's scope, reads outside: the whole namespace when the policy is
@@ -195,6 +214,8 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
         if (c.scheme !== "https") p.add("connection.scheme", c.scheme, "ACLs must be managed over HTTPS (CSM-TLS-10)", 'use "https"');
         for (const k of ["address", "caPem", "certPem", "keyPem"] as const)
             if (c[k] === undefined || c[k] === "") p.add(`connection.${k}`, c[k], "required for mTLS to the servers", "pass HardenedCluster.providerArgs");
+        if (c.token === undefined || c.token === "")
+            p.add("connection.token", c.token, "required: every ACL write needs a token with acl = \"write\" (a secondary datacenter has no management token of its own)", "pass the primary's management token (HardenedCluster.bootstrapToken of the primary), e.g. aclArgsFromCluster(dc2, { token: dc1.bootstrapToken })");
         const refused = typeof c.address === "string" ? writesRefusedFrom(c.address, c.writeFrom) : undefined;
         if (refused) p.add("connection.address", c.address, refused, "set adminNetworks on the HardenedCluster to the network this program runs from (e.g. [\"10.0.0.5/32\"]) and deploy the new agent configs, or run the program on a server against 127.0.0.1");
     }
@@ -260,4 +281,12 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
     for (const [key, v] of Object.entries({ tokenGeneration: a.tokenGeneration }))
         if (v !== undefined && (!Number.isInteger(v) || v < 1)) p.add(key, v, "must be a whole number from 1", "use 1, then 2 to rotate");
     checkedSeed(a.secretSeed, "secretSeed", p);
+    if (a.primaryDatacenter !== undefined && (typeof a.primaryDatacenter !== "string" || !DATACENTER_NAME.test(a.primaryDatacenter)))
+        p.add("primaryDatacenter", a.primaryDatacenter, "Consul datacenter names match ^[a-z0-9_-]+$", 'use the primary\'s name, e.g. "dc1"');
+    if (isSecondary(a))
+        for (const option of GLOBAL_OPTIONS) {
+            const v = a[option];
+            if (v === undefined || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0)) continue;
+            p.add(option, Array.isArray(v) ? `${v.length} entries` : v === true ? true : "(set)", `policies, roles and their tokens are global: they live in the primary datacenter ${a.primaryDatacenter} and are replicated to ${a.datacenter}`, "declare them in the primary's AclSystem; this one manages this datacenter's agent tokens");
+        }
 }

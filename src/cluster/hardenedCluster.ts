@@ -81,6 +81,10 @@ export class HardenedCluster extends pulumi.ComponentResource {
     readonly cliKeyPem: pulumi.Output<string>;
     /** The primary gossip key (secret). */
     readonly gossipKey: pulumi.Output<string>;
+    /** Every gossip key by generation name (secret): a secondary datacenter's `federation.gossipKeys`. */
+    readonly gossipKeys: pulumi.Output<Record<string, string>>;
+    /** The ACL and CA authority datacenter (this one unless `federation.primaryDatacenter` says otherwise). */
+    readonly primaryDatacenter: string;
     readonly gossipRotationPlan: RotationPlan;
     /** Every agent's pre-seeded token SecretID by node name, servers and clients (each secret). */
     readonly agentTokens: Record<string, pulumi.Output<string>>;
@@ -158,6 +162,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
         };
         const keyring = new GossipKeyring(`${name}-gossip`, { generations: n.gossipGenerations }, parent);
         this.gossipKey = keyring.primaryKey;
+        this.gossipKeys = keyring.keys;
+        this.primaryDatacenter = s.primaryDatacenter;
         this.gossipRotationPlan = keyring.plan;
 
         const serverNames = n.servers.map((x) => x.nodeName);

@@ -126,6 +126,14 @@ export interface HardenedClusterArgs {
         retryJoinWan?: string[];
         /** Required in a secondary datacenter: the primary's replication token (secret). */
         replicationToken?: pulumi.Input<string>;
+        /**
+         * Required in a secondary datacenter: the primary's gossip keys by generation name
+         * (`primary.gossipKeys`, secret). WAN gossip is encrypted with one keyring across all
+         * datacenters — a datacenter with its own key never joins ("No installed keys could decrypt
+         * the message"). Give this datacenter the same `gossip.generations` (names, primary,
+         * retired) as the primary; no key is generated here.
+         */
+        gossipKeys?: pulumi.Input<Record<string, string>>;
     };
     /** Limits (CSM-LIM-*) merged over the defaults. */
     limits?: {

@@ -233,6 +233,14 @@ function validateFederation(a: HardenedClusterArgs, p: ProblemList): void {
     const secondary = primary !== a.datacenter;
     if (secondary && f.replicationToken === undefined)
         p.add("federation.replicationToken", undefined, `datacenter ${a.datacenter} is secondary to ${primary} and cannot replicate ACLs without a token`, "pass the primary's replication token (e.g. from a StackReference)");
+    if (secondary && f.gossipKeys === undefined)
+        p.add("federation.gossipKeys", undefined, `datacenter ${a.datacenter} would make its own gossip key, and WAN gossip with ${primary} needs one keyring ("No installed keys could decrypt the message")`, "pass the primary's keys: federation.gossipKeys = primary.gossipKeys, with the same gossip.generations");
+    if (f.gossipKeys !== undefined && !secondary)
+        p.add("federation.gossipKeys", "(set)", "only a secondary datacenter takes the primary's keyring", "remove it here, or set primaryDatacenter to the primary's name");
+    if (f.gossipKeys !== undefined)
+        (a.gossip?.generations ?? []).forEach((g, i) => {
+            if (g?.key !== undefined) p.addSecret(`gossip.generations[${i}].key`, "a key", "a secondary datacenter's keys come from federation.gossipKeys", "remove the key; the primary's keyring supplies it");
+        });
     if (!secondary && f.replicationToken !== undefined)
         p.addSecret("federation.replicationToken", "a token", "a primary datacenter does not replicate ACLs", "remove it, or set primaryDatacenter to the primary's name");
     if (typeof f.replicationToken === "string" && !CONSUL_UUID.test(f.replicationToken))

@@ -175,7 +175,7 @@ describe("HardenedCluster", () => {
         const dc2 = new HardenedCluster("dc2", {
             datacenter: "dc2",
             servers: 1,
-            federation: { primaryDatacenter: "dc1", replicationToken: pulumi.secret("11111111-2222-4333-8444-555555555555"), retryJoinWan: ["10.0.0.10"] },
+            federation: { primaryDatacenter: "dc1", replicationToken: pulumi.secret("11111111-2222-4333-8444-555555555555"), retryJoinWan: ["10.0.0.10"], gossipKeys: pulumi.secret({ g1: Buffer.alloc(32, 3).toString("base64") }) },
             ca: { existing: { certPem: cluster.caCertPem, privateKeyPem: cluster.ca.privateKeyPem } },
         });
         const cfg = JSON.parse(await valueOf(dc2.servers[0].config));

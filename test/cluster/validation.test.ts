@@ -51,6 +51,8 @@ const BAD: [string, HardenedClusterArgs, string, string][] = [
     ["early renewal >= validity", { ...base, certificates: { validityHours: 720, earlyRenewalHours: 720 } }, "certificates.earlyRenewalHours", "720"],
     ["relative TLS dir", { ...base, paths: { tlsDir: "tls/" } }, "paths.tlsDir", '"tls/"'],
     ["secondary DC without replication token", { ...base, federation: { primaryDatacenter: "dc0" } }, "federation.replicationToken", "undefined"],
+    ["secondary DC with a gossip key of its own (WAN gossip needs one keyring)", { ...base, federation: { primaryDatacenter: "dc0", replicationToken: "11111111-2222-4333-8444-555555555555" } }, "federation.gossipKeys", "undefined"],
+    ["primary DC given a keyring to share", { ...base, federation: { gossipKeys: {} } }, "federation.gossipKeys", '"(set)"'],
     ["invalid primary datacenter", { ...base, federation: { primaryDatacenter: "Primary" } }, "federation.primaryDatacenter", '"Primary"'],
     ["allowWriteHttpFrom not a CIDR", { ...base, allowWriteHttpFrom: ["10.0.0.1"] }, "allowWriteHttpFrom[0]", '"10.0.0.1"'],
     ["zero limit", { ...base, limits: { server: { http_max_conns_per_client: 0 } } }, "limits.server.http_max_conns_per_client", "0"],

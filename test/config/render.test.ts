@@ -10,7 +10,7 @@ describe("rendering agent configs", () => {
         "default cluster": defaultConfigs({ datacenter: "dc1", clientNodeNames: ["app-1"] }),
         "TLS 1.2, plaintext loopback HTTP, federation": defaultConfigs({
             datacenter: "dc2",
-            federation: { primaryDatacenter: "dc1", replicationToken: "00000000-0000-4000-8000-000000000001", retryJoinWan: ["10.1.0.10"] },
+            federation: { primaryDatacenter: "dc1", replicationToken: "00000000-0000-4000-8000-000000000001", retryJoinWan: ["10.1.0.10"], gossipKeys: { g1: Buffer.alloc(32, 3).toString("base64") } },
             tls: { minVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"] },
             insecure: { allowTls12: true, plaintextHttpOnLoopback: true },
             serverAddresses: ["10.0.0.10", "10.0.0.11", "10.0.0.12"],

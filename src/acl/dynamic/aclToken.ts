@@ -15,6 +15,8 @@ export interface AclTokenInputs {
     nodeIdentities: { nodeName: string; datacenter: string }[];
     expirationTtl?: string;
     namespace?: string;
+    /** Local to the datacenter it is created in (not replicated). */
+    local?: boolean;
 }
 
 export interface AclTokenOutputs extends AclTokenInputs {
@@ -32,6 +34,7 @@ function body(i: AclTokenInputs, accessorId?: string) {
         NodeIdentities: i.nodeIdentities.map((n) => ({ NodeName: n.nodeName, Datacenter: n.datacenter })),
         ...(i.expirationTtl && !accessorId ? { ExpirationTTL: i.expirationTtl } : {}),
         ...(i.namespace ? { Namespace: i.namespace } : {}),
+        ...(i.local ? { Local: true } : {}),
     };
 }
 
@@ -67,7 +70,8 @@ export const aclTokenProvider: pulumi.dynamic.ResourceProvider = {
     async diff(_id: string, olds: AclTokenOutputs, news: AclTokenInputs) {
         // A new secret or lifetime is a new token: created first, the old one deleted after
         // (CSM-ROT-02: no moment without a valid token).
-        const replaces = (["secretId", "expirationTtl", "namespace"] as const).filter((k) => olds[k] !== news[k]);
+        // Consul cannot toggle a token's locality: a change is a new token.
+        const replaces = (["secretId", "expirationTtl", "namespace", "local"] as const).filter((k) => olds[k] !== news[k]);
         const updates = (["description", "policies", "roles", "nodeIdentities", "connection"] as const).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
         return { changes: replaces.length + updates.length > 0, replaces: [...replaces], deleteBeforeReplace: false };
     },
@@ -92,6 +96,7 @@ export interface PreseededAclTokenArgs {
     nodeIdentities?: pulumi.Input<{ nodeName: string; datacenter: string }[]>;
     expirationTtl?: pulumi.Input<string>;
     namespace?: pulumi.Input<string>;
+    local?: pulumi.Input<boolean>;
 }
 
 /** Type token `pulumi-nodejs:dynamic/consul-hardened:AclToken` (policy packs can target it). */
