@@ -86,3 +86,80 @@ describe("deployable as documented (real Consul 1.16.3, loopback)", function () 
         });
     });
 });
+
+describe("two datacenters from the library federate (real Consul 1.16.3, loopback)", function () {
+    this.timeout(300_000);
+    const agents = new LocalAgents();
+    after(() => agents.stopAll());
+    const DC1 = "127.0.0.61";
+    const DC2 = "127.0.0.62";
+    let dc1Conn: ApiConnection;
+    let dc2Conn: ApiConnection;
+
+    before(async () => {
+        await installProviderEmulation();
+        const dc1 = new HardenedCluster("fed1", { datacenter: "dc1", servers: 1, serverAddresses: [DC1] });
+        const files1 = await valueOf(dc1.files);
+        agents.startServers(files1, ["consul-server-1"], [DC1], "dc1-");
+        const mgmt = await valueOf(dc1.bootstrapToken!);
+        dc1Conn = { address: `${DC1}:8501`, caPem: files1["ca.pem"], certPem: files1["cli/cli.pem"], keyPem: files1["cli/cli-key.pem"], token: mgmt };
+        await leaderOf(dc1Conn);
+        await aclTokenProvider.create!({ connection: dc1Conn, secretId: JSON.parse(files1["servers/consul-server-1/consul.json"]).acl.tokens.agent, description: "dc1 agent", policies: [], roles: [], nodeIdentities: [{ nodeName: "consul-server-1", datacenter: "dc1" }] });
+
+        // The replication policy exactly as the primary's AclSystem plans it, and its token.
+        const { buildAclPlan } = await import("../../src/acl/plan");
+        const plan = buildAclPlan({ datacenter: "dc1", connection: { ...dc1Conn, scheme: "https" }, agents: [], replication: true });
+        const policy = plan.policies.find((p) => p.name === "replication")!;
+        assert.equal((await api(dc1Conn, "PUT", "/v1/acl/policy", { Name: policy.name, Rules: policy.rules })).status, 200);
+        const replicationToken = "3f1a0c2e-7b6d-4e59-9a8b-1c2d3e4f5a6b";
+        await aclTokenProvider.create!({ connection: dc1Conn, secretId: replicationToken, description: "replication", policies: ["replication"], roles: [], nodeIdentities: [] });
+
+        const dc2 = new HardenedCluster("fed2", {
+            datacenter: "dc2",
+            servers: 1,
+            serverAddresses: [DC2],
+            ca: { existing: { certPem: files1["ca.pem"], privateKeyPem: await valueOf(dc1.ca.privateKeyPem) } },
+            federation: { primaryDatacenter: "dc1", retryJoinWan: [DC1], replicationToken, gossipKeys: dc1.gossipKeys },
+        });
+        const files2 = await valueOf(dc2.files);
+        agents.startServers(files2, ["consul-server-1"], [DC2], "dc2-");
+        dc2Conn = { ...dc1Conn, address: `${DC2}:8501`, certPem: files2["cli/cli.pem"], keyPem: files2["cli/cli-key.pem"] };
+        await leaderOf(dc2Conn);
+        // dc2's agent token: local to dc2, created through dc2's API with the primary's token.
+        await until("dc2's local agent token (needs the primary reachable over WAN)", async () => {
+            const r = await aclTokenProvider
+                .create!({ connection: dc2Conn, secretId: JSON.parse(files2["servers/consul-server-1/consul.json"]).acl.tokens.agent, description: "dc2 agent", policies: [], roles: [], nodeIdentities: [{ nodeName: "consul-server-1", datacenter: "dc2" }], local: true })
+                .catch(() => undefined);
+            return r;
+        });
+    });
+
+    it("both servers are alive WAN members", async () => {
+        const wan = await until("both datacenters in the WAN pool", async () => {
+            const r = await api(dc1Conn, "GET", "/v1/agent/members?wan=1");
+            const alive = (r.body ?? []).filter((m: { Status: number }) => m.Status === 1).map((m: { Name: string }) => m.Name).sort();
+            return alive.length === 2 ? alive : undefined;
+        });
+        assert.deepEqual(wan, ["consul-server-1.dc1", "consul-server-1.dc2"]);
+    });
+
+    it("ACL replication runs in dc2, and a dc1 token works there", async () => {
+        const status = await until("replication running with tokens replicated", async () => {
+            const r = await api(dc2Conn, "GET", "/v1/acl/replication");
+            return r.status === 200 && r.body.Running && r.body.ReplicatedTokenIndex > 0 ? r.body : undefined;
+        });
+        assert.equal(status.Enabled, true);
+        assert.equal(status.SourceDatacenter, "dc1");
+        const self = await api(dc2Conn, "GET", "/v1/acl/token/self");
+        assert.equal(self.status, 200);
+        assert.deepEqual(self.body.Policies.map((p: { Name: string }) => p.Name), ["global-management"]);
+    });
+
+    it("a cross-datacenter query over mTLS: dc1 reads dc2's catalog", async () => {
+        const nodes = await until("dc2's server in its catalog, read through dc1", async () => {
+            const r = await api(dc1Conn, "GET", "/v1/catalog/nodes?dc=dc2");
+            return r.status === 200 && r.body?.length ? r.body : undefined;
+        });
+        assert.deepEqual(nodes.map((n: { Node: string; Address: string; Datacenter: string }) => [n.Node, n.Address, n.Datacenter]), [["consul-server-1", DC2, "dc2"]]);
+    });
+});
