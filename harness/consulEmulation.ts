@@ -7,10 +7,15 @@
 import { randomUUID } from "node:crypto";
 import { parseHcl } from "../src/hcl/parse";
 import { AclTokenInputs } from "../src/acl/dynamic/aclToken";
+import { durationMs } from "../src/acl/plan";
 
 type State = Record<string, any>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Consul 1.16 acl/validation.go: `validNodeIdentityName`, `validPolicyName`, `validRoleName`. */
+const NODE_IDENTITY_NAME = /^[a-z0-9]([a-z0-9\-_]*[a-z0-9])?$/;
+const POLICY_NAME = /^[A-Za-z0-9\-_]+\/?[A-Za-z0-9\-_]*$/;
+const ROLE_NAME = /^[A-Za-z0-9\-_]{1,256}$/;
 const BUILTIN_POLICIES = new Set(["global-management", "builtin/global-read-only"]);
 const ANONYMOUS = "00000000-0000-0000-0000-000000000002";
 
@@ -66,6 +71,10 @@ export class ConsulEmulation {
     }
 
     private policy(i: State): State {
+        // acl.ValidatePolicyName
+        const name = String(i.name);
+        if (name.length > 128 || !POLICY_NAME.test(name) || name.startsWith("builtin/"))
+            throw new Error("consul emulation: Invalid Policy: invalid Name. Only alphanumeric characters, a single '/', '-' and '_' are allowed");
         parseHcl(String(i.rules)); // Consul parses rules on write and refuses bad HCL
         if (this.policies.has(i.name)) throw new Error(`consul emulation: policy ${i.name} already exists`);
         const id = randomUUID();
@@ -74,6 +83,7 @@ export class ConsulEmulation {
     }
 
     private role(i: State): State {
+        if (!ROLE_NAME.test(String(i.name))) throw new Error("consul emulation: Invalid Role: invalid Name. Only alphanumeric characters, '-' and '_' are allowed");
         for (const p of i.policies ?? []) this.requirePolicy(p, `role ${i.name}`);
         if (this.roles.has(i.name)) throw new Error(`consul emulation: role ${i.name} already exists`);
         const id = randomUUID();
@@ -84,6 +94,15 @@ export class ConsulEmulation {
     private token(i: State, via: EmulatedToken["via"]): State {
         for (const p of i.policies ?? []) this.requirePolicy(p, `token ${i.description}`);
         for (const r of i.roles ?? []) if (!this.roles.has(r)) throw new Error(`consul emulation: token ${i.description} names unknown role ${r}`);
+        // auth/token_writer.go (normalizeNodeIdentities, Create): Consul's own refusals.
+        for (const n of i.nodeIdentities ?? [])
+            if (!NODE_IDENTITY_NAME.test(n.nodeName ?? n.NodeName ?? "")) throw new Error("consul emulation: Node identity has an invalid name. Only lowercase alphanumeric characters, '-' and '_' are allowed");
+        if (i.expirationTtl !== undefined) {
+            const ms = durationMs(String(i.expirationTtl));
+            if (ms === undefined) throw new Error(`consul emulation: invalid duration ${String(i.expirationTtl)}`);
+            // 0 means "never expires" to Consul; below token_min_expiration_ttl (1m) is refused.
+            if (ms > 0 && ms < 60_000) throw new Error(`consul emulation: ExpirationTime cannot be less than 1m0s in the future (was ${String(i.expirationTtl)})`);
+        }
         const accessorId = i.accessorId ?? randomUUID();
         const secretId = i.secretId ?? randomUUID();
         if (!UUID.test(secretId)) throw new Error("consul emulation: SecretID must be a UUID");

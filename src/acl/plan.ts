@@ -1,7 +1,7 @@
 import { ProblemList } from "../errors";
 import { CONSUL_UUID } from "../secrets/derive";
 import { checkedSeed } from "../secrets/seed";
-import { DATACENTER_NAME, NODE_NAME } from "../validation/names";
+import { DATACENTER_NAME, NODE_NAME, POLICY_NAME } from "../validation/names";
 import { isLoopbackAddress, isLoopbackCidr } from "../validation/net";
 import { ACL_WRITE_EXEMPT, Persona, PERSONAS } from "./personas";
 import { renderRules } from "./rules/build";
@@ -67,6 +67,26 @@ export interface AclPlan {
 }
 
 const DURATION = /^(\d+(ns|us|µs|ms|s|m|h))+$/;
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A Go duration ("1h30m") in milliseconds; undefined when it is not one. */
+export function durationMs(d: string): number | undefined {
+    if (!DURATION.test(d)) return undefined;
+    return [...d.matchAll(/(\d+)(ns|us|µs|ms|s|m|h)/g)].reduce((ms, [, n, unit]) => ms + Number(n) * UNIT_MS[unit], 0);
+}
+
+/**
+ * Consul's bounds for a token's ExpirationTTL (agent/consul/auth/token_writer.go): 0 means the
+ * token never expires, and anything shorter than `acl.token_min_expiration_ttl` (1m by default)
+ * is refused.
+ */
+export function tokenTtlProblem(ttl: string): string | undefined {
+    const ms = durationMs(ttl);
+    if (ms === undefined) return "not a Consul duration";
+    if (ms === 0) return "a TTL of 0 is a token that never expires (CSM-ACL-09)";
+    if (ms < 60_000) return "shorter than Consul's minimum token TTL (1m, acl.token_min_expiration_ttl)";
+    return undefined;
+}
 
 /** Validates AclSystem options and plans every policy, role and token. Pure; throws on bad input. */
 export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclPlan {
@@ -160,6 +180,18 @@ function agentToken(a: AclSystemArgs["agents"][number], dc: string): PlannedToke
         nodeIdentities: [{ nodeName: a.nodeName, datacenter: dc }],
         ...(a.secretId !== undefined ? { preSeeded: true } : {}),
     };
+}
+
+/** The names of the policies this AclSystem generates (custom ones must not take them). */
+function generatedPolicyNames(a: AclSystemArgs): Set<string> {
+    return new Set([
+        GLOBAL_MANAGEMENT,
+        "dns-read",
+        "replication",
+        "snapshot",
+        ...(a.operators ?? []).map((o) => `operator-${o?.name}`),
+        ...(a.developers ?? []).map((d) => `developer-${d?.name}`),
+    ]);
 }
 
 export function isSecondary(args: Pick<AclSystemArgs, "datacenter" | "primaryDatacenter">): boolean {
@@ -264,23 +296,35 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
             } else if (kind === "operators" && (typeof s.prefix !== "string" || s.prefix === "")) {
                 p.add(`${at}.prefix`, s.prefix, "an operator needs a scope: an empty prefix is the whole datacenter (CSM-ACL-07)", 'set namespace (Enterprise) or a prefix such as "team-a"');
             }
-            if (s.tokenTtl !== undefined && !DURATION.test(s.tokenTtl)) p.add(`${at}.tokenTtl`, s.tokenTtl, "not a Consul duration", 'use e.g. "8h"');
+            const ttlProblem = s.tokenTtl === undefined ? undefined : tokenTtlProblem(s.tokenTtl);
+            if (ttlProblem) p.add(`${at}.tokenTtl`, s.tokenTtl, ttlProblem, 'use e.g. "8h"');
         });
     };
     scoped("operators", a.operators);
     scoped("developers", a.developers);
 
+    const generated = generatedPolicyNames(a);
+    const customNames = new Set<string>();
     (a.policies ?? []).forEach((c, i) => {
         const at = `policies[${i}]`;
         if (!(PERSONAS as readonly string[]).includes(c.persona)) p.add(`${at}.persona`, c.persona, "unknown persona", `use one of ${PERSONAS.join(", ")}`);
-        if (typeof c.name !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(c.name)) p.add(`${at}.name`, c.name, "not a Consul policy name", 'use e.g. "billing-read"');
+        if (typeof c.name !== "string" || c.name.length > 128 || !POLICY_NAME.test(c.name) || c.name.startsWith("builtin/"))
+            p.add(`${at}.name`, c.name, "not a Consul policy name (letters, digits, '-', '_', one '/', at most 128, no builtin/ prefix)", 'use e.g. "billing-read"');
+        else if (generated.has(c.name) || customNames.has(c.name))
+            p.add(`${at}.name`, c.name, generated.has(c.name) ? "the name of a policy this AclSystem generates" : "duplicate policy name", "give it a name of its own, e.g. with your team's prefix");
+        customNames.add(c.name);
         if (c.persona === "administrator") p.add(`${at}.persona`, c.persona, "the administrator holds Consul's global-management policy only", "use breakGlass for another administrator token");
+        // The exemptions (acl = "write") belong to the policies this library generates for them.
+        if (c.persona !== "administrator" && ACL_WRITE_EXEMPT[c.persona])
+            p.add(`${at}.persona`, c.persona, `reserved for the generated ${c.persona} policy: a custom policy cannot claim its acl = "write" exemption`, `use replication: true / snapshot: true, or the persona your policy's holders really have (e.g. "operator")`);
         const findings = lintRules(c.rules, { persona: c.persona, namespace: c.namespace, enterprise });
         for (const f of findings.filter((x) => x.severity !== "low")) p.add(`${at}.rules`, f.path || "(rules)", `${f.id}: ${f.message}`, "fix the rule; weakening ACLs is not something this library does quietly");
     });
     for (const [key, v] of Object.entries({ tokenGeneration: a.tokenGeneration }))
         if (v !== undefined && (!Number.isInteger(v) || v < 1)) p.add(key, v, "must be a whole number from 1", "use 1, then 2 to rotate");
     checkedSeed(a.secretSeed, "secretSeed", p);
+    if (c && typeof c.datacenter === "string" && typeof a.datacenter === "string" && c.datacenter !== a.datacenter)
+        p.add("datacenter", a.datacenter, `differs from connection.datacenter ${JSON.stringify(c.datacenter)}: node identities would name a datacenter the connection does not write to`, "use the cluster's datacenter for both (aclArgsFromCluster sets them)");
     if (a.primaryDatacenter !== undefined && (typeof a.primaryDatacenter !== "string" || !DATACENTER_NAME.test(a.primaryDatacenter)))
         p.add("primaryDatacenter", a.primaryDatacenter, "Consul datacenter names match ^[a-z0-9_-]+$", 'use the primary\'s name, e.g. "dc1"');
     if (isSecondary(a))

@@ -3,6 +3,7 @@ import { validateCertificateAuthorityArgs } from "../tls/certificateAuthority";
 import { validateSans } from "../tls/agentCertificate";
 import { validateKeyOptions } from "../tls/keyOptions";
 import {
+    DEFAULT_CA_VALIDITY_HOURS,
     DEFAULT_CERT_VALIDITY_HOURS,
     MAX_CERT_VALIDITY_HOURS,
     validateEarlyRenewal,
@@ -120,6 +121,8 @@ function validateNetwork(a: HardenedClusterArgs, p: ProblemList): void {
     stringList(a.retryJoin, "retryJoin", p);
     if (a.serverApiAddress !== undefined && (typeof a.serverApiAddress !== "string" || !isIpAddress(a.serverApiAddress)))
         p.add("serverApiAddress", a.serverApiAddress, "must be an IP address", 'use "0.0.0.0" (all interfaces) or a specific IP');
+    else if (a.serverApiAddress !== undefined && !["0.0.0.0", "::"].includes(a.serverApiAddress) && (a.servers ?? 3) > 1)
+        p.add("serverApiAddress", a.serverApiAddress, `one address for ${a.servers ?? 3} servers: only one host has it, every other server fails to bind its HTTPS and gRPC-TLS listeners`, 'use "0.0.0.0" or "::" (the listeners still require client certificates), or one server');
     for (const option of ["allowWriteHttpFrom", "adminNetworks"] as const) {
         const list = a[option];
         if (list === undefined) continue;
@@ -192,6 +195,9 @@ function validateCa(a: HardenedClusterArgs, p: ProblemList): void {
     validateHours(c.validityHours, "certificates.validityHours", MAX_CERT_VALIDITY_HOURS, p);
     const validity = typeof c.validityHours === "number" ? c.validityHours : DEFAULT_CERT_VALIDITY_HOURS;
     validateEarlyRenewal(c.earlyRenewalHours, validity, "certificates.earlyRenewalHours", p);
+    const caHours = a.ca?.validityHours ?? DEFAULT_CA_VALIDITY_HOURS;
+    if (!a.ca?.existing && typeof c.validityHours === "number" && typeof caHours === "number" && c.validityHours >= caHours)
+        p.add("certificates.validityHours", c.validityHours, `outlives the CA (ca.validityHours ${caHours}): agents reject a certificate whose CA has expired`, `use less than ${caHours}, or a longer-lived CA`);
 }
 
 function validateExistingCa(a: HardenedClusterArgs, p: ProblemList): void {

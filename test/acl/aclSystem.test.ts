@@ -179,6 +179,12 @@ describe("AclSystem options", () => {
         ["bad TTL", { developers: [{ name: "d", tokenTtl: "8 hours" }] }, "developers[0].tokenTtl"],
         ["Sentinel without enterprise", { operators: [{ name: "o", prefix: "o", kvSentinel: { code: "main = true", enforcementlevel: "advisory" } }] }, "operators[0].kvSentinel"],
         ["a connection through which every write would get 403 (CSM-HTTP-02)", { connection: { ...connection, address: "10.0.1.11:8501", writeFrom: ["127.0.0.0/8", "::1/128"] } }, "connection.address"],
+        ["a token TTL of 0s (never expires, CSM-ACL-09)", { developers: [{ name: "d", tokenTtl: "0s" }] }, "developers[0].tokenTtl"],
+        ["a token TTL below Consul's 1m minimum", { operators: [{ name: "o", prefix: "o", tokenTtl: "30s" }] }, "operators[0].tokenTtl"],
+        ["a custom policy claiming the snapshot exemption", { policies: [{ name: "sneaky", persona: "snapshot", rules: 'acl = "write"' }] }, "policies[0].persona"],
+        ["a custom policy named like a generated one", { policies: [{ name: "dns-read", persona: "developer", rules: { node_prefix: { "": "read" } } }] }, "policies[0].name"],
+        ["a custom policy name Consul refuses", { policies: [{ name: "builtin/mine", persona: "developer", rules: { node_prefix: { "": "read" } } }] }, "policies[0].name"],
+        ["a datacenter other than the connection's", { datacenter: "dc9", connection: { ...connection, datacenter: "dc1" } }, "datacenter"],
         ["namespace default that is not a policy of the plan", { enterprise: true, namespaces: { x: { defaultPolicies: ["nope"] } } }, "namespaces.x.defaultPolicies[0]"],
     ];
     for (const [label, args, option] of bad) {
@@ -207,5 +213,18 @@ describe("writes from outside allow_write_http_from", () => {
         const expected = ["127.0.0.0/8", "::1/128", "10.0.0.5/32"];
         assert.deepEqual(c.providerArgs.writeFrom, expected);
         assert.match(c.review.servers["consul-server-1"], /allow_write_http_from = \["127\.0\.0\.0\/8", "::1\/128", "10\.0\.0\.5\/32"\]/);
+    });
+});
+
+describe("the consul emulation refuses what Consul 1.16 refuses", () => {
+    it("node identity names, token TTLs under 1m, policy names", async () => {
+        const { ConsulEmulation } = await import("../../harness/consulEmulation");
+        const c = new ConsulEmulation();
+        const token = c.resources["pulumi-nodejs:dynamic/consul-hardened:AclToken"];
+        const base = { description: "t", policies: [], roles: [] };
+        assert.throws(() => token({ ...base, nodeIdentities: [{ nodeName: "Web-1", datacenter: "dc1" }] }), /Node identity has an invalid name/);
+        assert.throws(() => token({ ...base, nodeIdentities: [], expirationTtl: "30s" }), /cannot be less than 1m0s/);
+        token({ ...base, nodeIdentities: [{ nodeName: "web_1", datacenter: "dc1" }], expirationTtl: "0s" }); // Consul: never expires
+        assert.throws(() => c.resources["consul:index/aclPolicy:AclPolicy"]({ name: "builtin/x", rules: "" }), /Invalid Policy/);
     });
 });

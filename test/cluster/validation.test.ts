@@ -73,6 +73,8 @@ const BAD: [string, HardenedClusterArgs, string, string][] = [
     ["static-RSA suite Consul's agent refuses", { ...base, tls: { minVersion: "TLSv1_2", cipherSuites: ["TLS_RSA_WITH_AES_128_GCM_SHA256"] }, insecure: { allowTls12: true } }, "tls.cipherSuites[0]", '"TLS_RSA_WITH_AES_128_GCM_SHA256"'],
     ["adminNetworks admitting every address (CSM-HTTP-02)", { ...base, adminNetworks: ["0.0.0.0/0"] }, "adminNetworks[0]", '"0.0.0.0/0"'],
     ["allowWriteHttpFrom ::/0 (CSM-HTTP-02)", { ...base, allowWriteHttpFrom: ["::/0"] }, "allowWriteHttpFrom[0]", '"::/0"'],
+    ["one serverApiAddress for three servers", { ...base, serverApiAddress: "10.0.1.11" }, "serverApiAddress", '"10.0.1.11"'],
+    ["certificates outliving the generated CA", { ...base, ca: { validityHours: 8760 }, certificates: { validityHours: 8760 } }, "certificates.validityHours", "8760"],
     ["adminNetworks not a CIDR", { ...base, adminNetworks: ["10.0.0.5"] }, "adminNetworks[0]", '"10.0.0.5"'],
     ["per-node token generation for an unknown node", { ...base, agentTokenGenerations: { "web-9": 2 } }, "agentTokenGenerations.web-9", "2"],
     ["secret seed that is not 32 bytes", { ...base, secretSeed: Buffer.alloc(16).toString("base64") }, "secretSeed", "<secret: 24 characters>"],
