@@ -37,13 +37,15 @@ export class AclSystem extends pulumi.ComponentResource {
         const api: pulumi.Output<ApiConnection> = pulumi.secret(
             pulumi.all([c.address, c.caPem, c.certPem, c.keyPem, c.token]).apply(([address, caPem, certPem, keyPem, token]) => ({ address, caPem, certPem, keyPem, ...(token ? { token } : {}) })),
         );
-        const generation = args.tokenGeneration ?? 1;
         // Chosen SecretIDs (TTL tokens) and AccessorIDs derive from one secret seed: no resource
         // per token, and no token value in any resource's state or ID (see secrets/derive.ts).
+        // Each token rotates with its own generation, so people's tokens rotate without touching
+        // the replication token baked into every secondary datacenter's configs.
         let seed: pulumi.Output<string> | undefined;
-        const derive = (kind: string, key: string) => {
-            seed ??= secretSeed(`${name}-seed`, { generation, seed: args.secretSeed, option: "secretSeed" }, { parent: this });
-            return pulumi.secret(seed.apply((s) => deriveTokenId(s, { kind, datacenter: args.datacenter, subject: key, generations: [generation] })));
+        const derive = (kind: string, t: PlannedToken) => {
+            seed ??= secretSeed(`${name}-seed`, { generation: 1, seed: args.secretSeed, option: "secretSeed" }, { parent: this });
+            const generation = tokenGenerationOf(t, args);
+            return pulumi.secret(seed.apply((s) => deriveTokenId(s, { kind, datacenter: args.datacenter, subject: t.key, generations: [generation] })));
         };
 
         const namespaces = plan.namespaces.map(
@@ -80,7 +82,7 @@ export class AclSystem extends pulumi.ComponentResource {
             const preseeded = agentNode !== undefined ? seeded.get(agentNode) : undefined;
             if (preseeded !== undefined || t.expirationTtl !== undefined) {
                 // A SecretID we choose: the agent's pre-seeded one, or one derived for a TTL token.
-                const secretId = preseeded ?? derive("acl-token", t.key);
+                const secretId = preseeded ?? derive("acl-token", t);
                 const token = new PreseededAclToken(
                     `${name}-token-${t.key}`,
                     {
@@ -100,7 +102,7 @@ export class AclSystem extends pulumi.ComponentResource {
             } else {
                 // AccessorIDs are not secret (Consul shows them to anyone with acl:read); derived from
                 // the seed and the generation, bumping it replaces the token, new before old.
-                const accessorId = pulumi.unsecret(derive("accessor", t.key));
+                const accessorId = pulumi.unsecret(derive("accessor", t));
                 this.tokens[t.key] = this.consulToken(name, t, accessorId, policyRefs(t.policies), roleRefs(t.roles), res);
             }
         }
@@ -131,4 +133,11 @@ export class AclSystem extends pulumi.ComponentResource {
         );
         return pulumi.secret(consul.getAclTokenSecretIdOutput({ accessorId: token.accessorId }, { parent: this, provider: this.provider }).secretId);
     }
+}
+
+/** Which generation option rotates a token: people's, the replication token's, or machines'. */
+export function tokenGenerationOf(t: PlannedToken, args: AclSystemArgs): number {
+    if (t.persona === "replication") return args.replicationTokenGeneration ?? 1;
+    if (t.persona === "agent" || t.persona === "snapshot") return args.machineTokenGeneration ?? 1;
+    return args.tokenGeneration ?? 1;
 }

@@ -46,6 +46,11 @@ export interface OperatorSpec {
     tokenTtl?: string;
     /** Enterprise: Sentinel code every KV write of this operator must pass (CSM-SEN-01). */
     kvSentinel?: SentinelRule;
+    /**
+     * Names of your own `policies` added to this operator's role (same namespace, or the
+     * default namespace). @default []
+     */
+    policies?: string[];
 }
 
 export interface DeveloperSpec {
@@ -61,9 +66,14 @@ export interface DeveloperSpec {
     token?: boolean;
     /** @default "8h" */
     tokenTtl?: string;
+    /** Names of your own `policies` added to this developer's role (same namespace, or the default one). @default [] */
+    policies?: string[];
 }
 
-/** A policy of your own, linted before it is created. */
+/**
+ * A policy of your own, linted before it is created. Give it to people through an operator's or
+ * developer's `policies`, or to anything else by name (`AclSystem.plan` lists it).
+ */
 export interface CustomPolicySpec {
     name: string;
     persona: Persona;
@@ -115,8 +125,19 @@ export interface AclSystemArgs {
     snapshot?: boolean;
     /** Your own policies, linted before anything is created (a finding of medium or high severity refuses them). @default [] */
     policies?: CustomPolicySpec[];
-    /** Bump to replace every token this component makes; new ones exist before old ones go (CSM-ROT-02). @default 1 */
+    /**
+     * Bump to replace the people's tokens — operators, developers, break-glass — new ones before
+     * old ones go (CSM-ROT-02). Machine and replication tokens have their own generations.
+     * @default 1
+     */
     tokenGeneration?: number;
+    /**
+     * Bump to replace the replication token. Every secondary datacenter's servers carry it in
+     * their configs (`federation.replicationToken`): redeploy them with the new one. @default 1
+     */
+    replicationTokenGeneration?: number;
+    /** Bump to replace the snapshot agent's token and agent tokens Consul generated (not the pre-seeded ones). @default 1 */
+    machineTokenGeneration?: number;
     /**
      * The secret seed (standard base64 of 32 bytes) the SecretIDs of TTL tokens and the AccessorIDs
      * derive from — `HardenedCluster.secretSeed` (what `aclArgsFromCluster` passes). Secret.

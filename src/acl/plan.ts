@@ -136,10 +136,10 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
 
     // Operators and developers: with Enterprise, policy, role and token live in the team's
     // namespace, so their rules cannot reach another one (CSM-NS-01); otherwise a name prefix scopes them.
-    const scoped = (persona: "operator" | "developer", name: string, rules: AclRules, description: string, namespace: string | undefined, spec: { token?: boolean; tokenTtl?: string }) => {
+    const scoped = (persona: "operator" | "developer", name: string, rules: AclRules, description: string, namespace: string | undefined, spec: { token?: boolean; tokenTtl?: string; policies?: string[] }) => {
         const ns = namespace ? { namespace } : {};
         addPolicy(name, persona, rules, description, namespace);
-        roles.push({ name, persona, policies: [name], ...ns });
+        roles.push({ name, persona, policies: [name, ...(spec.policies ?? [])], ...ns });
         if (spec.token ?? true)
             tokens.push({ key: name, description: `${persona === "operator" ? "Operator" : "Developer"} token (${name.replace(/^\w+-/, "")})`, persona, roles: [name], policies: [], expirationTtl: spec.tokenTtl ?? DEFAULT_TOKEN_TTL, ...ns });
     };
@@ -302,6 +302,17 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
     };
     scoped("operators", a.operators);
     scoped("developers", a.developers);
+    // Custom policies given to a role: they must exist, and live where the role can link them.
+    const custom = new Map((a.policies ?? []).map((c) => [c.name, c]));
+    for (const kind of ["operators", "developers"] as const)
+        (a[kind] ?? []).forEach((s, i) =>
+            (s.policies ?? []).forEach((name, j) => {
+                const c = custom.get(name);
+                if (!c) p.add(`${kind}[${i}].policies[${j}]`, name, "not one of this AclSystem's own policies", `add it to policies, or use one of ${[...custom.keys()].join(", ") || "(none)"}`);
+                else if (c.namespace !== undefined && c.namespace !== s.namespace)
+                    p.add(`${kind}[${i}].policies[${j}]`, name, `lives in namespace ${c.namespace}, which a role in ${s.namespace ?? "the default namespace"} cannot link`, "create the policy in the role's namespace or in the default namespace");
+            }),
+        );
 
     const generated = generatedPolicyNames(a);
     const customNames = new Set<string>();
@@ -320,7 +331,7 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
         const findings = lintRules(c.rules, { persona: c.persona, namespace: c.namespace, enterprise });
         for (const f of findings.filter((x) => x.severity !== "low")) p.add(`${at}.rules`, f.path || "(rules)", `${f.id}: ${f.message}`, "fix the rule; weakening ACLs is not something this library does quietly");
     });
-    for (const [key, v] of Object.entries({ tokenGeneration: a.tokenGeneration }))
+    for (const [key, v] of Object.entries({ tokenGeneration: a.tokenGeneration, replicationTokenGeneration: a.replicationTokenGeneration, machineTokenGeneration: a.machineTokenGeneration }))
         if (v !== undefined && (!Number.isInteger(v) || v < 1)) p.add(key, v, "must be a whole number from 1", "use 1, then 2 to rotate");
     checkedSeed(a.secretSeed, "secretSeed", p);
     if (c && typeof c.datacenter === "string" && typeof a.datacenter === "string" && c.datacenter !== a.datacenter)

@@ -149,19 +149,38 @@ describe("AclSystem options", () => {
         assert.deepEqual(token.roles, ["operator-team-a"]);
     });
 
-    it("a token generation bump changes every derived SecretID and AccessorID, and the seed's keepers (CSM-ROT-02)", async () => {
-        const idsAt = async (tokenGeneration: number) => {
-            emu.reset();
-            const acl = new AclSystem(`rot`, { ...base, operators: [{ name: "ops", prefix: "ops" }], tokenGeneration, secretSeed: Buffer.alloc(32, 1).toString("base64") });
-            await settle(acl);
-            return { ttl: emu.named("rot-token-operator-ops").inputs.secretId, accessor: emu.named("rot-token-agent-n1").inputs.accessorId };
-        };
-        const [g1, g3] = [await idsAt(1), await idsAt(3)];
-        assert.notEqual(g1.ttl, g3.ttl);
-        assert.notEqual(g1.accessor, g3.accessor);
+    it("custom policies reach the roles that name them", async () => {
         emu.reset();
-        await settle(new AclSystem("own", { ...base, operators: [{ name: "ops", prefix: "ops" }], tokenGeneration: 3 }));
-        assert.deepEqual(emu.named("own-seed").inputs.keepers, { generation: "3" });
+        const acl = new AclSystem("own", {
+            ...base,
+            policies: [{ name: "billing-kv-read", persona: "developer", rules: { key_prefix: { "billing/": "read" } } }],
+            developers: [{ name: "billing", prefix: "billing", policies: ["billing-kv-read"] }],
+        });
+        await settle(acl);
+        assert.deepEqual(acl.plan.roles.find((r) => r.name === "developer-billing")?.policies, ["developer-billing", "billing-kv-read"]);
+        assert.deepEqual(emu.consul.roles.get("developer-billing")?.policies, ["developer-billing", "billing-kv-read"]);
+    });
+
+    it("each generation rotates its own tokens: people's, replication, machines' (CSM-ROT-02)", async () => {
+        const idsAt = async (gens: Partial<AclSystemArgs>) => {
+            emu.reset();
+            const acl = new AclSystem("rot", { ...base, operators: [{ name: "ops", prefix: "ops" }], replication: true, secretSeed: Buffer.alloc(32, 1).toString("base64"), ...gens });
+            await settle(acl);
+            return {
+                operator: emu.named("rot-token-operator-ops").inputs.secretId,
+                replication: emu.named("rot-token-replication").inputs.accessorId,
+                agent: emu.named("rot-token-agent-n1").inputs.accessorId,
+            };
+        };
+        const g1 = await idsAt({});
+        const people = await idsAt({ tokenGeneration: 2 });
+        assert.notEqual(people.operator, g1.operator);
+        assert.equal(people.replication, g1.replication, "the replication token in dc2's configs stays");
+        assert.equal(people.agent, g1.agent);
+        const repl = await idsAt({ replicationTokenGeneration: 2 });
+        assert.deepEqual([repl.operator === g1.operator, repl.replication === g1.replication, repl.agent === g1.agent], [true, false, true]);
+        const machines = await idsAt({ machineTokenGeneration: 2 });
+        assert.deepEqual([machines.operator === g1.operator, machines.replication === g1.replication, machines.agent === g1.agent], [true, true, false]);
         assert.equal(emu.ofType("random:index/randomUuid:RandomUuid").length, 0);
     });
 
@@ -185,6 +204,7 @@ describe("AclSystem options", () => {
         ["a custom policy named like a generated one", { policies: [{ name: "dns-read", persona: "developer", rules: { node_prefix: { "": "read" } } }] }, "policies[0].name"],
         ["a custom policy name Consul refuses", { policies: [{ name: "builtin/mine", persona: "developer", rules: { node_prefix: { "": "read" } } }] }, "policies[0].name"],
         ["a datacenter other than the connection's", { datacenter: "dc9", connection: { ...connection, datacenter: "dc1" } }, "datacenter"],
+        ["an operator given a policy that does not exist", { operators: [{ name: "o", prefix: "o", policies: ["nope"] }] }, "operators[0].policies[0]"],
         ["namespace default that is not a policy of the plan", { enterprise: true, namespaces: { x: { defaultPolicies: ["nope"] } } }, "namespaces.x.defaultPolicies[0]"],
     ];
     for (const [label, args, option] of bad) {
