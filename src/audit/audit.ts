@@ -5,7 +5,7 @@ import { AgentConfig } from "../config/types";
 import { AEAD_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "../config/tlsNames";
 import { CONSUL_GOSSIP_KEY_SIZES, gossipKeyBytes } from "../gossip/key";
 import { consulDefaults } from "./consulDefaults";
-import { invalidConsulKeys } from "./consulKeys";
+import { invalidConsulKeys } from "../config/consulKeys";
 import { CHECKLIST_SEVERITY, Finding } from "./findings";
 import { LoadedAgent } from "./load";
 

@@ -41,17 +41,26 @@ const EXTRA: Record<string, string> = {
     "CSM-SEN-01": "KV write rules can carry Sentinel code",
 };
 
+/** A checklist ID the rendered configs break or weaken, and where. */
+export interface RenderedWeakening {
+    id: string;
+    path: string;
+}
+
 /**
  * The threat-model coverage of a HardenedCluster (and its AclSystem): every checklist ID as
  * enforced, configured by option, waived (with the `insecure` option and its reason), or not
- * decidable by this library.
+ * decidable by this library. With `rendered` (what the final configs break or weaken), an ID is
+ * waived exactly when the rendered configs say so — whether an option or an override did it.
  */
-export function coverageReport(warnings: InsecureWarning[] = []): CoverageRow[] {
+export function coverageReport(warnings: InsecureWarning[] = [], rendered?: RenderedWeakening[]): CoverageRow[] {
     const ids = [...new Set([...Object.keys(CHECKLIST), ...Object.keys(EXTRA)])];
     return ids.map((id) => {
         const requirement = (CHECKLIST as Record<string, string>)[id] ?? EXTRA[id];
-        const waived = warnings.filter((w) => w.id === id);
-        if (waived.length) return { id, requirement, status: "waived", detail: waived.map((w) => `${w.option}: ${w.message}`).join("; ") };
+        const byOption = warnings.filter((w) => w.id === id).map((w) => `${w.option}: ${w.message}`);
+        const inConfigs = [...new Set((rendered ?? []).filter((r) => r.id === id).map((r) => r.path))];
+        const waived = rendered ? (inConfigs.length ? [...byOption, `rendered: ${inConfigs.join(", ")}`] : []) : byOption;
+        if (waived.length) return { id, requirement, status: "waived", detail: waived.join("; ") };
         if ((GUARDED_IDS as readonly string[]).includes(id)) return { id, requirement, status: "enforced", detail: "set in every rendered agent config; overrides that break it are refused" };
         const built = BY_CONSTRUCTION[id as ChecklistId];
         if (built) return { id, requirement, status: "enforced", detail: built };

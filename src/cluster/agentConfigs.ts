@@ -1,11 +1,13 @@
 import { ConsulHardenedOptionError, OptionProblem } from "../errors";
 import { buildClientConfig, buildClientIdentityConfig, buildServerConfig } from "../config/agentConfig";
 import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
+import { findWeakenings } from "../config/weakenings";
 import { deepMerge, valueAtPath } from "../config/merge";
-import { AgentConfig, AgentSecrets, DeepPartial } from "../config/types";
-import { NormalizedCluster, waivedIds } from "./normalize";
+import { AgentConfig, AgentConfigOverride, AgentSecrets } from "../config/types";
+import { normalizeClusterOptions, NormalizedCluster, waivedIds } from "./normalize";
+import { HardenedClusterArgs } from "./options";
 
-export type ConfigOverrides = { server?: DeepPartial<AgentConfig>; client?: DeepPartial<AgentConfig> };
+export type ConfigOverrides = { server?: AgentConfigOverride; client?: AgentConfigOverride };
 
 /** The secrets of one server's config. */
 export interface ServerSecrets {
@@ -44,9 +46,10 @@ export function reviewConfigs(n: NormalizedCluster, overrides: ConfigOverrides =
 }
 
 /**
- * Refuses configs that break a checklist requirement the user did not waive through a named
- * `insecure` option — typically an override such as `acl.default_policy = "allow"`. Runs on the
- * review configs, so it needs no secret and runs before any resource is created.
+ * Refuses configs that break a checklist requirement, or weaken the library's own stricter
+ * defaults, without the named `insecure` option that allows it — typically an override such as
+ * `acl.default_policy = "allow"`, `ports.http = 8500` or a TLS 1.2 minimum. Runs on the review
+ * configs, so it needs no secret and runs before any resource is created.
  */
 export function assertConfigsHardened(
     n: NormalizedCluster,
@@ -55,9 +58,22 @@ export function assertConfigsHardened(
     review: ReturnType<typeof reviewConfigs> = reviewConfigs(n, overrides),
 ): void {
     const waived = waivedIds(n.warnings);
+    const allowed = new Set(n.warnings.map((w) => w.option.replace(/^insecure\./, "")));
     const problems: OptionProblem[] = [];
     const seen = new Set<string>();
-    const check = (cfg: AgentConfig, role: "server" | "client") => {
+    const strict = reviewConfigs(n);
+    const check = (cfg: AgentConfig, role: "server" | "client", base: AgentConfig) => {
+        for (const w of findWeakenings(base, cfg)) {
+            const key = `${role}:${w.id}:${w.path}`;
+            if ((w.option && allowed.has(w.option)) || seen.has(key)) continue;
+            seen.add(key);
+            problems.push({
+                option: `overrides.${role}.${w.path}`,
+                value: JSON.stringify(valueAtPath(cfg, w.path)) ?? "unset",
+                problem: `weakens the library's default (${w.id}): ${w.message}`,
+                fix: w.option ? `also set insecure.${w.option}: true (it logs the weakening), or remove the override` : "remove the override",
+            });
+        }
         for (const g of findHardeningGaps(cfg, role)) {
             const key = `${role}:${g.id}:${g.path}`;
             if (waived.has(g.id) || seen.has(key)) continue;
@@ -70,7 +86,24 @@ export function assertConfigsHardened(
             });
         }
     };
-    review.servers.forEach((s) => check(s.config, "server"));
-    check(review.client, "client");
+    review.servers.forEach((s, i) => check(s.config, "server", strict.servers[i].config));
+    check(review.client, "client", strict.client);
     if (problems.length) throw new ConsulHardenedOptionError(component, problems);
+}
+
+/**
+ * What the final configs break (checklist floor) or weaken (against the library's strictest
+ * rendering of the same cluster, no `insecure` option and no override): the ground truth for
+ * coverage, whichever option or override did it.
+ */
+export function renderedWeakenings(args: HardenedClusterArgs, review: ReturnType<typeof reviewConfigs>): { id: string; path: string }[] {
+    const strictest = reviewConfigs(normalizeClusterOptions({ ...args, insecure: undefined, tls: undefined, overrides: undefined }));
+    const out: { id: string; path: string }[] = [];
+    const add = (cfg: AgentConfig, base: AgentConfig, role: "server" | "client") => {
+        for (const g of findHardeningGaps(cfg, role)) out.push({ id: g.id, path: `${role}: ${g.path}` });
+        for (const w of findWeakenings(base, cfg)) out.push({ id: w.id, path: `${role}: ${w.path}` });
+    };
+    review.servers.forEach((s, i) => add(s.config, strictest.servers[i].config, "server"));
+    add(review.client, strictest.client, "client");
+    return out;
 }

@@ -5,7 +5,7 @@ import { GossipKeyring } from "../gossip/keyring";
 import { RotationPlan } from "../gossip/rotation";
 import { AgentCertificate } from "../tls/agentCertificate";
 import { CertificateAuthority } from "../tls/certificateAuthority";
-import { assertConfigsHardened, clientIdentityConfig, clientProfileConfig, reviewConfigs, serverConfig } from "./agentConfigs";
+import { assertConfigsHardened, clientIdentityConfig, clientProfileConfig, renderedWeakenings, reviewConfigs, serverConfig } from "./agentConfigs";
 import { bundleFileModes, bundleFiles, FileModes } from "./bundle";
 import { InsecureWarning, normalizeClusterOptions } from "./normalize";
 import { HardenedClusterArgs } from "./options";
@@ -128,7 +128,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
         const s = n.settings;
 
         this.warnings = n.warnings;
-        this.coverage = coverageReport(n.warnings);
+        this.coverage = coverageReport(n.warnings, renderedWeakenings(args, review));
         for (const w of n.warnings) pulumi.log.warn(`${w.id}: ${w.option} — ${w.message}`, this);
 
         this.ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, parent);

@@ -87,8 +87,8 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
 export function insecureWarnings(args: HardenedClusterArgs): InsecureWarning[] {
     const i = args.insecure ?? {};
     const w: InsecureWarning[] = [];
-    if (i.allowTls12 && args.tls?.minVersion === "TLSv1_2")
-        w.push({ id: "CSM-TLS-09", option: "insecure.allowTls12", message: "agents accept TLS 1.2 peers (library default: TLS 1.3 only)" });
+    if (i.allowTls12)
+        w.push({ id: "CSM-TLS-09", option: "insecure.allowTls12", message: "agents may accept TLS 1.2 peers where the config says so (library default: TLS 1.3 only)" });
     if (i.plaintextHttpOnLoopback)
         w.push({ id: "CSM-TLS-10", option: "insecure.plaintextHttpOnLoopback", message: "plaintext HTTP API on 127.0.0.1:8500: any local process can use it without a certificate" });
     if (i.gossipVerifyIncomingOff)

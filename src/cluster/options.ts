@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AgentConfig, DeepPartial, LimitsConfig } from "../config/types";
+import { AgentConfigOverride, LimitsConfig } from "../config/types";
 import { GossipKeyGeneration } from "../gossip/rotation";
 import { ExistingCa } from "../tls/certificateAuthority";
 import { KeyOptions } from "../tls/keyOptions";
@@ -150,9 +150,9 @@ export interface HardenedClusterArgs {
      */
     overrides?: {
         /** Merged into every server config. */
-        server?: DeepPartial<AgentConfig>;
+        server?: AgentConfigOverride;
         /** Merged into the client profile. */
-        client?: DeepPartial<AgentConfig>;
+        client?: AgentConfigOverride;
     };
     /** Named, logged weakenings of the secure defaults. Each warns with the checklist ID it breaks. */
     insecure?: InsecureOptions;

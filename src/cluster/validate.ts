@@ -16,7 +16,9 @@ import { validateAgentTokenGenerations } from "../secrets/bootstrapSecrets";
 import { checkedSeed } from "../secrets/seed";
 import { CONSUL_UUID } from "../secrets/derive";
 import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS, CONSUL_TLS_VERSIONS, WEAK_CIPHER_SUITES } from "../config/tlsNames";
-import { AGENT_CONFIG_KEYS, unknownKeys } from "../config/schema";
+import { AGENT_CONFIG_KEYS } from "../config/schema";
+import { invalidConsulKeys } from "../config/consulKeys";
+import { DEPRECATED_KEYS } from "../audit/deprecated";
 import { isPlainObject } from "../config/merge";
 import { isCatchAllCidr, isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";
 import { DATACENTER_NAME, DOMAIN_NAME, NODE_NAME } from "../validation/names";
@@ -277,8 +279,11 @@ function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
             p.add(`overrides.${role}`, o, "must be an object of Consul config keys", "{ log_level: \"WARN\" }");
             continue;
         }
-        for (const path of unknownKeys(o))
-            p.add(`overrides.${role}.${path}`, "(set)", "Consul rejects this key (invalid config key) or this library does not render it", "remove it, or use a key from the AgentConfig type");
+        // Every key Consul 1.16 accepts is welcome (the audit's table); the guard then judges the result.
+        for (const path of invalidConsulKeys(o))
+            p.add(`overrides.${role}.${path}`, "(set)", "Consul 1.16 rejects this key (invalid config key)", "remove it, or check its spelling against Consul's agent configuration reference");
+        for (const key of Object.keys(o).filter((k) => k in DEPRECATED_KEYS))
+            p.add(`overrides.${role}.${key}`, "(set)", `deprecated: Consul translates it to ${DEPRECATED_KEYS[key]}, which the library renders`, `write ${DEPRECATED_KEYS[key]} instead`);
         for (const key of MANAGED_KEYS) {
             const [head, tail] = key.split(".");
             const v = (o as Record<string, any>)[head];

@@ -49,6 +49,11 @@ function ports(s: HardenedSettings, role: "server" | "client"): PortsConfig {
     };
 }
 
+/** CSM-TLS-10: the plaintext HTTP listener, when allowed at all, binds to loopback explicitly. */
+function loopbackHttp(s: HardenedSettings): { http?: string } {
+    return s.plaintextHttpOnLoopback ? { http: "127.0.0.1" } : {};
+}
+
 function common(s: HardenedSettings, secrets: AgentSecrets): Partial<AgentConfig> {
     return {
         encrypt: secrets.gossipKey, // CSM-GOS-01
@@ -92,7 +97,7 @@ export function buildServerConfig(s: HardenedSettings, server: ServerIdentity, s
         ...(server.advertiseAddr ? { advertise_addr: server.advertiseAddr } : {}),
         // DNS and plaintext listeners stay on loopback; only the mTLS-verified APIs go further.
         client_addr: LOOPBACK,
-        addresses: { https: s.serverApiAddress, grpc_tls: s.serverApiAddress },
+        addresses: { https: s.serverApiAddress, grpc_tls: s.serverApiAddress, ...loopbackHttp(s) },
         ports: ports(s, "server"),
         retry_join: [...s.retryJoin],
         ...(s.retryJoinWan.length ? { retry_join_wan: [...s.retryJoinWan] } : {}),
@@ -135,6 +140,8 @@ export function buildClientConfig(s: HardenedSettings, secrets: AgentSecrets, no
         data_dir: s.paths.dataDir,
         log_level: s.logLevel,
         client_addr: s.clientApiAddress, // CSM-NET-01
+        // The plaintext listener stays on loopback even when the other APIs listen beyond it.
+        ...(s.plaintextHttpOnLoopback ? { addresses: loopbackHttp(s) } : {}),
         ports: ports(s, "client"),
         retry_join: [...s.retryJoin],
         encrypt: base.encrypt,

@@ -124,3 +124,10 @@ export interface AgentSecrets {
     /** Servers of a secondary datacenter only. */
     replicationToken?: string;
 }
+
+/**
+ * What `overrides` accepts: the keys the library renders, typed, plus any other key Consul 1.16
+ * accepts (`telemetry`, `connect`, `recursors`, `node_meta`, `autopilot`, `performance`, …),
+ * checked against Consul's key table before any resource.
+ */
+export type AgentConfigOverride = DeepPartial<AgentConfig> & { [key: string]: unknown };

@@ -163,3 +163,28 @@ describe("two datacenters from the library federate (real Consul 1.16.3, loopbac
         assert.deepEqual(nodes.map((n: { Node: string; Address: string; Datacenter: string }) => [n.Node, n.Address, n.Datacenter]), [["consul-server-1", DC2, "dc2"]]);
     });
 });
+
+describe("overrides with keys the library does not render pass `consul validate`", () => {
+    it("telemetry, connect, recursors, node_meta, autopilot, performance, log_json — and plaintext HTTP kept on loopback", async () => {
+        const { consulValidate } = await import("./localCluster");
+        const { writeFileSync } = await import("node:fs");
+        await installProviderEmulation();
+        const cluster = new HardenedCluster("ovr", {
+            datacenter: "dc1",
+            servers: 1,
+            insecure: { plaintextHttpOnLoopback: true, clientApiAddress: "0.0.0.0" },
+            overrides: {
+                server: { telemetry: { prometheus_retention_time: "60s" }, connect: { enabled: true }, recursors: ["10.0.0.2"], node_meta: { rack: "r1" }, autopilot: { cleanup_dead_servers: true }, performance: { raft_multiplier: 1 }, log_json: true },
+                client: { telemetry: { disable_hostname: true } },
+            },
+        });
+        const files = await valueOf(cluster.files);
+        const dir = mkdtempSync(join(tmpdir(), "ch-ovr-"));
+        for (const path of ["servers/consul-server-1/consul.json", "servers/consul-server-1/consul.hcl", "client/consul.json"]) {
+            const file = join(dir, path.replace(/\//g, "_"));
+            writeFileSync(file, files[path]);
+            const [code, out] = consulValidate(file);
+            assert.equal(code, 0, `${path}: ${out}`);
+        }
+    });
+});

@@ -1,7 +1,8 @@
-import { valueAtPath } from "../config/merge";
+import { valueAtPath } from "./merge";
 
 /**
- * The configuration keys Consul 1.16 accepts, for "invalid config key" findings before a rollout.
+ * The configuration keys Consul 1.16 accepts — one table for the audit's "invalid config key" findings
+ * and for HardenedCluster's overrides, so what one accepts the other does.
  * Top-level keys are listed whole; the blocks the audit reads are listed to their leaves; other
  * blocks (services, telemetry, connect, …) are opaque: their insides are not judged.
  */
