@@ -8,6 +8,8 @@ import { randomUUID } from "node:crypto";
 import { parseHcl } from "../src/hcl/parse";
 import { AclTokenInputs } from "../src/acl/dynamic/aclToken";
 import { durationMs } from "../src/acl/plan";
+import { parseRules } from "../src/acl/rules/parse";
+import { namespacedPolicyProblems } from "../src/acl/rules/namespaced";
 
 type State = Record<string, any>;
 
@@ -38,7 +40,14 @@ export class ConsulEmulation {
     readonly resources: Record<string, (inputs: State) => State> = {
         "pulumi:providers:consul": (i) => this.provider(i),
         "consul:index/namespace:Namespace": (i) => {
+            // Enterprise: a namespace's default policies come from the default namespace
+            // (`consul namespace create -default-policy-name`: "a policy from the default namespace").
+            for (const p of i.policyDefaults ?? []) {
+                this.requirePolicy(p, `namespace ${i.name} defaults`);
+                if (this.policies.get(p)?.namespace) throw new Error(`consul emulation: namespace ${i.name}: default policy ${p} is not in the default namespace`);
+            }
             this.namespaces.add(i.name);
+            if (i.policyDefaults?.length) this.namespaceDefaults.set(i.name, [...i.policyDefaults]);
             return i;
         },
         "consul:index/aclPolicy:AclPolicy": (i) => this.policy(i),
@@ -76,6 +85,11 @@ export class ConsulEmulation {
         if (name.length > 128 || !POLICY_NAME.test(name) || name.startsWith("builtin/"))
             throw new Error("consul emulation: Invalid Policy: invalid Name. Only alphanumeric characters, a single '/', '-' and '_' are allowed");
         parseHcl(String(i.rules)); // Consul parses rules on write and refuses bad HCL
+        if (i.namespace && i.namespace !== "default") {
+            if (!this.namespaces.has(i.namespace)) throw new Error(`consul emulation: namespace ${i.namespace} does not exist`);
+            const refused = namespacedPolicyProblems(parseRules(String(i.rules)).rules);
+            if (refused.length) throw new Error(`consul emulation: policy ${name} in namespace ${i.namespace}: ${refused.map((r) => r.message).join("; ")}`);
+        }
         if (this.policies.has(i.name)) throw new Error(`consul emulation: policy ${i.name} already exists`);
         const id = randomUUID();
         this.policies.set(i.name, { ...i, id });

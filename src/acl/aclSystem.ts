@@ -48,15 +48,29 @@ export class AclSystem extends pulumi.ComponentResource {
             return pulumi.secret(seed.apply((s) => deriveTokenId(s, { kind, datacenter: args.datacenter, subject: t.key, generations: [generation] })));
         };
 
-        const namespaces = plan.namespaces.map(
-            (ns) => new consul.Namespace(`${name}-ns-${ns}`, { name: ns, description: args.namespaces?.[ns]?.description ?? `Namespace ${ns} (consul-hardened)` }, res),
-        );
-        const policies = new Map(
-            plan.policies.map((p) => [
+        // Default-namespace policies first: a namespace's default policies must be among them.
+        const policies = new Map<string, consul.AclPolicy>();
+        const addPolicy = (p: AclPlan["policies"][number], dependsOn: pulumi.Resource[]) =>
+            policies.set(
                 p.name,
-                new consul.AclPolicy(`${name}-policy-${p.name}`, { name: p.name, rules: p.rules, description: p.description, ...(p.namespace ? { namespace: p.namespace } : {}) }, { ...res, dependsOn: namespaces }),
-            ]),
+                new consul.AclPolicy(`${name}-policy-${p.name}`, { name: p.name, rules: p.rules, description: p.description, ...(p.namespace ? { namespace: p.namespace } : {}) }, { ...res, dependsOn }),
+            );
+        for (const p of plan.policies.filter((x) => !x.namespace)) addPolicy(p, []);
+        // Defaults through the namespace itself (`policyDefaults`), not NamespacePolicyAttachment:
+        // the provider's docs say to use one or the other, as the two overwrite each other.
+        const namespaces = plan.namespaces.map(
+            (ns) =>
+                new consul.Namespace(
+                    `${name}-ns-${ns}`,
+                    {
+                        name: ns,
+                        description: args.namespaces?.[ns]?.description ?? `Namespace ${ns} (consul-hardened)`,
+                        policyDefaults: (plan.namespaceDefaults[ns] ?? []).map((p) => policies.get(p)!.name),
+                    },
+                    res,
+                ),
         );
+        for (const p of plan.policies.filter((x) => x.namespace)) addPolicy(p, namespaces);
         // Referencing a policy by its Output name orders creation after the policy.
         const policyRefs = (names: string[]) => names.map((n) => policies.get(n)?.name ?? pulumi.output(n));
         const roles = new Map(
@@ -66,11 +80,6 @@ export class AclSystem extends pulumi.ComponentResource {
             ]),
         );
         const roleRefs = (names: string[]) => names.map((n) => roles.get(n)!.name);
-
-        // Namespace default policies are attached after both exist (a team policy lives in its namespace).
-        for (const [ns, defaults] of Object.entries(plan.namespaceDefaults))
-            for (const p of defaults)
-                new consul.NamespacePolicyAttachment(`${name}-ns-${ns}-default-${p}`, { namespace: ns, policy: policies.get(p)!.name }, { ...res, dependsOn: namespaces });
 
         for (const p of plan.anonymousPolicies)
             new consul.AclTokenPolicyAttachment(`${name}-anonymous-${p}`, { tokenId: ANONYMOUS_TOKEN_ID, policy: policies.get(p)!.name }, res);

@@ -211,8 +211,8 @@ export function operatorRules(prefix: string | undefined, kvSentinel?: SentinelR
         node_prefix: { "": "read" },
         service_prefix: { [p]: { policy: "write", intentions: "write" } },
         key_prefix: { [prefix === undefined ? "" : `${prefix}/`]: kvSentinel ? { policy: "write", sentinel: kvSentinel } : "write" },
-        query_prefix: { [p]: "write" },
-        ...(prefix === undefined ? { session_prefix: { "": "write" } } : {}),
+        // Prepared queries are not allowed in a policy that lives in a namespace (Enterprise).
+        ...(prefix === undefined ? { session_prefix: { "": "write" } } : { query_prefix: { [p]: "write" } }),
     };
 }
 
@@ -255,11 +255,19 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
     const namespaces = Object.keys(a.namespaces ?? {});
     if (namespaces.length && !enterprise)
         p.add("namespaces", namespaces, "namespaces are Consul Enterprise only", "set enterprise: true, or remove namespaces");
-    const policyNames = new Set([...(a.policies ?? []).map((c) => c.name), ...(a.developers ?? []).map((d) => `developer-${d.name}`), ...(a.operators ?? []).map((o) => `operator-${o.name}`)]);
+    // Where each policy of the plan lives: a namespace's default policies must be in the default one.
+    const policyHome = new Map<string, string | undefined>([
+        ...(a.policies ?? []).map((c) => [c.name, c.namespace] as const),
+        ...(a.developers ?? []).map((d) => [`developer-${d.name}`, d.namespace] as const),
+        ...(a.operators ?? []).map((o) => [`operator-${o.name}`, o.namespace] as const),
+    ]);
+    const policyNames = new Set(policyHome.keys());
     for (const [ns, spec] of Object.entries(a.namespaces ?? {})) {
         if (!/^[a-z0-9]([a-z0-9-]{0,62})$/.test(ns) || ns === "default") p.add(`namespaces.${ns}`, ns, "not a namespace name this library creates", 'use a DNS-style name such as "team-a"');
         (spec?.defaultPolicies ?? []).forEach((name, i) => {
             if (!policyNames.has(name)) p.add(`namespaces.${ns}.defaultPolicies[${i}]`, name, "not a policy of this plan", `use one of ${[...policyNames].join(", ") || "(none)"}`);
+            else if (policyHome.get(name) !== undefined)
+                p.add(`namespaces.${ns}.defaultPolicies[${i}]`, name, `lives in namespace ${policyHome.get(name)}; Consul Enterprise takes a namespace's default policies from the default namespace only`, "give the role that policy instead, or name a policy without a namespace");
         });
     }
     (a.operators ?? []).forEach((o, i) => {
@@ -328,7 +336,7 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
         // The exemptions (acl = "write") belong to the policies this library generates for them.
         if (c.persona !== "administrator" && ACL_WRITE_EXEMPT[c.persona])
             p.add(`${at}.persona`, c.persona, `reserved for the generated ${c.persona} policy: a custom policy cannot claim its acl = "write" exemption`, `use replication: true / snapshot: true, or the persona your policy's holders really have (e.g. "operator")`);
-        const findings = lintRules(c.rules, { persona: c.persona, namespace: c.namespace, enterprise });
+        const findings = lintRules(c.rules, { persona: c.persona, namespace: c.namespace, policyNamespace: c.namespace, enterprise });
         for (const f of findings.filter((x) => x.severity !== "low")) p.add(`${at}.rules`, f.path || "(rules)", `${f.id}: ${f.message}`, "fix the rule; weakening ACLs is not something this library does quietly");
     });
     for (const [key, v] of Object.entries({ tokenGeneration: a.tokenGeneration, replicationTokenGeneration: a.replicationTokenGeneration, machineTokenGeneration: a.machineTokenGeneration }))

@@ -131,13 +131,18 @@ describe("AclSystem options", () => {
         const acl = new AclSystem("ent", {
             ...base,
             enterprise: true,
-            namespaces: { "team-a": { defaultPolicies: ["developer-team-a"] }, "team-b": {} },
+            namespaces: { "team-a": { defaultPolicies: ["shared-config-read"] }, "team-b": {} },
             operators: [{ name: "team-a", namespace: "team-a", kvSentinel: sentinel }, { name: "team-b", namespace: "team-b" }],
             developers: [{ name: "team-a", namespace: "team-a" }],
+            policies: [{ name: "shared-config-read", persona: "developer", rules: { key_prefix: { "shared/": "read" } } }],
         });
         await settle(acl);
-        assert.deepEqual(emu.consul.namespaceDefaults.get("team-a"), ["dns-read", "developer-team-a"]);
+        // Set through the namespace itself, from default-namespace policies only.
+        assert.deepEqual(emu.consul.namespaceDefaults.get("team-a"), ["dns-read", "shared-config-read"]);
         assert.deepEqual(emu.consul.namespaceDefaults.get("team-b"), ["dns-read"]);
+        assert.equal(emu.ofType("consul:index/namespacePolicyAttachment:NamespacePolicyAttachment").length, 0);
+        // Enterprise refuses prepared-query rules in a namespaced policy: the operator's has none.
+        assert.equal(parseRules(emu.consul.policies.get("operator-team-a")!.rules).rules.query_prefix, undefined);
         const kv = parseRules(emu.consul.policies.get("operator-team-a")!.rules).rules.key_prefix![""];
         assert.deepEqual(kv, { policy: "write", sentinel }, "CSM-SEN-01: Sentinel code on the operator's KV writes");
         assert.deepEqual([...emu.consul.namespaces].sort(), ["team-a", "team-b"]);
@@ -204,6 +209,8 @@ describe("AclSystem options", () => {
         ["a custom policy named like a generated one", { policies: [{ name: "dns-read", persona: "developer", rules: { node_prefix: { "": "read" } } }] }, "policies[0].name"],
         ["a custom policy name Consul refuses", { policies: [{ name: "builtin/mine", persona: "developer", rules: { node_prefix: { "": "read" } } }] }, "policies[0].name"],
         ["a datacenter other than the connection's", { datacenter: "dc9", connection: { ...connection, datacenter: "dc1" } }, "datacenter"],
+        ["a namespace default policy that lives in a namespace", { enterprise: true, namespaces: { x: { defaultPolicies: ["developer-d"] } }, developers: [{ name: "d", namespace: "x" }] }, "namespaces.x.defaultPolicies[0]"],
+        ["a namespaced custom policy with rules Enterprise refuses there", { enterprise: true, namespaces: { x: {} }, policies: [{ name: "p", persona: "developer", namespace: "x", rules: 'operator = "read"\nnode_prefix "" { policy = "write" }' }] }, "policies[0].rules"],
         ["an operator given a policy that does not exist", { operators: [{ name: "o", prefix: "o", policies: ["nope"] }] }, "operators[0].policies[0]"],
         ["namespace default that is not a policy of the plan", { enterprise: true, namespaces: { x: { defaultPolicies: ["nope"] } } }, "namespaces.x.defaultPolicies[0]"],
     ];

@@ -2,9 +2,10 @@ import { ACL_WRITE_EXEMPT, Persona } from "../personas";
 import { HclSyntaxError } from "../../hcl/parse";
 import { checkRules } from "./build";
 import { parseRules } from "./parse";
+import { namespacedPolicyProblems } from "./namespaced";
 import { AclRules, LABELLED_RESOURCES, NamespaceRules, ScopedRules } from "./types";
 
-export type LintId = "CSM-ACL-07" | "CSM-NS-01" | "ACL-SYNTAX" | "ACL-INVALID" | "ACL-DEPRECATED";
+export type LintId = "CSM-ACL-07" | "CSM-NS-01" | "ACL-SYNTAX" | "ACL-INVALID" | "ACL-DEPRECATED" | "ACL-NAMESPACED";
 
 export interface LintFinding {
     id: LintId;
@@ -50,6 +51,9 @@ export function lintRules(input: string | AclRules, ctx: LintContext = {}): Lint
     for (const w of warnings) findings.push({ id: "ACL-DEPRECATED", severity: "low", path: w.path, message: w.message });
 
     const home = ctx.policyNamespace ?? "default";
+    // Consul Enterprise refuses these in a policy that lives in a namespace.
+    if (home !== "default")
+        for (const x of namespacedPolicyProblems(rules)) findings.push({ id: "ACL-NAMESPACED", severity: "high", path: x.path, message: `${x.message} (namespace ${home})` });
     if (ctx.persona !== "administrator") overBroad(rules, home, ctx.persona, findings);
     if ((ctx.persona === "operator" || ctx.persona === "developer") && ctx.namespace) crossNamespace(rules, home, ctx.namespace, findings);
     return findings;
