@@ -1,5 +1,5 @@
 /**
- * The stable requirement IDs of `shared/spec/security-model-checklist.md` (Consul's Security
+ * The stable requirement IDs of `docs/security-model-checklist.md` (Consul's Security
  * Model). Code, warnings, docs and test names use these IDs verbatim so a reviewer can trace any
  * line back to the requirement it implements.
  */

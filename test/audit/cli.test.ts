@@ -105,7 +105,7 @@ describe("consul-hardened CLI", function () {
         const r = cli("report", "--format", "json");
         assert.equal(r.code, 0);
         const rows = JSON.parse(r.out) as { id: string; status: string }[];
-        const checklist = require("node:fs").readFileSync(join(ROOT, "..", "shared", "spec", "security-model-checklist.md"), "utf8");
+        const checklist = require("node:fs").readFileSync(join(ROOT, "docs", "security-model-checklist.md"), "utf8");
         const specIds = [...new Set([...checklist.matchAll(/\| (CSM-[A-Z]+-\d+) \|/g)].map((m: RegExpMatchArray) => m[1]))];
         assert.deepEqual(rows.map((x) => x.id).sort(), specIds.sort());
         for (const row of rows) assert.ok(["enforced", "configured by option", "waived", "not decidable"].includes(row.status));
