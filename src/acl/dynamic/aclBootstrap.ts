@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { apiError, ApiConnection, consulRequest } from "./consulHttp";
+import { apiError, ApiConnection, consulRequest, ApiConnectionArgs } from "./consulHttp";
 
 /**
  * Bootstraps ACLs on a running cluster that was not pre-seeded (`PUT /v1/acl/bootstrap` over
@@ -45,7 +45,7 @@ export class AclBootstrap extends pulumi.dynamic.Resource {
     /** The initial management token (secret). */
     declare readonly secretId: pulumi.Output<string>;
 
-    constructor(name: string, args: { connection: pulumi.Input<Omit<ApiConnection, "token">> }, opts?: pulumi.CustomResourceOptions) {
+    constructor(name: string, args: { connection: pulumi.Input<Omit<ApiConnectionArgs, "token">> }, opts?: pulumi.CustomResourceOptions) {
         super(
             aclBootstrapProvider,
             name,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { apiError, ApiConnection, consulRequest } from "./consulHttp";
+import { apiError, ApiConnection, ApiConnectionArgs, consulRequest } from "./consulHttp";
 
 /**
  * An ACL token whose SecretID this program chooses — what `consul.AclToken` cannot do — so tokens
@@ -88,7 +88,7 @@ export const aclTokenProvider: pulumi.dynamic.ResourceProvider = {
 };
 
 export interface PreseededAclTokenArgs {
-    connection: pulumi.Input<ApiConnection>;
+    connection: pulumi.Input<ApiConnectionArgs>;
     secretId: pulumi.Input<string>;
     description: pulumi.Input<string>;
     policies?: pulumi.Input<string[]>;

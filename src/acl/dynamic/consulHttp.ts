@@ -14,6 +14,9 @@ export interface ApiConnection {
     localAddress?: string;
 }
 
+/** An ApiConnection whose fields may be Outputs (config secrets, StackReference outputs). */
+export type ApiConnectionArgs = { [K in keyof ApiConnection]: import("@pulumi/pulumi").Input<ApiConnection[K]> };
+
 export interface ApiResponse {
     status: number;
     body: any;
