@@ -8,7 +8,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { installProviderEmulation, valueOf } from "../harness/providers";
+import { installProviderEmulation, valueOf } from "../src/testing/providers";
 import { HardenedCluster } from "../src/cluster/hardenedCluster";
 import { baselineProgram } from "./baseline";
 import { runAuditBench } from "./audit.bench";

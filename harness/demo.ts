@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { installProviderEmulation, valueOf } from "./providers";
+import { installProviderEmulation, valueOf } from "../src/testing/providers";
 
 const MARKER = ".consul-hardened-bundle";
 

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findSecrets } from "../harness/state/secretScan";
+import { findSecrets } from "../src/testing/state/secretScan";
 
 function runDemo(out: string, ...extra: string[]) {
     return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "harness/demo.ts", "--out", out, ...extra], { encoding: "utf8" });

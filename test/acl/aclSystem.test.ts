@@ -7,7 +7,7 @@ import { AclSystemArgs } from "../../src/acl/options";
 import { parseRules } from "../../src/acl/rules/parse";
 import { renderRules } from "../../src/acl/rules/build";
 import { ConsulHardenedOptionError } from "../../src/errors";
-import { ProviderEmulation } from "../../harness/providers";
+import { ProviderEmulation } from "../../src/testing/providers";
 import { emulation, valueOf } from "../support/emulation";
 import { foldBlocks, parseHcl } from "../../src/hcl/parse";
 
@@ -245,7 +245,7 @@ describe("writes from outside allow_write_http_from", () => {
 
 describe("the consul emulation refuses what Consul 1.16 refuses", () => {
     it("node identity names, token TTLs under 1m, policy names", async () => {
-        const { ConsulEmulation } = await import("../../harness/consulEmulation");
+        const { ConsulEmulation } = await import("../../src/testing/consulEmulation");
         const c = new ConsulEmulation();
         const token = c.resources["pulumi-nodejs:dynamic/consul-hardened:AclToken"];
         const base = { description: "t", policies: [], roles: [] };

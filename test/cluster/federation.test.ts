@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import { AclSystem, aclArgsFromCluster, HardenedCluster } from "../../src";
 import { ConsulHardenedOptionError } from "../../src/errors";
-import { ProviderEmulation } from "../../harness/providers";
+import { ProviderEmulation } from "../../src/testing/providers";
 import { emulation, valueOf } from "../support/emulation";
 
 describe("federation: a secondary datacenter", () => {

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
-import { ProviderEmulation } from "../../harness/providers";
+import { ProviderEmulation } from "../../src/testing/providers";
 import { emulation, valueOf } from "../support/emulation";
 
 const TLS = "tls:index/";

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { HardenedClusterArgs } from "../../src/cluster/options";
 import { ConsulHardenedOptionError } from "../../src/errors";
-import { ProviderEmulation } from "../../harness/providers";
+import { ProviderEmulation } from "../../src/testing/providers";
 import { emulation } from "../support/emulation";
 
 const base: HardenedClusterArgs = { datacenter: "dc1" };

@@ -13,7 +13,7 @@ import { renderHcl, renderJson } from "../../src/config/render";
 import { agentAclPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "../../policy/policies/agentConfigs";
 import { aclPolicyRules, aclTokenPrivileges, consulProviderTransport } from "../../policy/policies/aclObjects";
 import { tlsKeyStrength } from "../../policy/policies/tlsKeys";
-import { RecordedResource } from "../../harness/providers";
+import { RecordedResource } from "../../src/testing/providers";
 import { emulation, valueOf } from "../support/emulation";
 import { defaultConfigs } from "../support/fixtures";
 

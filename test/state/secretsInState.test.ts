@@ -8,9 +8,9 @@ import { sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AclSystem, aclArgsFromCluster, HardenedCluster } from "../../src";
-import { findSecrets } from "../../harness/state/secretScan";
-import { ProviderEmulation } from "../../harness/providers";
-import { isSecretEnvelope } from "../../harness/state/wire";
+import { findSecrets } from "../../src/testing/state/secretScan";
+import { ProviderEmulation } from "../../src/testing/providers";
+import { isSecretEnvelope } from "../../src/testing/state/wire";
 import { emulation, valueOf } from "../support/emulation";
 
 type Secrets = Record<string, string>;

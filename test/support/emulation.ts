@@ -1,4 +1,4 @@
-import { installProviderEmulation, ProviderEmulation } from "../../harness/providers";
+import { installProviderEmulation, ProviderEmulation } from "../../src/testing/providers";
 
 let installed: Promise<ProviderEmulation> | undefined;
 
@@ -8,4 +8,4 @@ export function emulation(): Promise<ProviderEmulation> {
     return installed;
 }
 
-export { valueOf } from "../../harness/providers";
+export { valueOf } from "../../src/testing/providers";

@@ -13,8 +13,8 @@ import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { AgentCertificate } from "../../src/tls/agentCertificate";
 import { CertificateAuthority } from "../../src/tls/certificateAuthority";
 import { agentCertProfile } from "../../src/tls/profiles";
-import { readyForRenewal } from "../../harness/tlsEmulation";
-import { ProviderEmulation } from "../../harness/providers";
+import { readyForRenewal } from "../../src/testing/tlsEmulation";
+import { ProviderEmulation } from "../../src/testing/providers";
 import { emulation, valueOf } from "../support/emulation";
 import { mtlsHandshake } from "../support/handshake";
 

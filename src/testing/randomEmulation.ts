@@ -1,6 +1,6 @@
 /** Emulates @pulumi/random with real random bytes (node:crypto's CSPRNG), formatted as the provider does. */
 import { randomBytes } from "node:crypto";
-import { formatUuid } from "../src/secrets/derive";
+import { formatUuid } from "../secrets/derive";
 
 type State = Record<string, unknown>;
 

@@ -56,6 +56,11 @@ function serialDecimal(certPem: unknown): string {
     return BigInt("0x" + new X509Certificate(String(certPem)).serialNumber).toString(10);
 }
 
+/** Whether this emulation knows how the real provider forms this type's IDs. */
+export function hasProviderIdRule(type: string): boolean {
+    return type.startsWith("pulumi:providers:") || type in ID_RULES;
+}
+
 /** The ID the real provider would give; provider resources get a UUID as the engine's registry does. */
 export function providerId(type: string, state: State): string {
     if (type.startsWith("pulumi:providers:")) return randomUUID();

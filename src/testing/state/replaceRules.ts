@@ -2,7 +2,7 @@
  * Which changed inputs make a provider replace a resource rather than update it in place — the
  * providers' own plan rules, for the emulated `pulumi preview --diff`.
  */
-import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
+import { aclTokenProvider } from "../../acl/dynamic/aclToken";
 
 type Props = Record<string, unknown>;
 /** Given the changed input names (and both input sets), the names that force a replacement. */

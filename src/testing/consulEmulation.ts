@@ -5,11 +5,11 @@
  * SecretIDs must be UUIDs and unique, names unique. It keeps the ACL state for assertions.
  */
 import { randomUUID } from "node:crypto";
-import { parseHcl } from "../src/hcl/parse";
-import { AclTokenInputs } from "../src/acl/dynamic/aclToken";
-import { durationMs } from "../src/acl/plan";
-import { parseRules } from "../src/acl/rules/parse";
-import { namespacedPolicyProblems } from "../src/acl/rules/namespaced";
+import { parseHcl } from "../hcl/parse";
+import { AclTokenInputs } from "../acl/dynamic/aclToken";
+import { durationMs } from "../acl/plan";
+import { parseRules } from "../acl/rules/parse";
+import { namespacedPolicyProblems } from "../acl/rules/namespaced";
 
 type State = Record<string, any>;
 

@@ -13,7 +13,7 @@ import { ConsulEmulation } from "./consulEmulation";
 import { echoEmulator } from "./echoEmulation";
 import { engineOutputs } from "./state/engineRules";
 import { changedInputs, PlanStep, renderPlan } from "./state/plan";
-import { providerId } from "./state/providerIds";
+import { hasProviderIdRule, providerId } from "./state/providerIds";
 import { replacingKeys } from "./state/replaceRules";
 import { StateExport, stateExport, StoredResource } from "./state/stateExport";
 import { Props, unwrapSecrets } from "./state/wire";
@@ -28,7 +28,8 @@ export interface RecordedResource extends StoredResource {
     secretInputs: string[];
 }
 
-type Emulator = (inputs: Props) => Props | Promise<Props>;
+/** Given a resource's inputs (secrets unwrapped), its outputs as the real provider would return them. */
+export type Emulator = (inputs: Props) => Props | Promise<Props>;
 
 const EMULATORS: Record<string, Emulator> = {
     "tls:index/privateKey:PrivateKey": tlsEmulation.privateKey,
@@ -43,6 +44,18 @@ const EMULATORS: Record<string, Emulator> = {
 export interface EmulationOptions {
     /** Trivial mocks (inputs plus placeholders) instead of real cryptography: for benchmarks. */
     echo?: boolean;
+    /**
+     * Emulators for resource types of your own stack (e.g. your cloud provider's), by type token:
+     * each gets the inputs (secrets unwrapped) and returns the outputs. Tried before the built-in ones.
+     * @example { "aws:ec2/instance:Instance": (inputs) => ({ ...inputs, privateIp: "10.0.1.11" }) }
+     */
+    providers?: Record<string, Emulator>;
+    /**
+     * Resources of a type nobody emulates: "refuse" fails the run with the type named (so a test
+     * cannot pass against something nobody modelled); "echo" returns the inputs as outputs.
+     * @default "refuse"
+     */
+    otherResources?: "refuse" | "echo";
 }
 
 /** What the registration request says beyond MockResourceArgs (read before the mock runs). */
@@ -115,7 +128,8 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
             this.steps.push({ op: "same", urn: reg.urn, type: reg.type, oldId: prior.id, diffs });
             return { id: prior.id!, state: prior.state };
         }
-        const replaces = await replacingKeys(reg.type, diffs.map((d) => d.property), prior.inputs, inputs);
+        // A type nobody modelled: assume every change replaces (the preview then names its old ID).
+        const replaces = isModelled(reg.type) ? await replacingKeys(reg.type, diffs.map((d) => d.property), prior.inputs, inputs) : diffs.map((d) => d.property);
         if (replaces.length > 0) {
             this.steps.push({ op: "replace", urn: reg.urn, type: reg.type, oldId: prior.id, diffs, replaces });
             const state = await this.emulate(reg, inputs);
@@ -127,13 +141,24 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     }
 
     private emulate(reg: Registration, inputs: Props): Props | Promise<Props> {
-        const emulate = (this.options.echo ? echoEmulator(reg.type) : undefined) ?? EMULATORS[reg.type] ?? this.consul.resources[reg.type];
-        if (!emulate) throw new Error(`provider emulation: resource type ${reg.type} is not emulated (${reg.name})`);
+        const emulate =
+            this.options.providers?.[reg.type] ??
+            (this.options.echo ? echoEmulator(reg.type) : undefined) ??
+            EMULATORS[reg.type] ??
+            this.consul.resources[reg.type] ??
+            (this.options.otherResources === "echo" ? (i: Props) => ({ ...i }) : undefined);
+        if (!emulate)
+            throw new Error(
+                `provider emulation: resource type ${reg.type} is not emulated (${reg.name}); pass an emulator for it ` +
+                    `(emulateProviders({ providers: { "${reg.type}": (inputs) => ({ ...inputs }) } })) or otherResources: "echo"`,
+            );
         return emulate(inputs);
     }
 
+    /** The real provider's ID where it is modelled; `<name>-id` for echoed and user-emulated types. */
     private idOf(reg: Registration, state: Props): string {
-        return this.options.echo ? `${reg.name}-id` : providerId(reg.type, state);
+        if (this.options.echo || !isModelled(reg.type)) return `${reg.name}-id`;
+        return providerId(reg.type, state);
     }
 
     /** A component's `registerOutputs` values, as the engine stores them. */
@@ -196,6 +221,10 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         this.prior = prior ? new Map(prior.map((r) => [r.urn, r])) : undefined;
         if (!prior) this.consul = new ConsulEmulation();
     }
+}
+
+function isModelled(type: string): boolean {
+    return hasProviderIdRule(type);
 }
 
 /**
