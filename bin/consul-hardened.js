@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// The package's command. In a clone it runs the TypeScript sources through ts-node (installed by
-// `npm ci`); a built package runs dist/ instead.
+// The package's command: runs the compiled CLI (dist/, built by `npm run build`, which `prepare`
+// runs on every install from git or a clone).
 const path = require("path");
-const fs = require("fs");
-const built = path.join(__dirname, "..", "dist", "src", "cli", "main.js");
+const built = path.join(__dirname, "..", "dist", "cli", "main.js");
 let cli;
-if (fs.existsSync(built)) cli = require(built);
-else {
-    require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
-    cli = require("../src/cli/main.ts");
+try {
+    cli = require(built);
+} catch (e) {
+    if (e && e.code === "MODULE_NOT_FOUND" && e.message.includes(built)) {
+        console.error(`consul-hardened: ${built} is missing — run \`npm run build\` in ${path.join(__dirname, "..")}`);
+        process.exit(2);
+    }
+    throw e;
 }
 process.exitCode = cli.run(process.argv.slice(2));

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# `npm run test:package`: the package as a user gets it. npm pack → a fresh project outside the
+# repository (its own package.json, strict tsconfig) → install the tarball → type-check and run a
+# program composing HardenedCluster and AclSystem with resources of its own under
+# consul-hardened/testing → the installed `consul-hardened audit` on the config it rendered →
+# the tarball holds no test, bench, fixture or harness file → a git-URL install loads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+check() { # name, command...
+    local name=$1; shift
+    if "$@" >"$work/step.log" 2>&1; then passed=$((passed + 1)); echo "ok   $name"
+    else failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/     /' "$work/step.log" | tail -25; fi
+}
+
+npm pack --silent --pack-destination "$work" >"$work/pack.log" 2>&1 || { cat "$work/pack.log"; exit 1; }
+tarball=$(ls "$work"/consul-hardened-*.tgz)
+
+tarball_is_clean() {
+    tar -tzf "$tarball" >"$work/contents.txt"
+    grep -q '^package/dist/index.js$' "$work/contents.txt" || { echo "no dist/index.js"; return 1; }
+    grep -q '^package/dist/testing/index.d.ts$' "$work/contents.txt" || { echo "no testing kit types"; return 1; }
+    grep -q '^package/bin/consul-hardened.js$' "$work/contents.txt" || { echo "no bin"; return 1; }
+    if grep -E '^package/(test|bench|harness|examples|scripts)/|fixtures|\.test\.|\.e2e\.' "$work/contents.txt"; then echo "ships tests/bench/fixtures"; return 1; fi
+}
+check "the tarball ships the compiled library, testing kit, CLI and docs — no tests, bench, fixtures or harness" tarball_is_clean
+
+app="$work/app"
+mkdir -p "$app"
+cp test/package/program.ts test/package/check.ts "$app/"
+cat >"$app/package.json" <<JSON
+{ "name": "consumer", "private": true, "version": "1.0.0",
+  "dependencies": { "consul-hardened": "file:$tarball", "@pulumi/pulumi": "3.248.0" },
+  "devDependencies": { "typescript": "5.9.3", "@types/node": "20.19.43" } }
+JSON
+cat >"$app/tsconfig.json" <<'JSON'
+{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "moduleResolution": "node16", "strict": true,
+    "noUnusedLocals": true, "esModuleInterop": true, "outDir": "out", "skipLibCheck": false, "types": ["node"] },
+  "include": ["*.ts"] }
+JSON
+check "the tarball installs into a fresh project" bash -c "cd '$app' && npm install --no-audit --no-fund --prefer-offline"
+check "a program composing HardenedCluster and AclSystem type-checks (strict, the package's own .d.ts)" bash -c "cd '$app' && npx tsc -p ."
+check "it runs under consul-hardened/testing: configs, the user's own resources, no token in state" bash -c "cd '$app' && node out/check.js '$work/rendered.json'"
+check "the installed consul-hardened audit accepts the config it rendered (exit 0)" bash -c "cd '$app' && npx consul-hardened audit --server '$work/rendered.json'"
+
+gitapp="$work/gitapp"
+mkdir -p "$gitapp"
+echo '{ "name": "git-consumer", "private": true, "version": "1.0.0" }' >"$gitapp/package.json"
+check "an install from a git URL builds and loads" bash -c "cd '$gitapp' && npm install --no-audit --no-fund --prefer-offline 'git+file://$repo' '@pulumi/pulumi@3.248.0' && node -e 'const c = require(\"consul-hardened\"); if (typeof c.HardenedCluster !== \"function\") process.exit(1); require(\"consul-hardened/testing\")'"
+
+echo "package: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
