@@ -14,7 +14,7 @@ failed=0
 check() { # name, command...
     local name=$1; shift
     if "$@" >"$work/step.log" 2>&1; then passed=$((passed + 1)); echo "ok   $name"
-    else failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/     /' "$work/step.log" | tail -25; fi
+    else failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/     /' "$work/step.log" | tail -40; fi
 }
 
 npm pack --silent --pack-destination "$work" >"$work/pack.log" 2>&1 || { cat "$work/pack.log"; exit 1; }
@@ -38,7 +38,7 @@ cat >"$app/package.json" <<JSON
   "devDependencies": { "typescript": "5.9.3", "@types/node": "20.19.43" } }
 JSON
 cat >"$app/tsconfig.json" <<'JSON'
-{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "moduleResolution": "node16", "strict": true,
+{ "compilerOptions": { "target": "ES2022", "module": "node16", "moduleResolution": "node16", "strict": true,
     "noUnusedLocals": true, "esModuleInterop": true, "outDir": "out", "skipLibCheck": false, "types": ["node"] },
   "include": ["*.ts"] }
 JSON

@@ -34,7 +34,7 @@ export function emulateProviders(options?: EmulationOptions): Promise<ProviderEm
 }
 
 /** An Output's value, once known (secrets included: this is a test). Rejects if it fails. */
-export function outputValue<T>(output: pulumi.Input<T>): Promise<T> {
+export function outputValue<T>(output: pulumi.Output<T> | Promise<T> | T): Promise<T> {
     // Output's own promise (OutputImpl.promise in @pulumi/pulumi output.js): resolves with the
     // value, rejects with the error of a failed apply.
     return (pulumi.output(output) as unknown as { promise(): Promise<T> }).promise();

@@ -106,7 +106,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
             return { id: undefined, state: {} };
         }
         const { id, state } = await this.apply(reg, inputs);
-        const wireOutputs = engineOutputs(args.type, state, reg.wireInputs, reg.additionalSecretOutputs);
+        const wireOutputs = engineOutputs(args.type, state, reg.wireInputs, reg.additionalSecretOutputs, isModelled(args.type));
         const record: RecordedResource = { ...base, custom: true, id, state, wireOutputs, additionalSecretOutputs: reg.additionalSecretOutputs };
         this.resources.push(record);
         this.all.push(record);

@@ -2,10 +2,12 @@
 import { strict as assert } from "node:assert";
 import { writeFileSync } from "node:fs";
 import { emulateProviders, findSecrets, outputValue } from "consul-hardened/testing";
+import type * as Program from "./program.js";
 
 async function main(): Promise<void> {
     const emu = await emulateProviders({ providers: { "acme:index:Vm": (inputs) => ({ ...inputs }) } });
-    const { cluster, acl } = await import("./program");
+    // The program declares its resources when loaded: after the emulation is installed.
+    const { cluster, acl }: typeof Program = require("./program.js");
     const files = await outputValue(cluster.files);
     const tokens = await Promise.all(Object.values(acl.tokens).map((t) => outputValue(t)));
     const server = JSON.parse(files["servers/consul-server-1/consul.json"]);
@@ -15,7 +17,7 @@ async function main(): Promise<void> {
     assert.equal(emu.ofType("acme:index:Vm")[0].inputs.userData, files["servers/consul-server-1/consul.json"]);
     const hits = findSecrets(JSON.stringify(emu.stateExport()), Object.fromEntries(tokens.map((t, i) => [`token-${i}`, t])));
     // The user's Vm takes the config (with secrets) as userData: as a secret input it is encrypted.
-    assert.deepEqual(hits.map((h) => h.label), [], "no token in plaintext in state");
+    assert.deepEqual(hits.map((h) => `${h.label}: ${h.context}`), [], "no token in plaintext in state");
     writeFileSync(process.argv[2], files["servers/consul-server-1/consul.json"]);
     console.log(`checked: ${emu.resources.length} resources, ${tokens.length} ACL tokens`);
 }

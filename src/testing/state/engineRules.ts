@@ -29,12 +29,16 @@ export function applyAdditionalSecretOutputs(outs: Props, names: readonly string
     for (const k of names) if (k !== "id" && k in outs && !isSecretEnvelope(outs[k])) outs[k] = makeSecret(outs[k]);
 }
 
-/** Providers that do not accept secrets, so `annotateSecrets` applies to their outputs. */
-function providerAcceptsSecrets(type: string): boolean {
-    // `@pulumi/pulumi/cmd/dynamic-provider/index.js` (`configureRPC`): `setAcceptsecrets(false)`.
-    // Bridged Terraform providers (tls, random, consul) accept secrets and mark their schema's
-    // Sensitive outputs themselves; their SDK classes list the same names in additionalSecretOutputs.
-    return !type.startsWith("pulumi-nodejs:dynamic/");
+/**
+ * Whether a provider accepts secrets (when it does not, `annotateSecrets` applies to its outputs).
+ * `@pulumi/pulumi/cmd/dynamic-provider/index.js` (`configureRPC`): `setAcceptsecrets(false)`.
+ * The bridged Terraform providers emulated here (tls, random, consul) accept secrets and mark their
+ * schema's Sensitive outputs themselves (their SDK classes list the same names in
+ * additionalSecretOutputs). Types this emulation does not model (your own, echoed ones) are
+ * treated as not accepting secrets: an output named like a secret input stays secret.
+ */
+function providerAcceptsSecrets(type: string, modelled: boolean): boolean {
+    return modelled && !type.startsWith("pulumi-nodejs:dynamic/");
 }
 
 /**
@@ -42,10 +46,10 @@ function providerAcceptsSecrets(type: string): boolean {
  * (`pulumi:providers:*`) store their inputs as outputs, secrets kept (`pkg/resource/deploy/
  * providers/registry.go`, `Create` returns the checked inputs).
  */
-export function engineOutputs(type: string, state: Props, wireInputs: Props, additionalSecretOutputs: readonly string[]): Props {
+export function engineOutputs(type: string, state: Props, wireInputs: Props, additionalSecretOutputs: readonly string[], modelled = true): Props {
     if (type.startsWith("pulumi:providers:")) return structuredClone(wireInputs);
     const outs: Props = structuredClone(state);
-    if (!providerAcceptsSecrets(type)) annotateSecrets(outs, wireInputs);
+    if (!providerAcceptsSecrets(type, modelled)) annotateSecrets(outs, wireInputs);
     applyAdditionalSecretOutputs(outs, additionalSecretOutputs);
     return outs;
 }
