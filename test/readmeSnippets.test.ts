@@ -51,7 +51,7 @@ describe("README TypeScript", function () {
             experimentalDecorators: true,
             baseUrl: ROOT,
             paths: { "consul-hardened": ["src/index.ts"], "consul-hardened/*": ["src/*"] },
-            types: ["node"],
+            types: ["node", "mocha"], // the README shows a mocha test of a user's stack
         });
         const problems = ts
             .getPreEmitDiagnostics(program)
