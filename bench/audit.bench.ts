@@ -9,9 +9,9 @@ import { agentFromObject } from "../src/audit/load";
 import { normalizeClusterOptions } from "../src/cluster/normalize";
 import { clientProfileConfig, serverConfig } from "../src/cluster/agentConfigs";
 import { renderHcl, renderRules } from "../src";
-import { agentAclPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "../policy/policies/agentConfigs";
-import { aclPolicyRules, aclTokenPrivileges, consulProviderTransport } from "../policy/policies/aclObjects";
-import { tlsKeyStrength } from "../policy/policies/tlsKeys";
+import { agentAclPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "../src/policy/agentConfigs";
+import { aclPolicyRules, aclTokenPrivileges, consulProviderTransport } from "../src/policy/aclObjects";
+import { tlsKeyStrength } from "../src/policy/tlsKeys";
 
 export interface AuditBenchResult {
     configs: number;

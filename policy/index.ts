@@ -1,21 +1,7 @@
-// The CrossGuard pack: `pulumi preview --policy-pack ./policy`. Only the pack is constructed
-// here (constructing it starts the policy server); the policies live in ./policies.
+// The CrossGuard pack: `pulumi preview --policy-pack ./policy` in a clone. Only the pack is
+// constructed here (constructing it starts the policy server); the policies live in
+// src/policy (the package's `consul-hardened/policy`, also shipped as `policy-pack/`).
 import { PolicyPack } from "@pulumi/policy";
-import { agentAclPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "./policies/agentConfigs";
-import { aclPolicyRules, aclTokenPrivileges, consulProviderTransport } from "./policies/aclObjects";
-import { tlsKeyStrength } from "./policies/tlsKeys";
+import { consulHardenedPolicies } from "../src/policy";
 
-new PolicyPack("consul-hardened", {
-    policies: [
-        agentTlsPolicy,
-        agentAclPolicy,
-        agentGossipPolicy,
-        agentExecutionPolicy,
-        agentHardeningPolicy,
-        agentValidityPolicy,
-        aclPolicyRules,
-        aclTokenPrivileges,
-        consulProviderTransport,
-        tlsKeyStrength,
-    ],
-});
+new PolicyPack("consul-hardened", { policies: consulHardenedPolicies });

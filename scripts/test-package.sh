@@ -25,16 +25,18 @@ tarball_is_clean() {
     grep -q '^package/dist/index.js$' "$work/contents.txt" || { echo "no dist/index.js"; return 1; }
     grep -q '^package/dist/testing/index.d.ts$' "$work/contents.txt" || { echo "no testing kit types"; return 1; }
     grep -q '^package/bin/consul-hardened.js$' "$work/contents.txt" || { echo "no bin"; return 1; }
+    grep -q '^package/policy-pack/PulumiPolicy.yaml$' "$work/contents.txt" || { echo "no policy pack"; return 1; }
+    grep -q '^package/dist/policy/index.js$' "$work/contents.txt" || { echo "no compiled policies"; return 1; }
     if grep -E '^package/(test|bench|harness|examples|scripts)/|fixtures|\.test\.|\.e2e\.' "$work/contents.txt"; then echo "ships tests/bench/fixtures"; return 1; fi
 }
-check "the tarball ships the compiled library, testing kit, CLI and docs — no tests, bench, fixtures or harness" tarball_is_clean
+check "the tarball ships the compiled library, testing kit, CLI, policy pack and docs — no tests, bench, fixtures or harness" tarball_is_clean
 
 app="$work/app"
 mkdir -p "$app"
 cp test/package/program.ts test/package/check.ts "$app/"
 cat >"$app/package.json" <<JSON
 { "name": "consumer", "private": true, "version": "1.0.0",
-  "dependencies": { "consul-hardened": "file:$tarball", "@pulumi/pulumi": "3.248.0" },
+  "dependencies": { "consul-hardened": "file:$tarball", "@pulumi/pulumi": "3.248.0", "@pulumi/policy": "1.21.0" },
   "devDependencies": { "typescript": "5.9.3", "@types/node": "20.19.43" } }
 JSON
 cat >"$app/tsconfig.json" <<'JSON'
@@ -45,6 +47,7 @@ JSON
 check "the tarball installs into a fresh project" bash -c "cd '$app' && npm install --no-audit --no-fund --prefer-offline"
 check "a program composing HardenedCluster and AclSystem type-checks (strict, the package's own .d.ts)" bash -c "cd '$app' && npx tsc -p ."
 check "it runs under consul-hardened/testing: configs, the user's own resources, no token in state" bash -c "cd '$app' && node out/check.js '$work/rendered.json'"
+check "the shipped policy pack loads its policies from the installed package" bash -c "cd '$app' && node -e 'const { consulHardenedPolicies } = require(\"consul-hardened/policy\"); if (consulHardenedPolicies.length !== 10) process.exit(1); require.resolve(\"@pulumi/policy\", { paths: [require(\"path\").dirname(require.resolve(\"consul-hardened/package.json\")) + \"/policy-pack\"] })'"
 check "the installed consul-hardened audit accepts the config it rendered (exit 0)" bash -c "cd '$app' && npx consul-hardened audit --server '$work/rendered.json'"
 
 gitapp="$work/gitapp"

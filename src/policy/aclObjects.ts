@@ -1,6 +1,6 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { lintRules } from "../../src/acl/rules/lint";
-import { GLOBAL_MANAGEMENT } from "../../src/acl/plan";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { lintRules } from "../acl/rules/lint";
+import { GLOBAL_MANAGEMENT } from "../acl/plan";
 import { reportUnlessWaived, WAIVER_SCHEMA } from "./waivers";
 
 /** consul.AclPolicy: the rule linter (CSM-ACL-07 over-broad grants, unknown blocks Consul would ignore). */

@@ -1,5 +1,5 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { MAX_CA_VALIDITY_HOURS } from "../../src/tls/validity";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { MAX_CA_VALIDITY_HOURS } from "../tls/validity";
 import { reportUnlessWaived, WAIVER_SCHEMA } from "./waivers";
 
 /** Raw @pulumi/tls resources in a Consul stack: no weak keys, bounded CA validity (CSM-ROT-01). */

@@ -1,4 +1,4 @@
-import { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 
 /** One allow-listed exception: which resource, and why (a waiver without a reason is refused). */
 export interface Waiver {

@@ -1,7 +1,7 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { auditAgent, Role } from "../../src/audit/audit";
-import { Finding } from "../../src/audit/findings";
-import { agentFromObject, parseConfigText } from "../../src/audit/load";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { auditAgent, Role } from "../audit/audit";
+import { Finding } from "../audit/findings";
+import { agentFromObject, parseConfigText } from "../audit/load";
 import { reportUnlessWaived, WAIVER_SCHEMA } from "./waivers";
 
 /** HardenedCluster stores its secret-free review configs as component args. */
