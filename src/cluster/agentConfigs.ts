@@ -99,7 +99,9 @@ export function assertConfigsHardened(
  */
 export function renderedWeakenings(args: HardenedClusterArgs, review: ReturnType<typeof reviewConfigs>): { id: string; path: string }[] {
     const plain = args.insecure === undefined && args.tls === undefined && args.overrides === undefined;
-    const strictest = plain ? review : reviewConfigs(normalizeClusterOptions({ ...args, insecure: undefined, tls: undefined, overrides: undefined }));
+    // dnsBelow1024 changes the process, not the configs: it stays, or ports.dns < 1024 is refused.
+    const keep = args.insecure?.dnsBelow1024 ? { dnsBelow1024: true } : undefined;
+    const strictest = plain ? review : reviewConfigs(normalizeClusterOptions({ ...args, insecure: keep, tls: undefined, overrides: undefined }));
     const out: { id: string; path: string }[] = [];
     const add = (cfg: AgentConfig, base: AgentConfig, role: "server" | "client") => {
         for (const g of findHardeningGaps(cfg, role)) out.push({ id: g.id, path: `${role}: ${g.path}` });

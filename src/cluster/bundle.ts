@@ -8,7 +8,12 @@ export interface BundleMaterial {
     clients: { nodeName: string; identityJson: string }[];
     cliCertPem: string;
     cliKeyPem: string;
+    /** How the agent runs (no secret): systemd units and the user/directory snippets. */
+    process: AgentProcessFiles;
 }
+
+/** The rendered process files, by bundle path (plain). */
+export type AgentProcessFiles = Record<string, string>;
 
 /** Mode of every bundle file: 0600 for anything holding a key or token (CSM-OS-01). */
 export type FileModes = Record<string, number>;
@@ -31,8 +36,12 @@ export function bundleFiles(m: BundleMaterial): Record<string, string> {
     for (const c of m.clients) files[`client/${c.nodeName}/agent.json`] = c.identityJson;
     files["cli/cli.pem"] = m.cliCertPem;
     files["cli/cli-key.pem"] = m.cliKeyPem;
+    Object.assign(files, m.process);
     return files;
 }
+
+/** Where the process files go in the bundle (install as /etc/systemd/system/consul.service, /usr/lib/sysusers.d/consul.conf, /usr/lib/tmpfiles.d/consul.conf). */
+export const AGENT_PROCESS_PATHS = ["systemd/server/consul.service", "systemd/client/consul.service", "systemd/sysusers.d/consul.conf", "systemd/tmpfiles.d/consul.conf"] as const;
 
 /** File modes for the same layout, known without any secret (plain, usable at preview). */
 export function bundleFileModes(serverNames: string[], clientNames: string[]): FileModes {
@@ -44,5 +53,6 @@ export function bundleFileModes(serverNames: string[], clientNames: string[]): F
         modes[`servers/${n}/${TLS_FILES.serverKey}`] = 0o600;
     }
     for (const n of clientNames) modes[`client/${n}/agent.json`] = 0o600;
+    for (const path of AGENT_PROCESS_PATHS) modes[path] = 0o644;
     return modes;
 }

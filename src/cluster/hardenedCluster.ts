@@ -6,7 +6,8 @@ import { RotationPlan } from "../gossip/rotation";
 import { AgentCertificate } from "../tls/agentCertificate";
 import { CertificateAuthority } from "../tls/certificateAuthority";
 import { assertConfigsHardened, clientIdentityConfig, clientProfileConfig, renderedWeakenings, reviewConfigs, serverConfig } from "./agentConfigs";
-import { bundleFileModes, bundleFiles, FileModes } from "./bundle";
+import { AGENT_PROCESS_PATHS, bundleFileModes, bundleFiles, FileModes } from "./bundle";
+import { systemdUnit, sysusersSnippet, tmpfilesSnippet } from "../runtime/systemd";
 import { InsecureWarning, normalizeClusterOptions } from "./normalize";
 import { HardenedClusterArgs } from "./options";
 import { CoverageRow, coverageReport } from "../audit/coverage";
@@ -99,6 +100,11 @@ export class HardenedCluster extends pulumi.ComponentResource {
     readonly files: pulumi.Output<Record<string, string>>;
     /** Bundle path → file mode (plain). */
     readonly fileModes: FileModes;
+    /**
+     * How the agents run (plain, also in `files`): a sandboxed, unprivileged systemd unit per role
+     * (`systemd-analyze security` exposure ≤ 2.0) and the sysusers.d/tmpfiles.d snippets.
+     */
+    readonly agentProcessFiles: Record<string, string>;
     readonly providerArgs: ConsulProviderArgs;
     /**
      * Server and client-profile configs as HCL with every secret shown as "<secret>". Plain and
@@ -234,6 +240,21 @@ export class HardenedCluster extends pulumi.ComponentResource {
         };
 
         this.fileModes = bundleFileModes(serverNames, n.clientNodeNames);
+        const proc = {
+            user: args.agentProcess?.user ?? "consul",
+            group: args.agentProcess?.group ?? "consul",
+            binary: args.agentProcess?.binary ?? "/usr/bin/consul",
+            configDir: s.paths.configDir,
+            dataDir: s.paths.dataDir,
+            tlsDir: s.paths.tlsDir,
+            bindBelow1024: args.insecure?.dnsBelow1024 ?? false,
+        };
+        this.agentProcessFiles = {
+            [AGENT_PROCESS_PATHS[0]]: systemdUnit("server", proc),
+            [AGENT_PROCESS_PATHS[1]]: systemdUnit("client", proc),
+            [AGENT_PROCESS_PATHS[2]]: sysusersSnippet(proc),
+            [AGENT_PROCESS_PATHS[3]]: tmpfilesSnippet(proc),
+        };
         // Flat pulumi.all over arrays: deep-unwrapping one nested object per client costs more.
         const serverParts = this.servers.map((x) => pulumi.all([x.config, x.configHcl, x.certPem, x.keyPem]));
         this.files = pulumi.secret(
@@ -247,6 +268,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
                         clients: identities.map((identityJson, i) => ({ nodeName: n.clientNodeNames[i], identityJson })),
                         cliCertPem,
                         cliKeyPem,
+                        process: this.agentProcessFiles,
                     }),
                 ),
         );

@@ -51,6 +51,7 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
         paths: {
             dataDir: args.paths?.dataDir ?? "/opt/consul/data",
             tlsDir: args.paths?.tlsDir ?? "/etc/consul.d/tls",
+            configDir: args.paths?.configDir ?? "/etc/consul.d",
         },
         ports: { ...DEFAULT_PORTS, ...args.ports },
         serverApiAddress: args.serverApiAddress ?? "0.0.0.0",
@@ -95,6 +96,8 @@ export function insecureWarnings(args: HardenedClusterArgs): InsecureWarning[] {
         w.push({ id: "CSM-GOS-02", option: "insecure.gossipVerifyIncomingOff", message: "agents accept unencrypted gossip: only a step while enabling encryption" });
     if (i.gossipVerifyOutgoingOff)
         w.push({ id: "CSM-GOS-02", option: "insecure.gossipVerifyOutgoingOff", message: "agents send unencrypted gossip: only a step while enabling encryption" });
+    if (i.dnsBelow1024)
+        w.push({ id: "CSM-OS-01", option: "insecure.dnsBelow1024", message: `the agent process holds CAP_NET_BIND_SERVICE so DNS can listen on port ${args.ports?.dns ?? 8600}` });
     if (i.clientApiAddress)
         w.push({ id: "CSM-NET-01", option: "insecure.clientApiAddress", message: `client agents' APIs listen on ${i.clientApiAddress}, beyond loopback (mTLS still required)` });
     return w;

@@ -45,7 +45,11 @@ export interface HardenedClusterArgs {
         dataDir?: string;
         /** Where ca.pem, server.pem and server-key.pem are installed. @default "/etc/consul.d/tls" */
         tlsDir?: string;
+        /** The config directory agents load (`consul agent -config-dir`). @default "/etc/consul.d" */
+        configDir?: string;
     };
+    /** How the agent process runs: the rendered systemd unit and sysusers/tmpfiles snippets (CSM-OS-01). */
+    agentProcess?: AgentProcessOptions;
     /**
      * Address the servers' HTTPS API and gRPC-TLS listen on; both require client certificates.
      * @default "0.0.0.0"
@@ -158,6 +162,16 @@ export interface HardenedClusterArgs {
     insecure?: InsecureOptions;
 }
 
+/** The unprivileged user and the binary of the rendered systemd unit. */
+export interface AgentProcessOptions {
+    /** The system user the agent runs as (never root). @default "consul" */
+    user?: string;
+    /** Its group. @default "consul" */
+    group?: string;
+    /** The consul binary. @default "/usr/bin/consul" */
+    binary?: string;
+}
+
 /** Listener ports; plaintext HTTP and plaintext gRPC are always off (-1). */
 export interface ClusterPorts {
     /** DNS, on loopback. @default 8600 */
@@ -189,4 +203,9 @@ export interface InsecureOptions {
     gossipVerifyOutgoingOff?: boolean;
     /** Bind client agents' APIs to this non-loopback address (they still require mTLS). CSM-NET-01. */
     clientApiAddress?: string;
+    /**
+     * Let DNS listen on a port below 1024 (e.g. 53): the systemd unit then grants
+     * CAP_NET_BIND_SERVICE, the one capability the agent gets. CSM-OS-01.
+     */
+    dnsBelow1024?: boolean;
 }

@@ -59,6 +59,7 @@ export function validateClusterArgs(args: HardenedClusterArgs, component = "Hard
         p.add("logLevel", args.logLevel, "unknown log level", `use one of ${LOG_LEVELS.join(", ")}`);
     validateOverrides(args, p);
     validateInsecure(args, p);
+    validateAgentProcess(args, p);
     p.throwIfAny(component);
 }
 
@@ -294,7 +295,7 @@ function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
 }
 
 function validateInsecure(a: HardenedClusterArgs, p: ProblemList): void {
-    const known = ["allowTls12", "plaintextHttpOnLoopback", "gossipVerifyIncomingOff", "gossipVerifyOutgoingOff", "clientApiAddress"];
+    const known = ["allowTls12", "plaintextHttpOnLoopback", "gossipVerifyIncomingOff", "gossipVerifyOutgoingOff", "clientApiAddress", "dnsBelow1024"];
     for (const [key, value] of Object.entries(a.insecure ?? {})) {
         if (!known.includes(key)) p.add(`insecure.${key}`, value, "not an insecure option this library has", `use one of ${known.join(", ")}`);
         else if (key === "clientApiAddress") {
@@ -310,4 +311,28 @@ function stringList(list: unknown, option: string, p: ProblemList): void {
     list.forEach((v, i) => {
         if (typeof v !== "string" || v.trim() === "") p.add(`${option}[${i}]`, v, "must be a non-empty string", 'use e.g. "10.0.0.10"');
     });
+}
+
+const SYSTEM_NAME = /^[a-z_][a-z0-9_-]{0,30}$/;
+
+/** The systemd unit's user, binary and paths, and the one capability a port below 1024 needs. */
+function validateAgentProcess(a: HardenedClusterArgs, p: ProblemList): void {
+    const proc = a.agentProcess ?? {};
+    for (const key of ["user", "group"] as const) {
+        const v = proc[key];
+        if (v === undefined) continue;
+        if (typeof v !== "string" || !SYSTEM_NAME.test(v)) p.add(`agentProcess.${key}`, v, "not a system user/group name", 'use e.g. "consul"');
+        else if (v === "root") p.add(`agentProcess.${key}`, v, "the agent never runs as root (CSM-OS-01)", 'use an unprivileged account, e.g. "consul"');
+    }
+    if (proc.binary !== undefined && (typeof proc.binary !== "string" || !/^\/[^\s"'\\]*$/.test(proc.binary)))
+        p.add("agentProcess.binary", proc.binary, "must be an absolute path without spaces or quotes", 'use e.g. "/usr/bin/consul"');
+    const dataDir = a.paths?.dataDir ?? "/opt/consul/data";
+    const configDir = a.paths?.configDir ?? "/etc/consul.d";
+    if (typeof dataDir === "string" && typeof configDir === "string" && (dataDir === configDir || dataDir.startsWith(`${configDir.replace(/\/$/, "")}/`)))
+        p.add("paths.dataDir", dataDir, `inside paths.configDir (${configDir}), which the agent may only read`, 'use a directory of its own, e.g. "/opt/consul/data"');
+    const dns = a.ports?.dns ?? 8600;
+    if (typeof dns === "number" && dns > 0 && dns < 1024 && !a.insecure?.dnsBelow1024)
+        p.add("ports.dns", dns, "a port below 1024 needs CAP_NET_BIND_SERVICE, which the agent does not get by default", "also set insecure.dnsBelow1024: true (it grants that one capability and logs it), or use a port from 1024");
+    if (a.insecure?.dnsBelow1024 && !(typeof dns === "number" && dns < 1024))
+        p.add("insecure.dnsBelow1024", true, `ports.dns is ${dns}: the capability would serve nothing`, "remove it, or set ports.dns to the port below 1024");
 }

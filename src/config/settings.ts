@@ -6,6 +6,8 @@ export interface AgentPaths {
     dataDir: string;
     /** Directory holding ca.pem, server.pem, server-key.pem. @default "/etc/consul.d/tls" */
     tlsDir: string;
+    /** The directory `consul agent -config-dir` loads. @default "/etc/consul.d" */
+    configDir: string;
 }
 
 /** Every listener port of an agent; -1 disables one (Consul's own convention). */

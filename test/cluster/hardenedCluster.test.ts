@@ -120,6 +120,10 @@ describe("HardenedCluster", () => {
             "client/consul.json",
             "client/web-1/agent.json",
             "client/web-2/agent.json",
+            "systemd/client/consul.service",
+            "systemd/server/consul.service",
+            "systemd/sysusers.d/consul.conf",
+            "systemd/tmpfiles.d/consul.conf",
             ...["consul-server-1", "consul-server-2", "consul-server-3"].flatMap((n) =>
                 ["consul.hcl", "consul.json", "server-key.pem", "server.pem"].map((f) => `servers/${n}/${f}`),
             ),

@@ -1,0 +1,87 @@
+/**
+ * The agent's process hardened: the rendered systemd units, scored by systemd's own
+ * `systemd-analyze security --offline` and accepted by `systemd-analyze verify`.
+ */
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HardenedCluster } from "../../src/cluster/hardenedCluster";
+import { HardenedClusterArgs } from "../../src/cluster/options";
+import { ConsulHardenedOptionError } from "../../src/errors";
+import { emulation } from "../support/emulation";
+
+const dir = mkdtempSync(join(tmpdir(), "ch-systemd-"));
+
+/** `systemd-analyze security --offline=true` exposure of a unit file (0.0 best … 10.0 worst). */
+function exposure(unitText: string, name = "consul.service"): number {
+    const sub = mkdtempSync(join(dir, "u-"));
+    const file = join(sub, name);
+    writeFileSync(file, unitText);
+    const r = spawnSync("systemd-analyze", ["security", "--offline=true", "--no-pager", file], { encoding: "utf8" });
+    const m = /Overall exposure level for \S+: ([\d.]+)/.exec(`${r.stdout}${r.stderr}`);
+    if (!m) throw new Error(`systemd-analyze security: ${r.stdout}${r.stderr}`);
+    return Number(m[1]);
+}
+
+function verify(unitText: string): { ok: boolean; out: string } {
+    const sub = mkdtempSync(join(dir, "v-"));
+    const file = join(sub, "consul.service");
+    writeFileSync(file, unitText);
+    const r = spawnSync("systemd-analyze", ["verify", file], { encoding: "utf8" });
+    return { ok: r.status === 0 && !/error|invalid|unknown/i.test(`${r.stdout}${r.stderr}`), out: `${r.stdout}${r.stderr}` };
+}
+
+const base: HardenedClusterArgs = { datacenter: "dc1", servers: 1, agentProcess: { binary: process.execPath } };
+
+describe("the agent process (systemd)", () => {
+    before(emulation);
+    beforeEach(async () => (await emulation()).reset());
+
+    it("HashiCorp's way (User= and nothing else) scores UNSAFE — the yardstick", () => {
+        assert.ok(exposure("[Service]\nUser=consul\nExecStart=/usr/bin/consul agent -config-dir=/etc/consul.d\n") >= 9.0);
+    });
+
+    for (const [label, extra] of [["default", {}], ["with DNS on port 53", { ports: { dns: 53 }, insecure: { dnsBelow1024: true } }]] as const) {
+        it(`server and client units score ≤ 2.0 and pass systemd-analyze verify (${label})`, () => {
+            const c = new HardenedCluster(`sd-${label.length}`, { ...base, ...extra });
+            for (const role of ["server", "client"]) {
+                const unit = c.agentProcessFiles[`systemd/${role}/consul.service`];
+                const score = exposure(unit);
+                assert.ok(score <= 2.0, `${role} ${label}: exposure ${score}`);
+                const v = verify(unit);
+                assert.ok(v.ok, v.out);
+            }
+        });
+    }
+
+    it("no capability unless DNS is below 1024, and then only CAP_NET_BIND_SERVICE", () => {
+        const plain = new HardenedCluster("sd-plain", base).agentProcessFiles["systemd/server/consul.service"];
+        assert.match(plain, /^CapabilityBoundingSet=$/m);
+        assert.match(plain, /^User=consul$/m);
+        assert.match(plain, /^ReadWritePaths=\/opt\/consul\/data$/m);
+        const dns = new HardenedCluster("sd-dns", { ...base, ports: { dns: 53 }, insecure: { dnsBelow1024: true } });
+        assert.match(dns.agentProcessFiles["systemd/server/consul.service"], /^CapabilityBoundingSet=CAP_NET_BIND_SERVICE$/m);
+        assert.ok(dns.warnings.some((w) => w.option === "insecure.dnsBelow1024"));
+    });
+
+    it("the user and directories follow the options, with the bundle's modes", () => {
+        const c = new HardenedCluster("sd-paths", { ...base, agentProcess: { ...base.agentProcess, user: "svc-consul", group: "svc" }, paths: { dataDir: "/var/lib/consul", configDir: "/etc/consul" } });
+        assert.match(c.agentProcessFiles["systemd/sysusers.d/consul.conf"], /^u svc-consul -:svc /m);
+        assert.match(c.agentProcessFiles["systemd/tmpfiles.d/consul.conf"], /^d \/var\/lib\/consul 0700 svc-consul svc -$/m);
+        assert.match(c.agentProcessFiles["systemd/server/consul.service"], /-config-dir=\/etc\/consul$/m);
+        assert.equal(c.fileModes["systemd/server/consul.service"], 0o644);
+    });
+
+    const refused: [string, HardenedClusterArgs, string][] = [
+        ["DNS on 53 without the capability option", { ...base, ports: { dns: 53 } }, "ports.dns"],
+        ["the agent as root", { ...base, agentProcess: { user: "root" } }, "agentProcess.user"],
+        ["a data dir inside the read-only config dir", { ...base, paths: { dataDir: "/etc/consul.d/data" } }, "paths.dataDir"],
+        ["the capability option with DNS above 1024", { ...base, insecure: { dnsBelow1024: true } }, "insecure.dnsBelow1024"],
+        ["a relative binary", { ...base, agentProcess: { binary: "consul" } }, "agentProcess.binary"],
+    ];
+    for (const [label, args, option] of refused)
+        it(`refuses ${label}`, () =>
+            assert.throws(() => new HardenedCluster("sd-bad", args), (e: ConsulHardenedOptionError) => e.problems.some((p) => p.option === option)));
+});
