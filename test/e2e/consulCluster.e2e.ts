@@ -8,14 +8,14 @@ import { strict as assert } from "node:assert";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as net from "node:net";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { installProviderEmulation, valueOf } from "../../src/testing/providers";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
 import { renderRules } from "../../src/acl/rules/build";
 import { ANONYMOUS_TOKEN_ID } from "../../src/acl/plan";
-import { api, CONSUL, consulValidate, LocalAgents, until } from "./localCluster";
+import { AGENT_USER, api, canRunUnprivileged, CONSUL, consulValidate, LocalAgents, until } from "./localCluster";
 
 const SERVERS = ["127.0.0.11", "127.0.0.12", "127.0.0.13"];
 
@@ -25,6 +25,8 @@ function run(cmd: string, args: string[]): Promise<{ code: number; output: strin
     );
 }
 const CLIENT_IP = "127.0.0.21";
+/** consul-server-1 and the client run unprivileged and sandboxed where this machine allows it (CI does: root, setpriv, bwrap). */
+const UNPRIVILEGED = canRunUnprivileged();
 
 describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
     this.timeout(300_000);
@@ -67,7 +69,7 @@ describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
     it("three servers elect a leader", async () => {
         SERVERS.forEach((ip, i) => {
             const n = `consul-server-${i + 1}`;
-            agents.start(n, placed(n, files[`servers/${n}/consul.json`], ip, { "ca.pem": files["ca.pem"], "server.pem": files[`servers/${n}/server.pem`], "server-key.pem": files[`servers/${n}/server-key.pem`] }));
+            agents.start(n, placed(n, files[`servers/${n}/consul.json`], ip, { "ca.pem": files["ca.pem"], "server.pem": files[`servers/${n}/server.pem`], "server-key.pem": files[`servers/${n}/server-key.pem`] }), { unprivileged: UNPRIVILEGED && i === 0 });
         });
         const leader = await until("a leader", async () => {
             const r = await api(conn, "GET", "/v1/status/leader");
@@ -89,12 +91,43 @@ describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
         agentSecrets["app-1"] = JSON.parse(files["client/app-1/agent.json"]).acl.tokens.agent;
         for (const [node, secretId] of Object.entries(agentSecrets))
             await aclTokenProvider.create({ connection: conn, secretId, description: `Agent token of ${node}`, policies: [], roles: [], nodeIdentities: [{ nodeName: node, datacenter: "dc1" }] });
-        agents.start("app-1", { ...placed("app-1", files["client/consul.json"], CLIENT_IP, { "ca.pem": files["ca.pem"] }), "agent.json": files["client/app-1/agent.json"] });
+        agents.start("app-1", { ...placed("app-1", files["client/consul.json"], CLIENT_IP, { "ca.pem": files["ca.pem"] }), "agent.json": files["client/app-1/agent.json"] }, { unprivileged: UNPRIVILEGED });
         const node = await until("app-1 in the catalog (its agent token works)", async () => {
             const r = await api(conn, "GET", "/v1/catalog/node/app-1");
             return r.status === 200 && r.body?.Node ? r.body.Node : undefined;
         }, 90_000);
         assert.equal(node.Address, CLIENT_IP);
+    });
+
+    it("consul-server-1 and the client run unprivileged: no capability, no new privileges, read-only but their data", function () {
+        if (!UNPRIVILEGED) {
+            console.log("      (skipped: needs root, setpriv and bwrap — .ci/run installs bubblewrap)");
+            return this.skip();
+        }
+        const { readFileSync, readdirSync } = require("node:fs") as typeof import("node:fs");
+        const uid = Number(execFileSync("id", ["-u", AGENT_USER], { encoding: "utf8" }).trim());
+        const agentsAsUser = readdirSync("/proc")
+            .filter((p) => /^\d+$/.test(p))
+            .map((pid) => {
+                try {
+                    return { pid, status: readFileSync(`/proc/${pid}/status`, "utf8"), cmd: readFileSync(`/proc/${pid}/cmdline`, "utf8") };
+                } catch {
+                    return undefined;
+                }
+            })
+            // The agents themselves (argv[0] is the consul binary), not the sandbox around them.
+            .filter((p): p is { pid: string; status: string; cmd: string } => !!p && p.cmd.split("\0")[0].endsWith("/consul") && p.cmd.split("\0")[1] === "agent" && new RegExp(`^Uid:\\s+${uid}\\s`, "m").test(p.status));
+        assert.equal(agentsAsUser.length, 2, "consul-server-1 and app-1 run as the unprivileged account");
+        for (const { pid, status } of agentsAsUser) {
+            assert.match(status, /^CapEff:\s+0+$/m);
+            assert.match(status, /^CapBnd:\s+0+$/m);
+            assert.match(status, /^NoNewPrivs:\s+1$/m);
+            // mountinfo: "/" is mounted read-only for the agent; only its data directory is writable.
+            const mounts = readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").map((l) => l.split(" "));
+            const root = mounts.find((f) => f[4] === "/");
+            assert.ok(root && root[5].split(",").includes("ro"), "read-only root");
+            assert.ok(mounts.some((f) => f[4]?.endsWith("/data") && f[5].split(",").includes("rw")), "writable data directory");
+        }
     });
 
     describe("threat-model probes are refused", () => {

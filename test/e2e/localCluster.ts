@@ -5,19 +5,46 @@
  * nowhere in the library.
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { consulRequest, ApiConnection, ApiResponse } from "../../src/acl/dynamic/consulHttp";
 
 export const CONSUL = join(__dirname, "..", "..", ".cache", "tools", "consul-1.16.3", "consul");
 
+/** The unprivileged account agents run as when `start(…, { unprivileged: true })`. */
+export const AGENT_USER = "consul-e2e";
+
+/**
+ * Whether agents can be run unprivileged here: root (to create the account and drop to it),
+ * setpriv (util-linux) and bwrap (bubblewrap). The sandbox applies what the systemd unit asks for
+ * as far as these tools can: User/Group, NoNewPrivileges, an empty capability set (bounding,
+ * inheritable, ambient), a read-only file system but the data directory, a private /tmp and a
+ * minimal /dev. Not applied (no systemd as PID 1 here): the seccomp filter, address-family,
+ * namespace, kernel, clock and /proc restrictions.
+ */
+export function canRunUnprivileged(): boolean {
+    const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+    return process.getuid?.() === 0 && has("setpriv") && has("bwrap") && has("useradd");
+}
+
+function agentUserIds(): { uid: number; gid: number } {
+    if (spawnSync("id", ["-u", AGENT_USER]).status !== 0)
+        spawnSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", AGENT_USER], { stdio: "inherit" });
+    const id = (flag: string) => Number(spawnSync("id", [flag, AGENT_USER], { encoding: "utf8" }).stdout.trim());
+    return { uid: id("-u"), gid: id("-g") };
+}
+
 export class LocalAgents {
     readonly dir = mkdtempSync(join(tmpdir(), "ch-e2e-"));
     private readonly procs: { name: string; proc: ChildProcess }[] = [];
 
-    /** Writes the agent's config files and starts `consul agent` with them. */
-    start(name: string, files: Record<string, string>): void {
+    /**
+     * Writes the agent's config files and starts `consul agent` with them — with `unprivileged`,
+     * as AGENT_USER in the sandbox `canRunUnprivileged` describes, its files owned by that user
+     * with the bundle's modes.
+     */
+    start(name: string, files: Record<string, string>, options: { unprivileged?: boolean } = {}): void {
         const home = join(this.dir, name);
         mkdirSync(join(home, "data"), { recursive: true, mode: 0o700 });
         const args = ["agent"];
@@ -25,7 +52,25 @@ export class LocalAgents {
             writeFileSync(join(home, file), content, { mode: 0o600 });
             if (file.endsWith(".json")) args.push("-config-file", join(home, file));
         }
-        const proc = spawn(CONSUL, args, { stdio: ["ignore", "pipe", "pipe"] });
+        let command = CONSUL;
+        let commandArgs = args;
+        if (options.unprivileged) {
+            const { uid, gid } = agentUserIds();
+            chmodSync(this.dir, 0o711); // traversable, not listable
+            // The binary where the account can run it (the repository may sit in a 0700 directory).
+            const binary = join(this.dir, "consul");
+            if (!existsSync(binary)) copyFileSync(CONSUL, binary), chmodSync(binary, 0o755);
+            for (const path of [home, join(home, "data"), ...Object.keys(files).map((f) => join(home, f))]) chownSync(path, uid, gid);
+            command = "setpriv";
+            commandArgs = [
+                `--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all",
+                "--", "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                "--ro-bind", this.dir, this.dir, "--bind", join(home, "data"), join(home, "data"),
+                "--", binary, ...args,
+            ];
+        }
+        // Its own process group: stopping it stops the sandbox and the agent inside together.
+        const proc = spawn(command, commandArgs, { stdio: ["ignore", "pipe", "pipe"], detached: true });
         let log = "";
         proc.stdout!.on("data", (d) => (log += d));
         proc.stderr!.on("data", (d) => (log += d));
@@ -53,7 +98,7 @@ export class LocalAgents {
     }
 
     /** Starts every server of a rendered bundle, each on its own address. */
-    startServers(files: Record<string, string>, nodeNames: string[], ips: string[], prefix = ""): void {
+    startServers(files: Record<string, string>, nodeNames: string[], ips: string[], prefix = "", unprivileged: string[] = []): void {
         nodeNames.forEach((n, i) =>
             this.start(
                 `${prefix}${n}`,
@@ -62,6 +107,7 @@ export class LocalAgents {
                     "server.pem": files[`servers/${n}/server.pem`],
                     "server-key.pem": files[`servers/${n}/server-key.pem`],
                 }),
+                { unprivileged: unprivileged.includes(n) },
             ),
         );
     }
@@ -73,9 +119,16 @@ export class LocalAgents {
                 ({ proc }) =>
                     new Promise<void>((resolve) => {
                         if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-                        const kill = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+                        const signal = (s: NodeJS.Signals) => {
+                            try {
+                                process.kill(-proc.pid!, s);
+                            } catch {
+                                proc.kill(s);
+                            }
+                        };
+                        const kill = setTimeout(() => signal("SIGKILL"), 10_000);
                         proc.once("exit", () => (clearTimeout(kill), resolve()));
-                        proc.kill("SIGTERM");
+                        signal("SIGTERM");
                     }),
             ),
         );
