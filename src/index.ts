@@ -1,5 +1,5 @@
 export { HardenedCluster, ServerMaterial, ClientMaterial, ConsulProviderArgs } from "./cluster/hardenedCluster";
-export { HardenedClusterArgs, InsecureOptions, ClusterPorts } from "./cluster/options";
+export { HardenedClusterArgs, InsecureOptions, ClusterPorts, AgentProcessOptions } from "./cluster/options";
 export { normalizeClusterOptions, NormalizedCluster, InsecureWarning } from "./cluster/normalize";
 export { validateClusterArgs } from "./cluster/validate";
 export { serverConfig, clientProfileConfig, reviewConfigs, assertConfigsHardened } from "./cluster/agentConfigs";
@@ -9,6 +9,8 @@ export { AgentCertificate, AgentCertificateArgs } from "./tls/agentCertificate";
 export { agentCertProfile, AgentCertProfile, CertProfile } from "./tls/profiles";
 export { KeyOptions } from "./tls/keyOptions";
 export { GossipKeyring, GossipKeyringArgs } from "./gossip/keyring";
+export { PodSecurity, PodSecurityContextSpec, ContainerSecurityContextSpec, podSecurity } from "./runtime/podSecurity";
+export { systemdUnit, sysusersSnippet, tmpfilesSnippet, AgentProcessSettings } from "./runtime/systemd";
 export { GossipKeyGeneration, RotationPlan, RotationStep, planRotation } from "./gossip/rotation";
 export { gossipKeyProblem, GOSSIP_KEY_BYTES } from "./gossip/key";
 export { BootstrapSecrets, BootstrapSecretsArgs } from "./secrets/bootstrapSecrets";

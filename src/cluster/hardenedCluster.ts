@@ -8,6 +8,7 @@ import { CertificateAuthority } from "../tls/certificateAuthority";
 import { assertConfigsHardened, clientIdentityConfig, clientProfileConfig, renderedWeakenings, reviewConfigs, serverConfig } from "./agentConfigs";
 import { AGENT_PROCESS_PATHS, bundleFileModes, bundleFiles, FileModes } from "./bundle";
 import { systemdUnit, sysusersSnippet, tmpfilesSnippet } from "../runtime/systemd";
+import { PodSecurity, podSecurity } from "../runtime/podSecurity";
 import { InsecureWarning, normalizeClusterOptions } from "./normalize";
 import { HardenedClusterArgs } from "./options";
 import { CoverageRow, coverageReport } from "../audit/coverage";
@@ -105,6 +106,12 @@ export class HardenedCluster extends pulumi.ComponentResource {
      * (`systemd-analyze security` exposure ≤ 2.0) and the sysusers.d/tmpfiles.d snippets.
      */
     readonly agentProcessFiles: Record<string, string>;
+    /**
+     * Kubernetes: the pod and container `securityContext` that meet the restricted Pod Security
+     * Standard (non-root, no escalation, all capabilities dropped, RuntimeDefault seccomp,
+     * read-only root file system). Plain.
+     */
+    readonly podSecurity: PodSecurity;
     readonly providerArgs: ConsulProviderArgs;
     /**
      * Server and client-profile configs as HCL with every secret shown as "<secret>". Plain and
@@ -249,6 +256,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
             tlsDir: s.paths.tlsDir,
             bindBelow1024: args.insecure?.dnsBelow1024 ?? false,
         };
+        this.podSecurity = podSecurity(args.agentProcess?.uid ?? 100, args.agentProcess?.gid ?? 1000, proc.bindBelow1024);
         this.agentProcessFiles = {
             [AGENT_PROCESS_PATHS[0]]: systemdUnit("server", proc),
             [AGENT_PROCESS_PATHS[1]]: systemdUnit("client", proc),

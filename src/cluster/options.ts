@@ -170,6 +170,10 @@ export interface AgentProcessOptions {
     group?: string;
     /** The consul binary. @default "/usr/bin/consul" */
     binary?: string;
+    /** Kubernetes: the non-root uid of `podSecurity` (the official image's consul user). @default 100 */
+    uid?: number;
+    /** Kubernetes: its gid, also the pod's fsGroup. @default 1000 */
+    gid?: number;
 }
 
 /** Listener ports; plaintext HTTP and plaintext gRPC are always off (-1). */

@@ -326,6 +326,11 @@ function validateAgentProcess(a: HardenedClusterArgs, p: ProblemList): void {
     }
     if (proc.binary !== undefined && (typeof proc.binary !== "string" || !/^\/[^\s"'\\]*$/.test(proc.binary)))
         p.add("agentProcess.binary", proc.binary, "must be an absolute path without spaces or quotes", 'use e.g. "/usr/bin/consul"');
+    for (const key of ["uid", "gid"] as const) {
+        const v = proc[key];
+        if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 2147483647))
+            p.add(`agentProcess.${key}`, v, key === "uid" ? "must be a non-root user id (restricted Pod Security: runAsUser ≠ 0)" : "must be a group id from 1", "use e.g. 100 (uid) / 1000 (gid), the official image's");
+    }
     const dataDir = a.paths?.dataDir ?? "/opt/consul/data";
     const configDir = a.paths?.configDir ?? "/etc/consul.d";
     if (typeof dataDir === "string" && typeof configDir === "string" && (dataDir === configDir || dataDir.startsWith(`${configDir.replace(/\/$/, "")}/`)))

@@ -85,6 +85,11 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
 
     constructor(private readonly options: EmulationOptions = {}) {}
 
+    /** Adds (or replaces) the emulator of one resource type, e.g. a type of your own stack. */
+    addEmulator(type: string, emulator: Emulator): void {
+        this.options.providers = { ...this.options.providers, [type]: emulator };
+    }
+
     /** Called with each registration request just before the mock monitor calls `newResource`. */
     noteRegistration(r: Registration): void {
         this.pending = r;
