@@ -1,4 +1,5 @@
 import { ChecklistId } from "../checklist";
+import { CONSUL_UUID } from "../secrets/derive";
 import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
 import { deepMerge } from "../config/merge";
 import { AgentConfig } from "../config/types";
@@ -42,7 +43,7 @@ const FIX: Partial<Record<ChecklistId, string>> = {
     "CSM-NET-01": 'set client_addr = "127.0.0.1" on client agents',
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = CONSUL_UUID;
 /** What Consul 1.16 accepts for tls_min_version (checked with `consul validate`). */
 const TLS_VERSIONS: readonly string[] = ["TLS_AUTO", ...CONSUL_TLS_VERSIONS];
 

@@ -1,15 +1,14 @@
+import { stdBase64Bytes } from "../validation/base64";
+
 /** Bytes of a gossip key: AES-256-GCM (CSM-GOS-01). */
 export const GOSSIP_KEY_BYTES = 32;
-
-const STD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Key sizes Consul's keyring accepts (AES-128/192/256). */
 export const CONSUL_GOSSIP_KEY_SIZES = [16, 24, 32];
 
 /** Bytes a gossip key decodes to, or undefined when it is not standard, padded base64. */
 export function gossipKeyBytes(key: string): number | undefined {
-    if (!STD_BASE64.test(key) || key.length % 4 !== 0) return undefined;
-    return Buffer.from(key, "base64").length;
+    return stdBase64Bytes(key);
 }
 
 /**

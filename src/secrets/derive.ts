@@ -9,6 +9,7 @@
  * token, so `pulumi preview` is stable and 1,000 agents add no resource.
  */
 import { createHmac } from "node:crypto";
+import { stdBase64Bytes } from "../validation/base64";
 
 /** Bytes of the secret seed (HMAC-SHA256 key size). */
 export const SECRET_SEED_BYTES = 32;
@@ -16,16 +17,14 @@ export const SECRET_SEED_BYTES = 32;
 /** Consul's SecretID/AccessorID form (hashicorp/go-uuid ParseUUID: hex in 8-4-4-4-12, any version bits). */
 export const CONSUL_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-const STD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
 /**
  * Why a seed given by the user is refused, or undefined when it is standard base64 of 32 bytes.
  * The reason never contains the seed.
  */
 export function secretSeedProblem(seed: unknown): string | undefined {
     if (typeof seed !== "string") return "must be a string: standard base64 of 32 random bytes (e.g. `openssl rand -base64 32`)";
-    if (!STD_BASE64.test(seed) || seed.length % 4 !== 0) return "not standard, padded base64 (use `openssl rand -base64 32`)";
-    const bytes = Buffer.from(seed, "base64").length;
+    const bytes = stdBase64Bytes(seed);
+    if (bytes === undefined) return "not standard, padded base64 (use `openssl rand -base64 32`)";
     if (bytes !== SECRET_SEED_BYTES) return `decodes to ${bytes} bytes; a seed is ${SECRET_SEED_BYTES} random bytes (use \`openssl rand -base64 32\`)`;
     return undefined;
 }

@@ -1,0 +1,5 @@
+/** Bytes a string decodes to as standard, padded base64 (what `openssl rand -base64` and `consul keygen` print), or undefined. */
+export function stdBase64Bytes(s: string): number | undefined {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s) || s.length % 4 !== 0) return undefined;
+    return Buffer.from(s, "base64").length;
+}
