@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as tlsEmulation from "./tlsEmulation";
+import { readyForRenewal, setTlsClock } from "./tlsEmulation";
 import * as randomEmulation from "./randomEmulation";
 import { ConsulEmulation } from "./consulEmulation";
 import { echoEmulator } from "./echoEmulation";
@@ -85,6 +86,15 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
 
     constructor(private readonly options: EmulationOptions = {}) {}
 
+    /** The providers' clock: what "now" is for issuing certificates and for their renewal rule. */
+    now: () => Date = () => new Date();
+
+    /** Moves the providers' clock (undefined: the real one) — e.g. to a year later, to see renewals. */
+    setClock(at: Date | undefined): void {
+        this.now = at ? () => new Date(at) : () => new Date();
+        setTlsClock(at ? this.now : undefined);
+    }
+
     /** Adds (or replaces) the emulator of one resource type, e.g. a type of your own stack. */
     addEmulator(type: string, emulator: Emulator): void {
         this.options.providers = { ...this.options.providers, [type]: emulator };
@@ -129,6 +139,14 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         }
         this.prior!.delete(reg.urn);
         const diffs = changedInputs(prior.wireInputs, reg.wireInputs, prior.inputs, inputs);
+        if (diffs.length === 0 && dueForRenewal(reg.type, prior.state, this.now())) {
+            // terraform-provider-tls `common_cert.go` (modifyPlanIfCertificateReadyForRenewal):
+            // from validity_end_time - early_renewal_hours on, the plan marks ready_for_renewal
+            // unknown and RequiresReplace — the next `up` replaces the certificate, nothing else.
+            this.steps.push({ op: "replace", urn: reg.urn, type: reg.type, oldId: prior.id, diffs: [{ property: "readyForRenewal", old: "false", new: "true" }], replaces: ["readyForRenewal"] });
+            const state = await this.emulate(reg, inputs);
+            return { id: this.idOf(reg, state), state };
+        }
         if (diffs.length === 0) {
             this.steps.push({ op: "same", urn: reg.urn, type: reg.type, oldId: prior.id, diffs });
             return { id: prior.id!, state: prior.state };
@@ -226,6 +244,13 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         this.prior = prior ? new Map(prior.map((r) => [r.urn, r])) : undefined;
         if (!prior) this.consul = new ConsulEmulation();
     }
+}
+
+/** A tls certificate whose early-renewal window has begun (the provider's rule, see apply()). */
+function dueForRenewal(type: string, state: Props, now: Date): boolean {
+    if (type !== "tls:index/locallySignedCert:LocallySignedCert" && type !== "tls:index/selfSignedCert:SelfSignedCert") return false;
+    const end = Date.parse(String(state.validityEndTime));
+    return Number.isFinite(end) && readyForRenewal(now, new Date(end), Number(state.earlyRenewalHours ?? 0));
 }
 
 function isModelled(type: string): boolean {

@@ -125,7 +125,13 @@ function sanExtension(dnsNames: unknown, ipAddresses: unknown): x509.Extension[]
     return names.length ? [new x509.SubjectAlternativeNameExtension(names, false)] : [];
 }
 
-function validity(inputs: State, now = new Date()) {
+/** The emulated providers' clock (`ProviderEmulation.setClock`): certificates are issued "now". */
+let clock: () => Date = () => new Date();
+export function setTlsClock(now: (() => Date) | undefined): void {
+    clock = now ?? (() => new Date());
+}
+
+function validity(inputs: State, now = clock()) {
     const hours = Number(inputs.validityPeriodHours);
     if (!Number.isFinite(hours) || hours <= 0) throw new Error("tls emulation: validityPeriodHours is required");
     const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);

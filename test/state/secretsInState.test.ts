@@ -145,3 +145,36 @@ describe("secrets in Pulumi state", () => {
         assertNoSecret("state export", JSON.stringify(emu.stateExport()), secrets);
     });
 });
+
+describe("renewal on a later pulumi up (the tls provider's rule, on recorded state)", () => {
+    it("within earlyRenewalHours of expiry, the next run replaces the leaf certificates — and only them", async () => {
+        const emu = await emulation();
+        emu.reset();
+        const t0 = new Date("2027-01-01T00:00:00Z");
+        emu.setClock(t0);
+        try {
+            const args = { datacenter: "dc1", servers: 3 };
+            await valueOf(new HardenedCluster("renew", args).files);
+            const prior = emu.snapshot();
+
+            emu.reset(prior);
+            emu.setClock(new Date(t0.getTime() + (8760 - 721) * 3600_000)); // 1h before the 30-day window
+            await valueOf(new HardenedCluster("renew", args).files);
+            assert.deepEqual(emu.plan().filter((s) => s.op !== "same"), [], "nothing is due yet");
+
+            emu.reset(prior);
+            emu.setClock(new Date(t0.getTime() + (8760 - 719) * 3600_000)); // inside it
+            const renewed = new HardenedCluster("renew", args);
+            const files = await valueOf(renewed.files);
+            const replaced = emu.plan().filter((s) => s.op !== "same");
+            assert.deepEqual(replaced.map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort(), ["replace renew-cli-cert", "replace renew-consul-server-1-cert", "replace renew-consul-server-2-cert", "replace renew-consul-server-3-cert"]);
+            assert.ok(replaced.every((s) => s.replaces?.join() === "readyForRenewal"));
+            const { X509Certificate } = await import("node:crypto");
+            const leaf = new X509Certificate(files["servers/consul-server-1/server.pem"]);
+            assert.equal(new Date(leaf.validTo).getUTCFullYear(), 2028, "the new certificate runs a year from the new now");
+            assert.ok(leaf.verify(new X509Certificate(files["ca.pem"]).publicKey), "signed by the same, kept CA");
+        } finally {
+            emu.setClock(undefined);
+        }
+    });
+});
