@@ -107,9 +107,12 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string | undefined; state: Record<string, any> }> {
         // Taken synchronously: MockMonitor.registerResource calls newResource before its first await.
-        const reg = this.pending?.name === args.name && this.pending.type === args.type ? this.pending : undefined;
+        // A read (`Resource.get`) does not pass through registerResource: it has no options to note.
+        const reg: Registration =
+            this.pending?.name === args.name && this.pending.type === args.type
+                ? this.pending
+                : { type: args.type, name: args.name, urn: urnOf("", args.type, args.name, true), parent: "", protect: false, additionalSecretOutputs: [], wireInputs: args.inputs };
         this.pending = undefined;
-        if (!reg) throw new Error(`provider emulation: ${args.type} ${args.name} was not registered through the hooked monitor (install with installProviderEmulation)`);
         const secretInputs: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Props;
         const base = { urn: reg.urn, type: args.type, name: args.name, parent: reg.parent || undefined, protect: reg.protect, wireInputs: reg.wireInputs, inputs, secretInputs };
