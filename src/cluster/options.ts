@@ -85,6 +85,12 @@ export interface HardenedClusterArgs {
         key?: KeyOptions;
         /** CA validity in hours, at most 87600 (CSM-ROT-01). @default 43800 (5 years) */
         validityHours?: number;
+        /**
+         * Hours before the CA's expiry from which `pulumi up` renews it with the same key and
+         * subject (certificates it signed stay valid). At least `certificates.validityHours`.
+         * @default 8760 (1 year)
+         */
+        earlyRenewalHours?: number;
         /** Protect the CA key from `pulumi destroy` and replacement. @default true */
         protectKey?: boolean;
         /** Bring your own CA (the only way to a name-constrained one): `{ certPem, privateKeyPem }`. */

@@ -3,6 +3,7 @@ import { validateCertificateAuthorityArgs } from "../tls/certificateAuthority";
 import { validateSans } from "../tls/agentCertificate";
 import { validateKeyOptions } from "../tls/keyOptions";
 import {
+    DEFAULT_CA_EARLY_RENEWAL_HOURS,
     DEFAULT_CA_VALIDITY_HOURS,
     DEFAULT_CERT_VALIDITY_HOURS,
     MAX_CERT_VALIDITY_HOURS,
@@ -198,6 +199,9 @@ function validateCa(a: HardenedClusterArgs, p: ProblemList): void {
     validateHours(c.validityHours, "certificates.validityHours", MAX_CERT_VALIDITY_HOURS, p);
     const validity = typeof c.validityHours === "number" ? c.validityHours : DEFAULT_CERT_VALIDITY_HOURS;
     validateEarlyRenewal(c.earlyRenewalHours, validity, "certificates.earlyRenewalHours", p);
+    const caRenewal = a.ca?.earlyRenewalHours ?? DEFAULT_CA_EARLY_RENEWAL_HOURS;
+    if (!a.ca?.existing && typeof caRenewal === "number" && typeof validity === "number" && caRenewal < validity)
+        p.add("ca.earlyRenewalHours", caRenewal, `shorter than the agents' certificate validity (${validity}h): a certificate signed just before the CA's renewal would outlive it`, `use at least ${validity}`);
     const caHours = a.ca?.validityHours ?? DEFAULT_CA_VALIDITY_HOURS;
     if (!a.ca?.existing && typeof c.validityHours === "number" && typeof caHours === "number" && c.validityHours >= caHours)
         p.add("certificates.validityHours", c.validityHours, `outlives the CA (ca.validityHours ${caHours}): agents reject a certificate whose CA has expired`, `use less than ${caHours}, or a longer-lived CA`);

@@ -3,7 +3,7 @@ import * as tls from "@pulumi/tls";
 import { ProblemList } from "../errors";
 import { KeyOptions, resolveKeyOptions, validateKeyOptions } from "./keyOptions";
 import { CA_ALLOWED_USES } from "./profiles";
-import { DEFAULT_CA_VALIDITY_HOURS, MAX_CA_VALIDITY_HOURS, validateHours } from "./validity";
+import { DEFAULT_CA_EARLY_RENEWAL_HOURS, DEFAULT_CA_VALIDITY_HOURS, MAX_CA_VALIDITY_HOURS, validateEarlyRenewal, validateHours } from "./validity";
 
 /** A CA made elsewhere: Vault's PKI engine, or `consul tls ca create -name-constraint`. */
 export interface ExistingCa {
@@ -22,6 +22,13 @@ export interface CertificateAuthorityArgs {
     /** CA validity in hours, at most 87600 (10 years). @default 43800 (5 years) */
     validityHours?: number;
     /**
+     * Hours before the CA's expiry from which `pulumi up` renews it: a new CA certificate for the
+     * same key and subject, so every certificate it signed stays valid under the renewed one and
+     * the renewed one verifies under the old (no agent loses trust while files roll out). Keep it
+     * at least the agents' certificate validity, so no leaf outlives its CA. @default 8760 (1 year)
+     */
+    earlyRenewalHours?: number;
+    /**
      * Protect the CA private key from `pulumi destroy` and replacement: losing it means reissuing
      * every agent certificate. Set false for throwaway stacks. @default true
      */
@@ -37,7 +44,8 @@ export interface CertificateAuthorityArgs {
 export function validateCertificateAuthorityArgs(args: CertificateAuthorityArgs, prefix: string, problems: ProblemList): void {
     validateKeyOptions(args.key, `${prefix}key`, problems);
     validateHours(args.validityHours, `${prefix}validityHours`, MAX_CA_VALIDITY_HOURS, problems);
-    if (args.existing && (args.key || args.validityHours !== undefined))
+    validateEarlyRenewal(args.earlyRenewalHours, typeof args.validityHours === "number" ? args.validityHours : DEFAULT_CA_VALIDITY_HOURS, `${prefix}earlyRenewalHours`, problems);
+    if (args.existing && (args.key || args.validityHours !== undefined || args.earlyRenewalHours !== undefined))
         problems.add(
             `${prefix}existing`,
             "set together with key/validityHours",
@@ -83,6 +91,8 @@ export class CertificateAuthority extends pulumi.ComponentResource {
                     privateKeyPem: privateKey.privateKeyPem,
                     subject: { commonName: args.commonName ?? "Consul Agent CA", organization: args.organization ?? "consul-hardened" },
                     validityPeriodHours: args.validityHours ?? DEFAULT_CA_VALIDITY_HOURS,
+                    // Renewal keeps the key (a separate resource, unchanged): leaves stay valid.
+                    earlyRenewalHours: args.earlyRenewalHours ?? DEFAULT_CA_EARLY_RENEWAL_HOURS,
                     isCaCertificate: true,
                     setSubjectKeyId: true,
                     allowedUses: CA_ALLOWED_USES,

@@ -3,6 +3,8 @@ import { ProblemList } from "../errors";
 export const HOURS_PER_YEAR = 8760;
 /** CA default: 5 years, as `consul tls ca create`. */
 export const DEFAULT_CA_VALIDITY_HOURS = 5 * HOURS_PER_YEAR;
+/** CA renewal default: a year before its end, the longest an agent certificate lives by default. */
+export const DEFAULT_CA_EARLY_RENEWAL_HOURS = HOURS_PER_YEAR;
 /** Upper bound for a CA (CSM-ROT-01: bounded CA validity). */
 export const MAX_CA_VALIDITY_HOURS = 10 * HOURS_PER_YEAR;
 /** Agent certificate default: 1 year, as `consul tls cert create`. */

@@ -178,3 +178,43 @@ describe("renewal on a later pulumi up (the tls provider's rule, on recorded sta
         }
     });
 });
+
+describe("CA renewal on a later pulumi up (same key and subject)", () => {
+    it("the CA certificate is renewed within ca.earlyRenewalHours; old and new leaves verify under old and new CA (openssl)", async () => {
+        const { execFileSync } = await import("node:child_process");
+        const { mkdtempSync, writeFileSync } = await import("node:fs");
+        const { join } = await import("node:path");
+        const { tmpdir } = await import("node:os");
+        const emu = await emulation();
+        emu.reset();
+        const t0 = new Date("2027-01-01T00:00:00Z");
+        emu.setClock(t0);
+        try {
+            const args = { datacenter: "dc1", servers: 1, ca: { protectKey: false } };
+            await valueOf(new HardenedCluster("carenew", args).files);
+            // Years of yearly leaf renewals later: the last `up` before the CA's renewal window.
+            emu.reset(emu.snapshot());
+            emu.setClock(new Date(t0.getTime() + (43800 - 8760 - 48) * 3600_000));
+            const before = await valueOf(new HardenedCluster("carenew", args).files);
+            emu.reset(emu.snapshot());
+            const renewalAt = new Date(t0.getTime() + (43800 - 8759) * 3600_000); // inside the CA's renewal window
+            emu.setClock(renewalAt);
+            const after = await valueOf(new HardenedCluster("carenew", args).files);
+            const changed = emu.plan().filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").pop()}`).sort();
+            assert.deepEqual(changed, ["replace carenew-ca-cert", "replace carenew-cli-cert", "replace carenew-consul-server-1-cert"], "the CA key stays; the CA certificate and the leaves are re-issued");
+            assert.notEqual(after["ca.pem"], before["ca.pem"]);
+            const dir = mkdtempSync(join(tmpdir(), "ch-carenew-"));
+            const write = (name: string, pem: string) => (writeFileSync(join(dir, name), pem), join(dir, name));
+            // At the renewal's moment (the emulation's clock is in the future).
+            const at = String(Math.floor(renewalAt.getTime() / 1000) + 60);
+            const verify = (ca: string, leaf: string) => execFileSync("openssl", ["verify", "-attime", at, "-CAfile", ca, leaf], { encoding: "utf8" });
+            const [oldCa, newCa] = [write("old-ca.pem", before["ca.pem"]), write("new-ca.pem", after["ca.pem"])];
+            const [oldLeaf, newLeaf] = [write("old.pem", before["servers/consul-server-1/server.pem"]), write("new.pem", after["servers/consul-server-1/server.pem"])];
+            // Agents that still have the old files and agents that have the new ones trust each other.
+            assert.match(verify(newCa, oldLeaf), /OK/);
+            assert.match(verify(oldCa, newLeaf), /OK/);
+        } finally {
+            emu.setClock(undefined);
+        }
+    });
+});
