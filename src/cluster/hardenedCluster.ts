@@ -36,6 +36,9 @@ export interface ServerMaterial {
     certPem: pulumi.Output<string>;
     /** Secret. */
     keyPem: pulumi.Output<string>;
+    /** When the server certificate expires, and from when `pulumi up` renews it (RFC 3339). */
+    notAfter: pulumi.Output<string>;
+    renewAfter: pulumi.Output<string>;
 }
 
 export interface ClientMaterial {
@@ -221,6 +224,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
                 configHcl: pulumi.secret(cfg.apply(renderHcl)),
                 certPem: cert.certPem,
                 keyPem: cert.privateKeyPem,
+                notAfter: cert.notAfter,
+                renewAfter: cert.renewAfter,
             };
         });
 

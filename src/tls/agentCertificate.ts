@@ -98,6 +98,10 @@ export class AgentCertificate extends pulumi.ComponentResource {
     readonly privateKeyPem: pulumi.Output<string>;
     /** RFC 3339 expiry time. */
     readonly validityEndTime: pulumi.Output<string>;
+    /** When it expires (RFC 3339; the same as validityEndTime). */
+    readonly notAfter: pulumi.Output<string>;
+    /** From when the next `pulumi up` replaces it: notAfter − earlyRenewalHours (RFC 3339). */
+    readonly renewAfter: pulumi.Output<string>;
     /** The names the certificate carries (known at preview). */
     readonly dnsNames: string[];
     readonly ipAddresses: string[];
@@ -141,8 +145,16 @@ export class AgentCertificate extends pulumi.ComponentResource {
         this.certPem = cert.certPem;
         this.privateKeyPem = pulumi.secret(privateKey.privateKeyPem);
         this.validityEndTime = cert.validityEndTime;
+        this.notAfter = cert.validityEndTime;
+        const early = args.earlyRenewalHours ?? DEFAULT_EARLY_RENEWAL_HOURS;
+        this.renewAfter = cert.validityEndTime.apply((end) => renewalStart(end, early));
         this.dnsNames = profile.dnsNames;
         this.ipAddresses = profile.ipAddresses;
-        this.registerOutputs({ certPem: this.certPem, privateKeyPem: this.privateKeyPem, validityEndTime: this.validityEndTime });
+        this.registerOutputs({ certPem: this.certPem, privateKeyPem: this.privateKeyPem, notAfter: this.notAfter, renewAfter: this.renewAfter });
     }
+}
+
+/** The start of the tls provider's early-renewal window, as RFC 3339. */
+export function renewalStart(notAfter: string, earlyRenewalHours: number): string {
+    return new Date(Date.parse(notAfter) - earlyRenewalHours * 3600_000).toISOString().replace(/\.000Z$/, "Z");
 }

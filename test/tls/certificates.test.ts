@@ -166,3 +166,15 @@ describe("certificates", () => {
         assert.match(opensslVerify(ca, await valueOf(leaf.certPem), "sslclient"), /: OK/);
     });
 });
+
+describe("expiry you can see", () => {
+    it("server certificates carry notAfter and renewAfter (notAfter − earlyRenewalHours), matching the certificate", async () => {
+        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
+        (await emulation()).reset();
+        const c = new HardenedCluster("exp", { datacenter: "dc1", servers: 1, certificates: { earlyRenewalHours: 100 } });
+        const s = c.servers[0];
+        const [notAfter, renewAfter, pem] = [await valueOf(s.notAfter), await valueOf(s.renewAfter), await valueOf(s.certPem)];
+        assert.equal(Date.parse(notAfter), Date.parse(new X509Certificate(pem).validTo));
+        assert.equal(Date.parse(notAfter) - Date.parse(renewAfter), 100 * 3600_000);
+    });
+});
