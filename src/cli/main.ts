@@ -4,11 +4,16 @@
  *
  *   consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
  *   consul-hardened report [--format markdown|json]
+ *   consul-hardened certs <files or dirs…> [--ca FILE] [--format text|json|sarif] [--min-severity low|medium|high]
  *
  * Exit codes: 0 clean, 1 findings at or above --min-severity, 2 unreadable input or a config
  * Consul itself would refuse (the findings are still printed).
  */
 import { parseArgs } from "node:util";
+import { X509Certificate } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { certificateFacts, certificateFindings, pemCertificates } from "../certs/report";
 import { auditAgent, Role } from "../audit/audit";
 import { coverageMarkdown, coverageReport } from "../audit/coverage";
 import { Severity, SEVERITY_RANK } from "../audit/findings";
@@ -18,11 +23,15 @@ import { AuditInputError, LoadedAgent, loadAgent } from "../audit/load";
 const USAGE = `usage:
   consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
   consul-hardened report [--format markdown|json]
+  consul-hardened certs <files or dirs…> [--ca FILE] [--format text|json|sarif] [--min-severity low|medium|high]
 
 audit: each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does.
 The agent's role comes from its own "server" key unless --server or --client says otherwise.
 Exit codes: 0 clean, 1 findings at or above --min-severity (default low), 2 unreadable input,
-or a config Consul itself would refuse (its findings are printed).`;
+or a config Consul itself would refuse (its findings are printed).
+certs: every certificate in the PEM files given (directories are searched for .pem/.crt): profile,
+names, usages, chain to the CA (--ca, else a ca.pem among them), days left; findings CSM-ROT-01
+(expired, due, too long) and CSM-TLS-07/05 (server names and usages, chain). Same exit codes.`;
 
 export interface Io {
     out: (s: string) => void;
@@ -40,6 +49,7 @@ export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(
         }
         if (command === "audit") return audit(rest, io);
         if (command === "report") return report(rest, io);
+        if (command === "certs") return certs(rest, io);
         throw new UsageError(`unknown command "${command}"`);
     } catch (e) {
         if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
@@ -96,6 +106,61 @@ function report(args: string[], io: Io): number {
     const rows = coverageReport();
     io.out(values.format === "json" ? JSON.stringify(rows, null, 2) + "\n" : coverageMarkdown(rows));
     return 0;
+}
+
+function certs(args: string[], io: Io, now = new Date()): number {
+    const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { ca: { type: "string" }, format: { type: "string", default: "text" }, "min-severity": { type: "string", default: "low" } },
+    });
+    if (!["text", "json", "sarif"].includes(values.format!)) throw new UsageError(`--format ${values.format}: use text, json or sarif`);
+    const threshold = values["min-severity"] as Severity;
+    if (!(threshold in SEVERITY_RANK)) throw new UsageError(`--min-severity ${threshold}: use low, medium or high`);
+    if (positionals.length === 0) throw new UsageError("certs needs at least one file or directory");
+    const errors: string[] = [];
+    const read = (file: string): X509Certificate[] => {
+        try {
+            return pemCertificates(readFileSync(file, "utf8"));
+        } catch (e) {
+            errors.push(`${file}: ${(e as Error).message.split("\n")[0]}`);
+            return [];
+        }
+    };
+    const files = positionals.flatMap((p) => {
+        try {
+            return statSync(p).isDirectory() ? pemFilesUnder(p) : [p];
+        } catch (e) {
+            errors.push(`${p}: ${(e as Error).message.split("\n")[0]}`);
+            return [];
+        }
+    });
+    const certsByFile = files.map((file) => ({ file, certs: read(file) }));
+    const caFile = values.ca ?? files.find((f) => basename(f) === "ca.pem");
+    const ca = caFile ? read(caFile)[0] : undefined;
+    if (values.ca && !ca) errors.push(`--ca ${values.ca}: no certificate in it`);
+    if (errors.length) {
+        io.err(errors.map((m) => `consul-hardened: ${m}\n`).join(""));
+        return 2;
+    }
+    const facts = certsByFile.flatMap(({ file, certs }) => certs.map((cert) => ({ cert, facts: certificateFacts(file, cert, ca, now) })));
+    const findings = facts.flatMap(({ cert, facts }) => certificateFindings(facts, cert));
+    if (values.format === "json") io.out(JSON.stringify({ certificates: facts.map((f) => f.facts), findings }, null, 2) + "\n");
+    else if (values.format === "sarif") io.out(toSarif({ agents: files.map((f) => ({ source: f, files: [f], raw: {}, config: {}, moved: {} }) as unknown as LoadedAgent), findings }));
+    else {
+        for (const { facts: f } of facts)
+            io.out(`${f.file}  ${f.profile.padEnd(6)} ${f.subject}  ${f.daysLeft} days left${f.chainsToCa === undefined ? "" : f.chainsToCa ? "  chains to the CA" : "  DOES NOT chain to the CA"}\n`);
+        for (const x of findings) io.out(`  ${x.severity.toUpperCase()} ${x.id}  ${x.file}  ${x.path}: ${x.message}\n      fix: ${x.fix}\n`);
+        io.out(`${facts.length} certificate(s) in ${files.length} file(s)${ca ? `, checked against ${caFile}` : ", no CA to check the chain against"}: ${findings.length ? `${findings.length} finding(s)` : "no findings"}\n`);
+    }
+    return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
+}
+
+function pemFilesUnder(dir: string): string[] {
+    return readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => /\.(pem|crt)$/.test(f))
+        .sort()
+        .map((f) => join(dir, f));
 }
 
 if (require.main === module) process.exitCode = run(process.argv.slice(2));
