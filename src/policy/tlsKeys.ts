@@ -1,11 +1,11 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { MAX_CA_VALIDITY_HOURS } from "../tls/validity";
+import { MAX_CA_VALIDITY_HOURS, MAX_CERT_VALIDITY_HOURS } from "../tls/validity";
 import { reportUnlessWaived, WAIVER_SCHEMA } from "./waivers";
 
 /** Raw @pulumi/tls resources in a Consul stack: no weak keys, bounded CA validity (CSM-ROT-01). */
 export const tlsKeyStrength: ResourceValidationPolicy = {
     name: "consul-tls-keys",
-    description: "Keys are RSA ≥ 2048 or ECDSA P-256/P-384; CA certificates are valid at most 10 years",
+    description: "Keys are RSA ≥ 2048 or ECDSA P-256/P-384; CA certificates are valid at most 10 years, others at most 825 days",
     enforcementLevel: "mandatory",
     configSchema: WAIVER_SCHEMA,
     validateResource: (args, report) => {
@@ -17,5 +17,8 @@ export const tlsKeyStrength: ResourceValidationPolicy = {
         }
         if (args.type === "tls:index/selfSignedCert:SelfSignedCert" && p.isCaCertificate && Number(p.validityPeriodHours) > MAX_CA_VALIDITY_HOURS)
             reportUnlessWaived(args, report, `CSM-ROT-01: a CA valid ${p.validityPeriodHours}h exceeds ${MAX_CA_VALIDITY_HOURS}h (10 years)`);
+        const leaf = args.type === "tls:index/locallySignedCert:LocallySignedCert" || (args.type === "tls:index/selfSignedCert:SelfSignedCert" && !p.isCaCertificate);
+        if (leaf && !p.isCaCertificate && Number(p.validityPeriodHours) > MAX_CERT_VALIDITY_HOURS)
+            reportUnlessWaived(args, report, `CSM-ROT-01: a certificate valid ${p.validityPeriodHours}h exceeds ${MAX_CERT_VALIDITY_HOURS}h (825 days)`);
     },
 };

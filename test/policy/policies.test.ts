@@ -84,6 +84,7 @@ describe("policy pack on mocked stacks", () => {
         ["a provider without CA", () => breakOne((r) => r.type === "pulumi:providers:consul", (i) => delete i.caPem), /^consul-provider-https: CSM-TLS-05/],
         ["an RSA-1024 key", () => [...stack, { type: "tls:index/privateKey:PrivateKey", name: "legacy-key", inputs: { algorithm: "RSA", rsaBits: 1024 } }], /^consul-tls-keys: RSA-1024/],
         ["a P-224 key (the provider's default curve)", () => [...stack, { type: "tls:index/privateKey:PrivateKey", name: "p224", inputs: { algorithm: "ECDSA" } }], /^consul-tls-keys: ECDSA P224/],
+        ["a 3-year agent certificate", () => breakOne((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert" && r.name === "prod-cli-cert", (i) => (i.validityPeriodHours = 26280)), /^consul-tls-keys: CSM-ROT-01: a certificate valid 26280h/],
         ["a 20-year CA", () => breakOne((r) => r.type === "tls:index/selfSignedCert:SelfSignedCert", (i) => (i.validityPeriodHours = 175200)), /^consul-tls-keys: CSM-ROT-01/],
     ];
     for (const [label, build, expected] of cases) {
