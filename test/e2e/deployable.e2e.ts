@@ -188,3 +188,70 @@ describe("overrides with keys the library does not render pass `consul validate`
         }
     });
 });
+
+describe("certificate renewal picked up by `consul reload` (no restart)", function () {
+    this.timeout(300_000);
+    const agents = new LocalAgents();
+    after(() => agents.stopAll());
+    const IP = "127.0.0.71";
+
+    /** The serial a TLS port presents: HTTPS directly, server RPC after Consul's RPC-TLS byte (3). */
+    async function presentedSerial(port: number, rpc: boolean, caPem: string, certPem: string, keyPem: string): Promise<string> {
+        const tls = await import("node:tls");
+        const net = await import("node:net");
+        return new Promise((resolve, reject) => {
+            const raw = net.connect({ host: IP, port }, () => {
+                if (rpc) raw.write(Buffer.from([3])); // agent/pool: RPCTLS
+                const s = tls.connect({ socket: raw, ca: caPem, cert: certPem, key: keyPem, servername: "server.dc1.consul" }, () => {
+                    resolve(s.getPeerCertificate().serialNumber);
+                    s.destroy();
+                });
+                s.on("error", reject);
+            });
+            raw.on("error", reject);
+            raw.setTimeout(10_000, () => raw.destroy(new Error("timeout")));
+        });
+    }
+
+    it("re-issued server certificates are served after a reload, on HTTPS and RPC", async () => {
+        const emu = await installProviderEmulation();
+        // Issued 11 months ago: valid now, and now inside the 30-day renewal window.
+        emu.setClock(new Date(Date.now() - (8760 - 700) * 3600_000));
+        const args = { datacenter: "dc1", servers: 1, serverAddresses: [IP] };
+        const files = await valueOf(new HardenedCluster("reload", args).files);
+        agents.startServers(files, ["consul-server-1"], [IP]);
+        const conn = { address: `${IP}:8501`, caPem: files["ca.pem"], certPem: files["cli/cli.pem"], keyPem: files["cli/cli-key.pem"] };
+        await leaderOf(conn);
+        const cli = [files["ca.pem"], files["cli/cli.pem"], files["cli/cli-key.pem"]] as const;
+        const before = { https: await presentedSerial(8501, false, ...cli), rpc: await presentedSerial(8300, true, ...cli) };
+
+        // Today's `pulumi up`, inside the renewal window: the provider replaces the leaf certificates.
+        emu.reset(emu.snapshot());
+        emu.setClock(undefined);
+        try {
+            const renewed = await valueOf(new HardenedCluster("reload", args).files);
+            assert.notEqual(renewed["servers/consul-server-1/server.pem"], files["servers/consul-server-1/server.pem"]);
+            const home = agents.home("consul-server-1");
+            const { writeFileSync } = await import("node:fs");
+            writeFileSync(join(home, "server.pem"), renewed["servers/consul-server-1/server.pem"]);
+            writeFileSync(join(home, "server-key.pem"), renewed["servers/consul-server-1/server-key.pem"], { mode: 0o600 });
+            const caFile = join(home, "ca.pem");
+            const certFile = join(home, "cli.pem");
+            const keyFile = join(home, "cli-key.pem");
+            writeFileSync(certFile, files["cli/cli.pem"]);
+            writeFileSync(keyFile, files["cli/cli-key.pem"], { mode: 0o600 });
+            const token = JSON.parse(files["servers/consul-server-1/consul.json"]).acl.tokens.initial_management;
+            execFileSync(CONSUL, ["reload", `-http-addr=https://${IP}:8501`, `-ca-file=${caFile}`, `-client-cert=${certFile}`, `-client-key=${keyFile}`, `-token=${token}`, "-tls-server-name=server.dc1.consul"], { stdio: "pipe" });
+            const expected = new (await import("node:crypto")).X509Certificate(renewed["servers/consul-server-1/server.pem"]).serialNumber;
+            const after = await until("the renewed certificate served", async () => {
+                const https = await presentedSerial(8501, false, ...cli);
+                return https.toUpperCase() === expected.toUpperCase() ? { https, rpc: await presentedSerial(8300, true, ...cli) } : undefined;
+            }, 30_000);
+            assert.notEqual(after.https, before.https);
+            assert.equal(after.rpc.toUpperCase(), expected.toUpperCase(), "server RPC presents it too");
+            assert.equal(before.https, before.rpc);
+        } finally {
+            emu.setClock(undefined);
+        }
+    });
+});
