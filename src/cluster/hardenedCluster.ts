@@ -143,9 +143,14 @@ export class HardenedCluster extends pulumi.ComponentResource {
         const parent = { parent: this };
         const s = n.settings;
 
-        this.warnings = n.warnings;
-        this.coverage = coverageReport(n.warnings, renderedWeakenings(args, review));
-        for (const w of n.warnings) pulumi.log.warn(`${w.id}: ${w.option} — ${w.message}`, this);
+        // What the rendered configs really weaken decides the warnings and the coverage: an
+        // insecure.* flag that nothing uses (allowTls12 with TLS 1.3 everywhere) warns of nothing.
+        // The process option (dnsBelow1024) shows in the unit, not the configs: it always warns.
+        const rendered = renderedWeakenings(args, review);
+        const renderedIds = new Set(rendered.map((r) => r.id));
+        this.warnings = n.warnings.filter((w) => renderedIds.has(w.id) || w.option === "insecure.dnsBelow1024");
+        this.coverage = coverageReport(this.warnings, rendered);
+        for (const w of this.warnings) pulumi.log.warn(`${w.id}: ${w.option} — ${w.message}`, this);
 
         this.ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, parent);
         const existing = args.ca?.existing;

@@ -68,6 +68,9 @@ describe("overrides", () => {
         assert.match(row.detail, /rendered: server: tls\.https\.tls_min_version/);
         const flagOnly = new HardenedCluster("cov2", { ...base, insecure: { allowTls12: true } });
         assert.equal(flagOnly.coverage.find((r) => r.id === "CSM-TLS-09")!.status, "enforced", "TLS 1.3 is still what is rendered");
+        // Warnings too say what is rendered: an unused flag warns of nothing.
+        assert.deepEqual(flagOnly.warnings, []);
+        assert.deepEqual(lowered.warnings.map((w) => w.option), ["insecure.allowTls12"]);
     });
 
     it("insecure.plaintextHttpOnLoopback with clientApiAddress keeps plaintext HTTP on loopback", () => {
