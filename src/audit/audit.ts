@@ -43,7 +43,6 @@ const FIX: Partial<Record<ChecklistId, string>> = {
     "CSM-NET-01": 'set client_addr = "127.0.0.1" on client agents',
 };
 
-const UUID = CONSUL_UUID;
 /** What Consul 1.16 accepts for tls_min_version (checked with `consul validate`). */
 const TLS_VERSIONS: readonly string[] = ["TLS_AUTO", ...CONSUL_TLS_VERSIONS];
 
@@ -74,7 +73,7 @@ export function auditAgent(agent: LoadedAgent, roleOverride?: Role): Finding[] {
     const tokens = agent.config.acl?.tokens ?? {};
     // Review configs show secrets as "<secret>": nothing to judge there.
     const known = (v: unknown): v is string => typeof v === "string" && v !== SECRET_PLACEHOLDER;
-    if (known(tokens.initial_management) && !UUID.test(tokens.initial_management))
+    if (known(tokens.initial_management) && !CONSUL_UUID.test(tokens.initial_management))
         push({ id: "CSM-ACL-04", severity: "high", path: shown("acl.tokens.initial_management"), message: "the initial management token is not a random UUID", fix: FIX["CSM-ACL-04"]! });
     if (known(tokens.agent) && tokens.agent === tokens.initial_management)
         push({ id: "CSM-ACL-05", severity: "high", path: shown("acl.tokens.agent"), message: "the agent uses the management token", fix: FIX["CSM-ACL-05"]! });

@@ -13,16 +13,14 @@ import { InsecureWarning, normalizeClusterOptions } from "./normalize";
 import { HardenedClusterArgs } from "./options";
 import { CoverageRow, coverageReport } from "../audit/coverage";
 import { ProblemList } from "../errors";
-import { caConstraints, existingCaProblems, LeafPlan } from "../tls/existingCa";
+import { addCaProblems, caConstraints, existingCaProblems, LeafPlan } from "../tls/existingCa";
 import { DEFAULT_CERT_VALIDITY_HOURS } from "../tls/validity";
 import { plannedLeafNames, serverExtraDnsNames } from "./leafNames";
 
 /** Throws (failing the deployment before any leaf is signed) when a brought CA cannot serve. */
 function checkedExistingCa(name: string, certPem: string, keyPem: string, plan: LeafPlan): string {
-    const problems = existingCaProblems(certPem, keyPem, plan);
-    if (problems.length === 0) return certPem;
     const list = new ProblemList();
-    for (const x of problems) list.add(x.option, x.option.endsWith("privateKeyPem") ? "<secret>" : x.value, x.problem, x.fix);
+    addCaProblems(existingCaProblems(certPem, keyPem, plan), list);
     list.throwIfAny(`HardenedCluster "${name}"`);
     return certPem;
 }

@@ -11,7 +11,7 @@ import {
     validateHours,
 } from "../tls/validity";
 import { validateGenerations } from "../gossip/rotation";
-import { caConstraints, existingCaProblems, namePermitted } from "../tls/existingCa";
+import { addCaProblems, caConstraints, existingCaProblems, namePermitted } from "../tls/existingCa";
 import { plannedLeafNames } from "./leafNames";
 import { validateAgentTokenGenerations } from "../secrets/bootstrapSecrets";
 import { checkedSeed } from "../secrets/seed";
@@ -232,9 +232,7 @@ function validateExistingCa(a: HardenedClusterArgs, p: ProblemList): void {
         validityHours: a.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
     });
     const key = typeof existing.privateKeyPem === "string" ? existing.privateKeyPem : undefined;
-    for (const x of existingCaProblems(existing.certPem, key, plan))
-        if (x.option === "ca.existing.privateKeyPem") p.addSecret(x.option, "the CA key", x.problem, x.fix);
-        else p.add(x.option, x.value, x.problem, x.fix);
+    addCaProblems(existingCaProblems(existing.certPem, key, plan), p);
 }
 
 function validateFederation(a: HardenedClusterArgs, p: ProblemList): void {

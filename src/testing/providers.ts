@@ -124,7 +124,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
             return { id: undefined, state: {} };
         }
         const { id, state } = await this.apply(reg, inputs);
-        const wireOutputs = engineOutputs(args.type, state, reg.wireInputs, reg.additionalSecretOutputs, isModelled(args.type));
+        const wireOutputs = engineOutputs(args.type, state, reg.wireInputs, reg.additionalSecretOutputs, hasProviderIdRule(args.type));
         const record: RecordedResource = { ...base, custom: true, id, state, wireOutputs, additionalSecretOutputs: reg.additionalSecretOutputs };
         this.resources.push(record);
         this.all.push(record);
@@ -155,7 +155,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
             return { id: prior.id!, state: prior.state };
         }
         // A type nobody modelled: assume every change replaces (the preview then names its old ID).
-        const replaces = isModelled(reg.type) ? await replacingKeys(reg.type, diffs.map((d) => d.property), prior.inputs, inputs) : diffs.map((d) => d.property);
+        const replaces = hasProviderIdRule(reg.type) ? await replacingKeys(reg.type, diffs.map((d) => d.property), prior.inputs, inputs) : diffs.map((d) => d.property);
         if (replaces.length > 0) {
             this.steps.push({ op: "replace", urn: reg.urn, type: reg.type, oldId: prior.id, diffs, replaces });
             const state = await this.emulate(reg, inputs);
@@ -183,7 +183,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
 
     /** The real provider's ID where it is modelled; `<name>-id` for echoed and user-emulated types. */
     private idOf(reg: Registration, state: Props): string {
-        if (this.options.echo || !isModelled(reg.type)) return `${reg.name}-id`;
+        if (this.options.echo || !hasProviderIdRule(reg.type)) return `${reg.name}-id`;
         return providerId(reg.type, state);
     }
 
@@ -254,10 +254,6 @@ function dueForRenewal(type: string, state: Props, now: Date): boolean {
     if (type !== "tls:index/locallySignedCert:LocallySignedCert" && type !== "tls:index/selfSignedCert:SelfSignedCert") return false;
     const end = Date.parse(String(state.validityEndTime));
     return Number.isFinite(end) && readyForRenewal(now, new Date(end), Number(state.earlyRenewalHours ?? 0));
-}
-
-function isModelled(type: string): boolean {
-    return hasProviderIdRule(type);
 }
 
 /**

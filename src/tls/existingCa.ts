@@ -18,6 +18,7 @@ import {
     KeyUsageFlags,
     NameConstraints,
 } from "@peculiar/asn1-x509";
+import { ProblemList } from "../errors";
 import { cidrContains, isIpAddress } from "../validation/net";
 
 /** The DNS and IP subtrees of a CA's name constraints extension (RFC 5280 4.2.1.10). */
@@ -182,4 +183,11 @@ function describe(c: NameConstraintSet): string {
     const parts = [...c.permittedDns.map((d) => `DNS:${d}`), ...c.permittedIps.map((i) => `IP:${i}`)];
     const excluded = [...c.excludedDns.map((d) => `DNS:${d}`), ...c.excludedIps.map((i) => `IP:${i}`)];
     return `permitted ${parts.join(", ") || "(any)"}${excluded.length ? `; excluded ${excluded.join(", ")}` : ""}`;
+}
+
+/** Adds CA problems to an option problem list; the private key is described, never shown. */
+export function addCaProblems(problems: CaProblem[], list: ProblemList): void {
+    for (const x of problems)
+        if (x.option === "ca.existing.privateKeyPem") list.addSecret(x.option, "the CA key", x.problem, x.fix);
+        else list.add(x.option, x.value, x.problem, x.fix);
 }
