@@ -38,3 +38,17 @@ export { PreseededAclToken } from "./acl/dynamic/aclToken";
 export { AclBootstrap } from "./acl/dynamic/aclBootstrap";
 export { parseHcl, HclSyntaxError } from "./hcl/parse";
 export { aclPlanFiles } from "./acl/planFiles";
+export { componentType, PACKAGE_NAME } from "./component/typeToken";
+export { ClusterPaths, ClusterTlsOptions, ClusterCaOptions, ClusterCertificateOptions, ClusterGossipOptions, FederationOptions, ClusterLimits, ClusterOverrides, LogLevel } from "./cluster/options";
+export { ClusterReview } from "./cluster/hardenedCluster";
+export { KeyAlgorithm, EcdsaCurve, RsaBits } from "./tls/keyOptions";
+export { TlsVersion, AgentConfigOverride, LimitsConfig } from "./config/types";
+export { RotationAction } from "./gossip/rotation";
+export { NamespaceSpec } from "./acl/options";
+export { NodeIdentity, ServiceIdentity } from "./acl/plan";
+export { SentinelLevel, SentinelRule } from "./acl/rules/types";
+export { CoverageRow, CoverageStatus } from "./audit/coverage";
+
+// Last: when Pulumi runs this package as a component provider plugin, serve it (see plugin/host.ts).
+import { serveWhenRunAsPlugin } from "./plugin/host";
+serveWhenRunAsPlugin();

@@ -93,7 +93,7 @@ describe("offline demo (npm run demo)", () => {
         const text = readFileSync(stateFile, "utf8");
         const state = JSON.parse(text);
         const types = new Set(state.deployment.resources.map((r: { type: string }) => r.type));
-        for (const t of ["consul-hardened:index:HardenedCluster", "consul-hardened:acl:AclSystem", "tls:index/privateKey:PrivateKey", "random:index/randomBytes:RandomBytes", "consul:index/aclPolicy:AclPolicy"])
+        for (const t of ["consul-hardened:index:HardenedCluster", "consul-hardened:index:AclSystem", "tls:index/privateKey:PrivateKey", "random:index/randomBytes:RandomBytes", "consul:index/aclPolicy:AclPolicy"])
             assert.ok(types.has(t), t);
         const server = JSON.parse(readFileSync(join(out, "servers/consul-server-1/consul.json"), "utf8"));
         const secrets = {

@@ -16,7 +16,7 @@ describe("README", () => {
 
     it("the generated reference documents every HardenedCluster and insecure option", () => {
         const md = optionsMarkdown();
-        for (const option of ["datacenter (required)", "servers", "tls.minVersion", "federation.replicationToken", "overrides", "allowTls12", "clientApiAddress", "connection (required)", "breakGlass", "tokenTtl", "kvSentinel"])
+        for (const option of ["datacenter (required)", "servers", "minVersion", "replicationToken", "primaryDatacenter", "overrides", "allowTls12", "clientApiAddress", "connection (required)", "breakGlass", "tokenTtl", "kvSentinel"])
             assert.ok(md.includes(`\`${option}\``), option);
         assert.ok(md.includes("| `servers` | `number` | 3 |"), "defaults come from @default");
     });

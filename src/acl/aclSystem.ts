@@ -6,6 +6,7 @@ import { PreseededAclToken } from "./dynamic/aclToken";
 import { ApiConnection } from "./dynamic/consulHttp";
 import { AclSystemArgs } from "./options";
 import { AclPlan, ANONYMOUS_TOKEN_ID, buildAclPlan, PlannedToken } from "./plan";
+import { componentType, withFormerTypes } from "../component/typeToken";
 
 /**
  * The ACL layer of a hardened cluster over @pulumi/consul: the policies, roles and tokens of
@@ -19,21 +20,22 @@ export class AclSystem extends pulumi.ComponentResource {
     readonly plan: AclPlan;
     /** Token SecretIDs by plan key (`agent-<node>`, `operator-<name>`, `break-glass`, …); each secret. */
     readonly tokens: Record<string, pulumi.Output<string>>;
-    readonly provider: consul.Provider;
 
     constructor(name: string, args: AclSystemArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = buildAclPlan(args, `AclSystem "${name}"`);
-        super("consul-hardened:acl:AclSystem", name, {}, opts);
+        super(componentType("AclSystem"), name, {}, withFormerTypes(opts, "consul-hardened:acl:AclSystem"));
         this.plan = plan;
         const c = args.connection;
-        this.provider =
-            args.provider ??
-            new consul.Provider(
+        // A consul provider the caller gave (`providers: [p]` or `{ consul: p }`) reaches the children
+        // through the parent, as in any component; otherwise one is built from `connection`.
+        const provider = callerGivesConsulProvider(opts)
+            ? undefined
+            : new consul.Provider(
                 `${name}-provider`,
                 { address: c.address, scheme: "https", datacenter: c.datacenter ?? args.datacenter, caPem: c.caPem, certPem: c.certPem, keyPem: pulumi.secret(c.keyPem), token: c.token === undefined ? undefined : pulumi.secret(c.token) },
                 { parent: this },
             );
-        const res = { parent: this, provider: this.provider };
+        const res: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
         const api: pulumi.Output<ApiConnection> = pulumi.secret(
             pulumi.all([c.address, c.caPem, c.certPem, c.keyPem, c.token]).apply(([address, caPem, certPem, keyPem, token]) => ({ address, caPem, certPem, keyPem, ...(token ? { token } : {}) })),
         );
@@ -140,8 +142,16 @@ export class AclSystem extends pulumi.ComponentResource {
             },
             res,
         );
-        return pulumi.secret(consul.getAclTokenSecretIdOutput({ accessorId: token.accessorId }, { parent: this, provider: this.provider }).secretId);
+        return pulumi.secret(consul.getAclTokenSecretIdOutput({ accessorId: token.accessorId }, { parent: this, ...(res.provider ? { provider: res.provider } : {}) }).secretId);
     }
+}
+
+/** Whether the resource options carry a provider of the consul package for the children. */
+function callerGivesConsulProvider(opts: pulumi.ComponentResourceOptions | undefined): boolean {
+    const given = opts?.providers;
+    if (!given) return false;
+    if (Array.isArray(given)) return given.some((p) => p instanceof consul.Provider);
+    return given.consul !== undefined;
 }
 
 /** Which generation option rotates a token: people's, the replication token's, or machines'. */

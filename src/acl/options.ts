@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as consul from "@pulumi/consul";
-import { AclRules, SentinelRule } from "./rules/types";
+import { SentinelRule } from "./rules/types";
 import { Persona } from "./personas";
 
 /**
@@ -9,7 +8,8 @@ import { Persona } from "./personas";
  */
 export interface ConsulConnection {
     address: pulumi.Input<string>;
-    scheme: "https";
+    /** Only "https" is accepted: ACLs are managed over mTLS (CSM-TLS-10). @default "https" */
+    scheme?: string;
     datacenter?: pulumi.Input<string>;
     caPem: pulumi.Input<string>;
     /** Client certificate (the cluster's CLI certificate): servers verify incoming HTTPS. */
@@ -24,6 +24,14 @@ export interface ConsulConnection {
      * loopback may write) fails before anything is created, naming the fix.
      */
     writeFrom?: string[];
+}
+
+/** An Enterprise namespace AclSystem creates. */
+export interface NamespaceSpec {
+    /** @default "Namespace <name> (consul-hardened)" */
+    description?: string;
+    /** Names of policies in this plan every token in the namespace gets, besides `dns-read`. @default [] */
+    defaultPolicies?: string[];
 }
 
 /** An agent and, when it was pre-seeded in its config, the SecretID it already carries. */
@@ -77,8 +85,11 @@ export interface DeveloperSpec {
 export interface CustomPolicySpec {
     name: string;
     persona: Persona;
-    /** Typed rules, or raw HCL (parsed with HashiCorp's parser and linted). */
-    rules: AclRules | string;
+    /**
+     * The policy's rules in Consul's HCL, parsed with HashiCorp's parser and linted. From
+     * TypeScript, `renderRules({ key_prefix: { "app/": "read" } })` writes them from typed rules.
+     */
+    rules: string;
     namespace?: string;
     description?: string;
 }
@@ -98,8 +109,6 @@ export interface AclSystemArgs {
      * created through Consul's ACL API directly (the consul provider cannot choose a SecretID).
      */
     connection: ConsulConnection;
-    /** Use this provider for policies, roles and namespaces instead of one built from `connection`. */
-    provider?: consul.Provider;
     /** One agent token per node (CSM-ACL-05). */
     agents: AgentTokenSpec[];
     /** When set, every agent must be one of these nodes (e.g. the cluster's own list). */
@@ -114,7 +123,7 @@ export interface AclSystemArgs {
      * Enterprise namespaces to create. Every token in a namespace gets its default policies:
      * `dns-read` (when `dns` is on) plus `defaultPolicies` (names of policies in this plan).
      */
-    namespaces?: Record<string, { description?: string; defaultPolicies?: string[] }>;
+    namespaces?: Record<string, NamespaceSpec>;
     /** Consul Operator persona: one role (and token) per team, confined to its namespace or prefix. @default [] */
     operators?: OperatorSpec[];
     /** Developer persona: read-only roles (and tokens). @default [] */

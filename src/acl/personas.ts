@@ -1,6 +1,16 @@
 /** The personas of Consul's Security Model (CSM-ACL-08), plus the machine identities. */
-export const PERSONAS = ["administrator", "operator", "developer", "user", "agent", "dns", "replication", "snapshot"] as const;
-export type Persona = (typeof PERSONAS)[number];
+export const Persona = {
+    Administrator: "administrator",
+    Operator: "operator",
+    Developer: "developer",
+    User: "user",
+    Agent: "agent",
+    Dns: "dns",
+    Replication: "replication",
+    Snapshot: "snapshot",
+} as const;
+export type Persona = (typeof Persona)[keyof typeof Persona];
+export const PERSONAS: readonly Persona[] = Object.values(Persona);
 
 /**
  * Personas whose policies Consul itself requires to hold `acl = "write"` (ACL replication and

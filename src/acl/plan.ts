@@ -16,6 +16,17 @@ export const GLOBAL_MANAGEMENT = "global-management";
 export const ANONYMOUS_TOKEN_ID = "00000000-0000-0000-0000-000000000002";
 export const DEFAULT_TOKEN_TTL = "8h";
 
+/** A Consul node identity: the built-in policy of one agent's node. */
+export interface NodeIdentity {
+    nodeName: string;
+    datacenter: string;
+}
+
+/** A Consul service identity. */
+export interface ServiceIdentity {
+    serviceName: string;
+}
+
 export interface PlannedPolicy {
     name: string;
     /** Path of its rules file, relative to the plan's folder. */
@@ -33,8 +44,8 @@ export interface PlannedRole {
     name: string;
     persona: Persona;
     policies: string[];
-    nodeIdentities?: { nodeName: string; datacenter: string }[];
-    serviceIdentities?: { serviceName: string }[];
+    nodeIdentities?: NodeIdentity[];
+    serviceIdentities?: ServiceIdentity[];
     namespace?: string;
 }
 
@@ -45,7 +56,7 @@ export interface PlannedToken {
     persona: Persona;
     roles: string[];
     policies: string[];
-    nodeIdentities?: { nodeName: string; datacenter: string }[];
+    nodeIdentities?: NodeIdentity[];
     expirationTtl?: string;
     /** Enterprise: the namespace the token is created in. */
     namespace?: string;
@@ -161,7 +172,7 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
         tokens.push({ key: "snapshot", description: "Snapshot agent token", persona: "snapshot", roles: [], policies: ["snapshot"] });
     }
     for (const c of args.policies ?? []) {
-        const rules = typeof c.rules === "string" ? parseRules(c.rules).rules : c.rules;
+        const rules = parseRules(c.rules).rules;
         addPolicy(c.name, c.persona, rules, c.description ?? `Custom policy (${c.persona})`, c.namespace);
     }
     const namespaceDefaults = Object.fromEntries(
@@ -243,7 +254,7 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
     const c = a.connection;
     if (!c) p.add("connection", c, "required: AclSystem writes ACL objects over HTTPS", "pass HardenedCluster.providerArgs");
     else {
-        if (c.scheme !== "https") p.add("connection.scheme", c.scheme, "ACLs must be managed over HTTPS (CSM-TLS-10)", 'use "https"');
+        if (c.scheme !== undefined && c.scheme !== "https") p.add("connection.scheme", c.scheme, "ACLs must be managed over HTTPS (CSM-TLS-10)", 'use "https"');
         for (const k of ["address", "caPem", "certPem", "keyPem"] as const)
             if (c[k] === undefined || c[k] === "") p.add(`connection.${k}`, c[k], "required for mTLS to the servers", "pass HardenedCluster.providerArgs");
         if (c.token === undefined || c.token === "")

@@ -3,7 +3,9 @@ import { GUARDED_IDS } from "../config/guard";
 import { InsecureWarning } from "../cluster/normalize";
 import { NOT_DECIDABLE_FROM_CONFIG } from "./findings";
 
-export type CoverageStatus = "enforced" | "configured by option" | "waived" | "not decidable";
+/** How a checklist requirement stands in a cluster. */
+export const CoverageStatus = { Enforced: "enforced", ConfiguredByOption: "configured by option", Waived: "waived", NotDecidable: "not decidable" } as const;
+export type CoverageStatus = (typeof CoverageStatus)[keyof typeof CoverageStatus];
 
 export interface CoverageRow {
     id: string;

@@ -16,6 +16,7 @@ import { ProblemList } from "../errors";
 import { addCaProblems, caConstraints, existingCaProblems, LeafPlan } from "../tls/existingCa";
 import { DEFAULT_CERT_VALIDITY_HOURS } from "../tls/validity";
 import { plannedLeafNames, serverExtraDnsNames } from "./leafNames";
+import { AgentCertProfile } from "../tls/profiles";
 
 /** Throws (failing the deployment before any leaf is signed) when a brought CA cannot serve. */
 function checkedExistingCa(name: string, certPem: string, keyPem: string, plan: LeafPlan): string {
@@ -47,10 +48,19 @@ export interface ClientMaterial {
     identityConfig: pulumi.Output<string>;
 }
 
+/** What a reviewer reads: every rendered config as HCL, secrets shown as "<secret>". */
+export interface ClusterReview {
+    /** Server node name → its config. */
+    servers: Record<string, string>;
+    /** The client profile. */
+    client: string;
+}
+
 /** Arguments for `new consul.Provider(...)` talking to this cluster over mTLS. */
 export interface ConsulProviderArgs {
     address: string;
-    scheme: "https";
+    /** Always "https": the servers serve no plaintext HTTP. */
+    scheme: string;
     datacenter: string;
     caPem: pulumi.Output<string>;
     certPem: pulumi.Output<string>;
@@ -72,8 +82,9 @@ export interface ConsulProviderArgs {
  * ```
  */
 export class HardenedCluster extends pulumi.ComponentResource {
-    readonly ca: CertificateAuthority;
     readonly caCertPem: pulumi.Output<string>;
+    /** The CA private key (secret): for a secondary datacenter's `ca.existing`, or signing elsewhere. */
+    readonly caPrivateKeyPem: pulumi.Output<string>;
     readonly servers: ServerMaterial[];
     /** Client profile config (JSON, secret: holds the gossip key). */
     readonly clientConfig: pulumi.Output<string>;
@@ -118,7 +129,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
      * Server and client-profile configs as HCL with every secret shown as "<secret>". Plain and
      * known at preview, so a reviewer sees any change to a security setting in the diff.
      */
-    readonly review: { servers: Record<string, string>; client: string };
+    readonly review: ClusterReview;
     /** The `insecure` options in effect, each with the checklist ID it breaks. */
     readonly warnings: InsecureWarning[];
     /** Every checklist ID: enforced, configured by option, waived (with the reason) or not decidable. */
@@ -150,7 +161,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
         this.coverage = coverageReport(this.warnings, rendered);
         for (const w of this.warnings) pulumi.log.warn(`${w.id}: ${w.option} — ${w.message}`, this);
 
-        this.ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, parent);
+        const ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, parent);
         const existing = args.ca?.existing;
         const caExisting = existing !== undefined;
         // Known at construction when the (public) certificate is a plain string.
@@ -168,13 +179,14 @@ export class HardenedCluster extends pulumi.ComponentResource {
         // A brought CA given as plain PEM was checked before super(); one that arrives as an
         // Output (a StackReference, a secret store) is checked once known, before any leaf is signed.
         this.caCertPem = caExisting
-            ? pulumi.all([this.ca.certPem, this.ca.privateKeyPem]).apply(([cert, key]) => checkedExistingCa(name, cert, key, leafPlan))
-            : this.ca.certPem;
+            ? pulumi.all([ca.certPem, ca.privateKeyPem]).apply(([cert, key]) => checkedExistingCa(name, cert, key, leafPlan))
+            : ca.certPem;
+        this.caPrivateKeyPem = ca.privateKeyPem;
         const certArgs = {
             datacenter: s.datacenter,
             domain: s.domain,
             caCertPem: this.caCertPem,
-            caPrivateKeyPem: this.ca.privateKeyPem,
+            caPrivateKeyPem: ca.privateKeyPem,
             key: args.certificates?.key,
             validityHours: args.certificates?.validityHours,
             earlyRenewalHours: args.certificates?.earlyRenewalHours,
@@ -209,7 +221,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
                 `${name}-${server.nodeName}`,
                 {
                     ...certArgs,
-                    profile: "server",
+                    profile: AgentCertProfile.Server,
                     nodeName: server.nodeName,
                     extraDnsNames: serverExtraDnsNames(server.nodeName, constraints, n.extraServerDnsNames),
                     extraIpAddresses: n.extraServerIpAddresses,
@@ -245,7 +257,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
             };
         });
 
-        const cli = new AgentCertificate(`${name}-cli`, { ...certArgs, profile: "cli" }, parent);
+        const cli = new AgentCertificate(`${name}-cli`, { ...certArgs, profile: AgentCertProfile.Cli }, parent);
         this.cliCertPem = cli.certPem;
         this.cliKeyPem = cli.privateKeyPem;
 

@@ -16,7 +16,8 @@ import { defaultServerNames, validateClusterArgs } from "./validate";
 
 /** A named weakening the user asked for, with the requirement it breaks. */
 export interface InsecureWarning {
-    id: ChecklistId;
+    /** The checklist ID the option breaks, e.g. "CSM-TLS-09". */
+    id: string;
     option: string;
     message: string;
 }
@@ -29,7 +30,7 @@ export interface NormalizedCluster {
     extraServerDnsNames: string[];
     extraServerIpAddresses: string[];
     secondary: boolean;
-    gossipGenerations: GossipKeyGeneration<pulumi.Input<string>>[];
+    gossipGenerations: GossipKeyGeneration[];
     warnings: InsecureWarning[];
 }
 
@@ -105,7 +106,7 @@ export function insecureWarnings(args: HardenedClusterArgs): InsecureWarning[] {
 
 /** Checklist IDs a set of warnings waives: the guard lets configs break exactly these. */
 export function waivedIds(warnings: InsecureWarning[]): Set<ChecklistId> {
-    return new Set(warnings.map((w) => w.id));
+    return new Set(warnings.map((w) => w.id as ChecklistId));
 }
 
 function unique(xs: string[]): string[] {
@@ -117,9 +118,9 @@ function unique(xs: string[]): string[] {
  * name the primary does not have fails once the keys are known (they are secret Outputs).
  */
 function sharedKeyring(
-    generations: GossipKeyGeneration<pulumi.Input<string>>[],
+    generations: GossipKeyGeneration[],
     keys: pulumi.Input<Record<string, string>> | undefined,
-): GossipKeyGeneration<pulumi.Input<string>>[] {
+): GossipKeyGeneration[] {
     if (keys === undefined) return generations;
     return generations.map((g) => ({
         ...g,

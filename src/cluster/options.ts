@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AgentConfigOverride, LimitsConfig } from "../config/types";
+import { AgentConfigOverride, LimitsConfig, TlsVersion } from "../config/types";
 import { GossipKeyGeneration } from "../gossip/rotation";
 import { ExistingCa } from "../tls/certificateAuthority";
 import { KeyOptions } from "../tls/keyOptions";
@@ -38,16 +38,9 @@ export interface HardenedClusterArgs {
     /** Extra IP addresses on every server certificate. */
     extraServerIpAddresses?: string[];
     /** Listener ports. -1 is not accepted here: the library decides which listeners are off. */
-    ports?: Partial<ClusterPorts>;
+    ports?: ClusterPorts;
     /** Where files are installed on agents; configs reference these paths. */
-    paths?: {
-        /** Consul's `data_dir` (keep it mode 0700, CSM-OS-01). @default "/opt/consul/data" */
-        dataDir?: string;
-        /** Where ca.pem, server.pem and server-key.pem are installed. @default "/etc/consul.d/tls" */
-        tlsDir?: string;
-        /** The config directory agents load (`consul agent -config-dir`). @default "/etc/consul.d" */
-        configDir?: string;
-    };
+    paths?: ClusterPaths;
     /** How the agent process runs: the rendered systemd unit and sysusers/tmpfiles snippets (CSM-OS-01). */
     agentProcess?: AgentProcessOptions;
     /**
@@ -73,43 +66,13 @@ export interface HardenedClusterArgs {
     /** Serve the web UI on servers' HTTPS listener (CSM-UI-01). @default true */
     ui?: boolean;
     /** TLS settings beyond the secure defaults. */
-    tls?: {
-        /** Minimum TLS version of every listener (CSM-TLS-09); "TLSv1_2" also needs `insecure.allowTls12`. @default "TLSv1_3" */
-        minVersion?: "TLSv1_2" | "TLSv1_3";
-        /** TLS 1.2 only; AEAD suites only. @default Go's defaults */
-        cipherSuites?: string[];
-    };
+    tls?: ClusterTlsOptions;
     /** Certificate authority: generated (default) or brought. */
-    ca?: {
-        /** CA key algorithm. @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
-        key?: KeyOptions;
-        /** CA validity in hours, at most 87600 (CSM-ROT-01). @default 43800 (5 years) */
-        validityHours?: number;
-        /**
-         * Hours before the CA's expiry from which `pulumi up` renews it with the same key and
-         * subject (certificates it signed stay valid). At least `certificates.validityHours`.
-         * @default 8760 (1 year)
-         */
-        earlyRenewalHours?: number;
-        /** Protect the CA key from `pulumi destroy` and replacement. @default true */
-        protectKey?: boolean;
-        /** Bring your own CA (the only way to a name-constrained one): `{ certPem, privateKeyPem }`. */
-        existing?: ExistingCa;
-    };
+    ca?: ClusterCaOptions;
     /** Agent and CLI certificates. */
-    certificates?: {
-        /** Agent certificate key algorithm. @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
-        key?: KeyOptions;
-        /** Validity in hours, at most 19800 (CSM-ROT-01). @default 8760 (1 year) */
-        validityHours?: number;
-        /** Hours before expiry from which `pulumi up` replaces a certificate. @default 720 (30 days) */
-        earlyRenewalHours?: number;
-    };
+    certificates?: ClusterCertificateOptions;
     /** Gossip keyring generations (rotation, CSM-GOS-03). @default one generated primary key */
-    gossip?: {
-        /** `{ name, primary?, retired?, key? }` oldest first, exactly one primary. @default [{ name: "g1", primary: true }] */
-        generations?: GossipKeyGeneration<pulumi.Input<string>>[];
-    };
+    gossip?: ClusterGossipOptions;
     /**
      * Bump to regenerate every bootstrap token (CSM-ROT-02): a new secret seed is generated and
      * every token derived from it changes. @default 1
@@ -129,43 +92,108 @@ export interface HardenedClusterArgs {
      */
     secretSeed?: pulumi.Input<string>;
     /** Multi-datacenter federation over WAN gossip. */
-    federation?: {
-        /** The ACL and CA authority datacenter. @default this datacenter */
-        primaryDatacenter?: string;
-        /** `retry_join_wan` of this datacenter's servers. */
-        retryJoinWan?: string[];
-        /** Required in a secondary datacenter: the primary's replication token (secret). */
-        replicationToken?: pulumi.Input<string>;
-        /**
-         * Required in a secondary datacenter: the primary's gossip keys by generation name
-         * (`primary.gossipKeys`, secret). WAN gossip is encrypted with one keyring across all
-         * datacenters — a datacenter with its own key never joins ("No installed keys could decrypt
-         * the message"). Give this datacenter the same `gossip.generations` (names, primary,
-         * retired) as the primary; no key is generated here.
-         */
-        gossipKeys?: pulumi.Input<Record<string, string>>;
-    };
+    federation?: FederationOptions;
     /** Limits (CSM-LIM-*) merged over the defaults. */
-    limits?: {
-        /** Consul `limits` keys for servers. @default 200 HTTP conns/client, 5s handshakes, 100 RPC conns/client, 512 KiB KV/txn */
-        server?: LimitsConfig;
-        /** Consul `limits` keys for clients. @default the server limits plus rpc_rate 100, rpc_max_burst 1000 */
-        client?: LimitsConfig;
-    };
+    limits?: ClusterLimits;
     /** Consul `log_level`. @default "INFO" */
-    logLevel?: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERR";
+    logLevel?: LogLevel;
     /**
      * Raw config merged last (deep merge; arrays replace). Keys Consul does not know are refused,
      * and so is any override that breaks a checklist requirement: weakening goes through `insecure`.
      */
-    overrides?: {
-        /** Merged into every server config. */
-        server?: AgentConfigOverride;
-        /** Merged into the client profile. */
-        client?: AgentConfigOverride;
-    };
+    overrides?: ClusterOverrides;
     /** Named, logged weakenings of the secure defaults. Each warns with the checklist ID it breaks. */
     insecure?: InsecureOptions;
+}
+
+/** Consul's `log_level` values. */
+export const LogLevel = { Trace: "TRACE", Debug: "DEBUG", Info: "INFO", Warn: "WARN", Err: "ERR" } as const;
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
+/** Where files are installed on agents; configs reference these paths. */
+export interface ClusterPaths {
+    /** Consul's `data_dir` (keep it mode 0700, CSM-OS-01). @default "/opt/consul/data" */
+    dataDir?: string;
+    /** Where ca.pem, server.pem and server-key.pem are installed. @default "/etc/consul.d/tls" */
+    tlsDir?: string;
+    /** The config directory agents load (`consul agent -config-dir`). @default "/etc/consul.d" */
+    configDir?: string;
+}
+
+/** TLS settings beyond the secure defaults. */
+export interface ClusterTlsOptions {
+    /** Minimum TLS version of every listener (CSM-TLS-09); "TLSv1_2" also needs `insecure.allowTls12`. @default "TLSv1_3" */
+    minVersion?: TlsVersion;
+    /** TLS 1.2 only; AEAD suites only. @default Go's defaults */
+    cipherSuites?: string[];
+}
+
+/** The cluster's certificate authority: generated (default) or brought. */
+export interface ClusterCaOptions {
+    /** CA key algorithm. @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
+    key?: KeyOptions;
+    /** CA validity in hours, at most 87600 (CSM-ROT-01). @default 43800 (5 years) */
+    validityHours?: number;
+    /**
+     * Hours before the CA's expiry from which `pulumi up` renews it with the same key and
+     * subject (certificates it signed stay valid). At least `certificates.validityHours`.
+     * @default 8760 (1 year)
+     */
+    earlyRenewalHours?: number;
+    /** Protect the CA key from `pulumi destroy` and replacement. @default true */
+    protectKey?: boolean;
+    /** Bring your own CA (the only way to a name-constrained one): `{ certPem, privateKeyPem }`. */
+    existing?: ExistingCa;
+}
+
+/** Agent and CLI certificates. */
+export interface ClusterCertificateOptions {
+    /** Agent certificate key algorithm. @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
+    key?: KeyOptions;
+    /** Validity in hours, at most 19800 (CSM-ROT-01). @default 8760 (1 year) */
+    validityHours?: number;
+    /** Hours before expiry from which `pulumi up` replaces a certificate. @default 720 (30 days) */
+    earlyRenewalHours?: number;
+}
+
+/** Gossip keyring generations (rotation, CSM-GOS-03). */
+export interface ClusterGossipOptions {
+    /** `{ name, primary?, retired?, key? }` oldest first, exactly one primary. @default [{ name: "g1", primary: true }] */
+    generations?: GossipKeyGeneration[];
+}
+
+/** Multi-datacenter federation over WAN gossip. */
+export interface FederationOptions {
+    /** The ACL and CA authority datacenter. @default this datacenter */
+    primaryDatacenter?: string;
+    /** `retry_join_wan` of this datacenter's servers. */
+    retryJoinWan?: string[];
+    /** Required in a secondary datacenter: the primary's replication token (secret). */
+    replicationToken?: pulumi.Input<string>;
+    /**
+     * Required in a secondary datacenter: the primary's gossip keys by generation name
+     * (`primary.gossipKeys`, secret). WAN gossip is encrypted with one keyring across all
+     * datacenters — a datacenter with its own key never joins ("No installed keys could decrypt
+     * the message"). Give this datacenter the same `gossip.generations` (names, primary,
+     * retired) as the primary; no key is generated here.
+     */
+    gossipKeys?: pulumi.Input<Record<string, string>>;
+}
+
+/** Limits (CSM-LIM-*) merged over the defaults. */
+export interface ClusterLimits {
+    /** Consul `limits` keys for servers. @default 200 HTTP conns/client, 5s handshakes, 100 RPC conns/client, 512 KiB KV/txn */
+    server?: LimitsConfig;
+    /** Consul `limits` keys for clients. @default the server limits plus rpc_rate 100, rpc_max_burst 1000 */
+    client?: LimitsConfig;
+}
+
+/** Raw config merged last into the rendered configs; checked against Consul's keys and the checklist. */
+export interface ClusterOverrides {
+    /** Merged into every server config. */
+    server?: AgentConfigOverride;
+    /** Merged into the client profile. */
+    client?: AgentConfigOverride;
 }
 
 /** The unprivileged user and the binary of the rendered systemd unit. */
@@ -182,20 +210,20 @@ export interface AgentProcessOptions {
     gid?: number;
 }
 
-/** Listener ports; plaintext HTTP and plaintext gRPC are always off (-1). */
+/** Listener ports, each defaulted on its own; plaintext HTTP and plaintext gRPC are always off (-1). */
 export interface ClusterPorts {
     /** DNS, on loopback. @default 8600 */
-    dns: number;
+    dns?: number;
     /** HTTPS API and UI (mTLS). @default 8501 */
-    https: number;
+    https?: number;
     /** gRPC over TLS (mTLS). @default 8503 */
-    grpcTls: number;
+    grpcTls?: number;
     /** LAN gossip. @default 8301 */
-    serfLan: number;
+    serfLan?: number;
     /** WAN gossip (servers). @default 8302 */
-    serfWan: number;
+    serfWan?: number;
     /** Server RPC (mTLS). @default 8300 */
-    server: number;
+    server?: number;
 }
 
 /**

@@ -4,7 +4,9 @@
  * reads appear here. `DeepPartial<AgentConfig>` is what `overrides` accepts.
  */
 
-export type TlsVersion = "TLSv1_2" | "TLSv1_3";
+/** The TLS versions the library configures (Consul 1.16 spells them `TLSv1_2`, `TLSv1_3`). */
+export const TlsVersion = { TLSv1_2: "TLSv1_2", TLSv1_3: "TLSv1_3" } as const;
+export type TlsVersion = (typeof TlsVersion)[keyof typeof TlsVersion];
 
 /** One `tls.<interface>` block (`defaults`, `internal_rpc`, `https`, `grpc`). */
 export interface TlsInterfaceConfig {
@@ -130,4 +132,9 @@ export interface AgentSecrets {
  * accepts (`telemetry`, `connect`, `recursors`, `node_meta`, `autopilot`, `performance`, …),
  * checked against Consul's key table before any resource.
  */
-export type AgentConfigOverride = DeepPartial<AgentConfig> & { [key: string]: unknown };
+/**
+ * Raw Consul agent config, keys spelled as Consul spells them (`acl`, `ui_config`, …). A plain
+ * JSON object rather than a typed one so that every language's SDK can carry it; the keys are
+ * checked against Consul 1.16's key table before any resource is created.
+ */
+export type AgentConfigOverride = Record<string, any>;

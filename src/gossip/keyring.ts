@@ -3,6 +3,7 @@ import { ProblemList } from "../errors";
 import { secretRandomBytes } from "../secrets/seed";
 import { GOSSIP_KEY_BYTES, gossipKeyProblem } from "./key";
 import { GossipKeyGeneration, RotationPlan, planRotation, renderRotationCommands, validateGenerations } from "./rotation";
+import { componentType, withFormerTypes } from "../component/typeToken";
 
 export interface GossipKeyringArgs {
     /**
@@ -10,10 +11,10 @@ export interface GossipKeyringArgs {
      * primary, mark the old one `retired`, run the plan; later drop the retired entry.
      * @default [{ name: "g1", primary: true }]
      */
-    generations?: GossipKeyGeneration<pulumi.Input<string>>[];
+    generations?: GossipKeyGeneration[];
 }
 
-export const DEFAULT_GENERATIONS: GossipKeyGeneration<never>[] = [{ name: "g1", primary: true }];
+export const DEFAULT_GENERATIONS: GossipKeyGeneration[] = [{ name: "g1", primary: true }];
 
 /**
  * The gossip encryption keyring: one 32-byte random key per generation (CSM-GOS-01), the primary
@@ -34,7 +35,7 @@ export class GossipKeyring extends pulumi.ComponentResource {
         const problems = new ProblemList();
         validateGenerations(generations, "generations", problems);
         problems.throwIfAny(`GossipKeyring "${name}"`);
-        super("consul-hardened:gossip:GossipKeyring", name, {}, opts);
+        super(componentType("GossipKeyring"), name, {}, withFormerTypes(opts, "consul-hardened:gossip:GossipKeyring"));
 
         const keyOutputs: Record<string, pulumi.Output<string>> = {};
         for (const g of generations) {

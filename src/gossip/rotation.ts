@@ -1,8 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
 import { ProblemList } from "../errors";
 import { gossipKeyProblem } from "./key";
 
 /** One gossip key generation of a keyring, in the order the user lists them. */
-export interface GossipKeyGeneration<K = string> {
+export interface GossipKeyGeneration {
     /** Stable name, e.g. "2026-q4"; renaming a generation makes a new key. */
     name: string;
     /** The key agents encrypt with. Exactly one generation is primary. */
@@ -10,10 +11,12 @@ export interface GossipKeyGeneration<K = string> {
     /** Marks a generation for removal from every agent's keyring (after the primary is in use). */
     retired?: boolean;
     /** An existing key (e.g. from a running cluster) instead of a generated one. Secret. */
-    key?: K;
+    key?: pulumi.Input<string>;
 }
 
-export type RotationAction = "install" | "use" | "remove";
+/** What a rotation step does to every agent's keyring (`consul keyring -install|-use|-remove`). */
+export const RotationAction = { Install: "install", Use: "use", Remove: "remove" } as const;
+export type RotationAction = (typeof RotationAction)[keyof typeof RotationAction];
 
 export interface RotationStep {
     action: RotationAction;
@@ -32,7 +35,7 @@ export interface RotationPlan {
     steps: RotationStep[];
 }
 
-export function validateGenerations(gens: GossipKeyGeneration<unknown>[], prefix: string, problems: ProblemList): void {
+export function validateGenerations(gens: GossipKeyGeneration[], prefix: string, problems: ProblemList): void {
     if (!Array.isArray(gens) || gens.length === 0) {
         problems.add(prefix, gens, "at least one key generation is needed", '[{ name: "g1", primary: true }]');
         return;
@@ -56,18 +59,18 @@ export function validateGenerations(gens: GossipKeyGeneration<unknown>[], prefix
 }
 
 /** Builds the staged rotation plan from validated generations. */
-export function planRotation(gens: GossipKeyGeneration<unknown>[]): RotationPlan {
+export function planRotation(gens: GossipKeyGeneration[]): RotationPlan {
     const primary = gens.find((g) => g.primary)!.name;
     const live = gens.filter((g) => !g.retired);
     const steps: RotationStep[] = [
         ...live.map((g) => ({
-            action: "install" as const,
+            action: RotationAction.Install,
             generation: g.name,
             command: `consul keyring -install=<key:${g.name}>`,
             why: "every agent must hold a key before any agent encrypts with it",
         })),
         {
-            action: "use",
+            action: RotationAction.Use,
             generation: primary,
             command: `consul keyring -use=<key:${primary}>`,
             why: "run after `consul keyring -list` shows the key on every member",
@@ -75,7 +78,7 @@ export function planRotation(gens: GossipKeyGeneration<unknown>[]): RotationPlan
         ...gens
             .filter((g) => g.retired)
             .map((g) => ({
-                action: "remove" as const,
+                action: RotationAction.Remove,
                 generation: g.name,
                 command: `consul keyring -remove=<key:${g.name}>`,
                 why: "only after the new primary is in use everywhere",

@@ -6,12 +6,23 @@
  * as a volume). Shaped like the Kubernetes API objects, so it drops into a pod spec.
  */
 
+/** A securityContext's `seccompProfile`. */
+export interface SeccompProfileSpec {
+    type: string;
+}
+
+/** A container's Linux capabilities. */
+export interface CapabilitiesSpec {
+    drop: string[];
+    add?: string[];
+}
+
 export interface PodSecurityContextSpec {
     runAsNonRoot: boolean;
     runAsUser: number;
     runAsGroup: number;
     fsGroup: number;
-    seccompProfile: { type: string };
+    seccompProfile: SeccompProfileSpec;
 }
 
 export interface ContainerSecurityContextSpec {
@@ -21,8 +32,8 @@ export interface ContainerSecurityContextSpec {
     allowPrivilegeEscalation: boolean;
     readOnlyRootFilesystem: boolean;
     privileged: boolean;
-    capabilities: { drop: string[]; add?: string[] };
-    seccompProfile: { type: string };
+    capabilities: CapabilitiesSpec;
+    seccompProfile: SeccompProfileSpec;
 }
 
 export interface PodSecurity {

@@ -3,6 +3,7 @@ import { ProblemList } from "../errors";
 import { NODE_NAME } from "../validation/names";
 import { deriveTokenId } from "./derive";
 import { checkedSeed, secretSeed } from "./seed";
+import { componentType, withFormerTypes } from "../component/typeToken";
 
 export interface BootstrapSecretsArgs {
     /** The datacenter the tokens belong to (part of every derivation). */
@@ -48,7 +49,7 @@ export class BootstrapSecrets extends pulumi.ComponentResource {
         const problems = new ProblemList();
         validateBootstrapSecretsArgs(args, problems);
         problems.throwIfAny(`BootstrapSecrets "${name}"`);
-        super("consul-hardened:acl:BootstrapSecrets", name, {}, opts);
+        super(componentType("BootstrapSecrets"), name, {}, withFormerTypes(opts, "consul-hardened:acl:BootstrapSecrets"));
 
         const generation = args.generation ?? 1;
         this.seed = secretSeed(`${name}-seed`, { generation, seed: args.seed, option: "seed" }, { parent: this });

@@ -12,6 +12,7 @@ import {
     validateEarlyRenewal,
     validateHours,
 } from "./validity";
+import { componentType, withFormerTypes } from "../component/typeToken";
 
 export interface AgentCertificateArgs {
     /** `server`, `client` or `cli`, as `consul tls cert create -server|-client|-cli`. */
@@ -44,7 +45,7 @@ export function validateAgentCertificateArgs(
     prefix: string,
     problems: ProblemList,
 ): void {
-    if (!["server", "client", "cli"].includes(args.profile))
+    if (!(Object.values(AgentCertProfile) as string[]).includes(args.profile))
         problems.add(`${prefix}profile`, args.profile, "unknown certificate profile", 'use "server", "client" or "cli"');
     if (typeof args.datacenter !== "string" || !DATACENTER_NAME.test(args.datacenter))
         problems.add(`${prefix}datacenter`, args.datacenter, "Consul datacenter names match ^[a-z0-9_-]+$", 'use e.g. "dc1"');
@@ -110,7 +111,7 @@ export class AgentCertificate extends pulumi.ComponentResource {
         const problems = new ProblemList();
         validateAgentCertificateArgs(args, "", problems);
         problems.throwIfAny(`AgentCertificate "${name}"`);
-        super("consul-hardened:tls:AgentCertificate", name, {}, opts);
+        super(componentType("AgentCertificate"), name, {}, withFormerTypes(opts, "consul-hardened:tls:AgentCertificate"));
 
         const profile = agentCertProfile({ ...args, domain: args.domain ?? "consul" });
         const key = resolveKeyOptions(args.key);

@@ -4,6 +4,7 @@ import { ProblemList } from "../errors";
 import { KeyOptions, resolveKeyOptions, validateKeyOptions } from "./keyOptions";
 import { CA_ALLOWED_USES } from "./profiles";
 import { DEFAULT_CA_EARLY_RENEWAL_HOURS, DEFAULT_CA_VALIDITY_HOURS, MAX_CA_VALIDITY_HOURS, validateEarlyRenewal, validateHours } from "./validity";
+import { componentType, withFormerTypes } from "../component/typeToken";
 
 /** A CA made elsewhere: Vault's PKI engine, or `consul tls ca create -name-constraint`. */
 export interface ExistingCa {
@@ -71,7 +72,7 @@ export class CertificateAuthority extends pulumi.ComponentResource {
         validateCertificateAuthorityArgs(args, "", problems);
         problems.throwIfAny(`CertificateAuthority "${name}"`);
         // Component args are stored in state; pass nothing so no key material lands there.
-        super("consul-hardened:tls:CertificateAuthority", name, {}, opts);
+        super(componentType("CertificateAuthority"), name, {}, withFormerTypes(opts, "consul-hardened:tls:CertificateAuthority"));
 
         this.external = args.existing !== undefined;
         if (args.existing) {

@@ -4,7 +4,9 @@
  * values to @pulumi/tls, and the tests compare real certificates against them.
  */
 
-export type AgentCertProfile = "server" | "client" | "cli";
+/** The three profiles of `consul tls cert create`: `-server`, `-client`, `-cli`. */
+export const AgentCertProfile = { Server: "server", Client: "client", Cli: "cli" } as const;
+export type AgentCertProfile = (typeof AgentCertProfile)[keyof typeof AgentCertProfile];
 
 /** Key usage names as the tls provider spells them (`allowed_uses`). */
 export type AllowedUse =

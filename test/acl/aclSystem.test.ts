@@ -134,7 +134,7 @@ describe("AclSystem options", () => {
             namespaces: { "team-a": { defaultPolicies: ["shared-config-read"] }, "team-b": {} },
             operators: [{ name: "team-a", namespace: "team-a", kvSentinel: sentinel }, { name: "team-b", namespace: "team-b" }],
             developers: [{ name: "team-a", namespace: "team-a" }],
-            policies: [{ name: "shared-config-read", persona: "developer", rules: { key_prefix: { "shared/": "read" } } }],
+            policies: [{ name: "shared-config-read", persona: "developer", rules: renderRules({ key_prefix: { "shared/": "read" } }) }],
         });
         await settle(acl);
         // Set through the namespace itself, from default-namespace policies only.
@@ -158,7 +158,7 @@ describe("AclSystem options", () => {
         emu.reset();
         const acl = new AclSystem("own", {
             ...base,
-            policies: [{ name: "billing-kv-read", persona: "developer", rules: { key_prefix: { "billing/": "read" } } }],
+            policies: [{ name: "billing-kv-read", persona: "developer", rules: renderRules({ key_prefix: { "billing/": "read" } }) }],
             developers: [{ name: "billing", prefix: "billing", policies: ["billing-kv-read"] }],
         });
         await settle(acl);
@@ -194,7 +194,7 @@ describe("AclSystem options", () => {
         ["operator namespace without enterprise", { operators: [{ name: "a", namespace: "team-a" }] }, "operators[0].namespace"],
         ["operator namespace not created", { enterprise: true, namespaces: { x: {} }, operators: [{ name: "a", namespace: "team-a" }] }, "operators[0].namespace"],
         ["operator without a scope", { operators: [{ name: "a" }] }, "operators[0].prefix"],
-        ["unknown persona", { policies: [{ name: "p", persona: "superuser" as never, rules: { key: { a: "read" } } }] }, "policies[0].persona"],
+        ["unknown persona", { policies: [{ name: "p", persona: "superuser" as never, rules: renderRules({ key: { a: "read" } }) }] }, "policies[0].persona"],
         ["custom policy that fails the linter", { policies: [{ name: "p", persona: "developer", rules: 'operator = "write"' }] }, "policies[0].rules"],
         ["custom policy with an unknown block", { policies: [{ name: "p", persona: "developer", rules: 'servce "x" { policy = "read" }' }] }, "policies[0].rules"],
         ["node not in the cluster", { agents: [{ nodeName: "n9" }], clusterNodeNames: ["n1", "n2"] }, "agents[0].nodeName"],
@@ -206,8 +206,8 @@ describe("AclSystem options", () => {
         ["a token TTL of 0s (never expires, CSM-ACL-09)", { developers: [{ name: "d", tokenTtl: "0s" }] }, "developers[0].tokenTtl"],
         ["a token TTL below Consul's 1m minimum", { operators: [{ name: "o", prefix: "o", tokenTtl: "30s" }] }, "operators[0].tokenTtl"],
         ["a custom policy claiming the snapshot exemption", { policies: [{ name: "sneaky", persona: "snapshot", rules: 'acl = "write"' }] }, "policies[0].persona"],
-        ["a custom policy named like a generated one", { policies: [{ name: "dns-read", persona: "developer", rules: { node_prefix: { "": "read" } } }] }, "policies[0].name"],
-        ["a custom policy name Consul refuses", { policies: [{ name: "builtin/mine", persona: "developer", rules: { node_prefix: { "": "read" } } }] }, "policies[0].name"],
+        ["a custom policy named like a generated one", { policies: [{ name: "dns-read", persona: "developer", rules: renderRules({ node_prefix: { "": "read" } }) }] }, "policies[0].name"],
+        ["a custom policy name Consul refuses", { policies: [{ name: "builtin/mine", persona: "developer", rules: renderRules({ node_prefix: { "": "read" } }) }] }, "policies[0].name"],
         ["a datacenter other than the connection's", { datacenter: "dc9", connection: { ...connection, datacenter: "dc1" } }, "datacenter"],
         ["a namespace default policy that lives in a namespace", { enterprise: true, namespaces: { x: { defaultPolicies: ["developer-d"] } }, developers: [{ name: "d", namespace: "x" }] }, "namespaces.x.defaultPolicies[0]"],
         ["a namespaced custom policy with rules Enterprise refuses there", { enterprise: true, namespaces: { x: {} }, policies: [{ name: "p", persona: "developer", namespace: "x", rules: 'operator = "read"\nnode_prefix "" { policy = "write" }' }] }, "policies[0].rules"],

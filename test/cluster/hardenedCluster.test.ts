@@ -81,7 +81,7 @@ describe("HardenedCluster", () => {
             ["clientConfigHcl", cluster.clientConfigHcl],
             ["cliKeyPem", cluster.cliKeyPem],
             ["files", cluster.files],
-            ["ca.privateKeyPem", cluster.ca.privateKeyPem],
+            ["ca.privateKeyPem", cluster.caPrivateKeyPem],
             ["providerArgs.keyPem", cluster.providerArgs.keyPem],
             ["providerArgs.token", cluster.providerArgs.token!],
             ...cluster.servers.flatMap((s): [string, pulumi.Output<unknown>][] => [
@@ -180,7 +180,7 @@ describe("HardenedCluster", () => {
             datacenter: "dc2",
             servers: 1,
             federation: { primaryDatacenter: "dc1", replicationToken: pulumi.secret("11111111-2222-4333-8444-555555555555"), retryJoinWan: ["10.0.0.10"], gossipKeys: pulumi.secret({ g1: Buffer.alloc(32, 3).toString("base64") }) },
-            ca: { existing: { certPem: cluster.caCertPem, privateKeyPem: cluster.ca.privateKeyPem } },
+            ca: { existing: { certPem: cluster.caCertPem, privateKeyPem: cluster.caPrivateKeyPem } },
         });
         const cfg = JSON.parse(await valueOf(dc2.servers[0].config));
         assert.equal(cfg.primary_datacenter, "dc1");

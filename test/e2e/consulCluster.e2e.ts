@@ -47,7 +47,7 @@ describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
         });
         files = await valueOf(cluster.files);
         mgmt = await valueOf(cluster.bootstrapToken!);
-        caKey = await valueOf(cluster.ca.privateKeyPem);
+        caKey = await valueOf(cluster.caPrivateKeyPem);
         writeFileSync(join(agents.dir, "ca-for-cli.pem"), files["ca.pem"]);
         conn = { address: `${SERVERS[0]}:8501`, caPem: files["ca.pem"], certPem: files["cli/cli.pem"], keyPem: files["cli/cli-key.pem"], token: mgmt };
     });

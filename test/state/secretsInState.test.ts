@@ -92,7 +92,7 @@ describe("secrets in Pulumi state", () => {
         assert.equal(seed.id, "none");
         assert.ok(isSecretEnvelope(seed.outputs.base64) && isSecretEnvelope(seed.outputs.hex));
         assert.deepEqual(seed.outputs.keepers, { generation: "1" }, "keepers stay readable");
-        assert.equal(seed.urn, "urn:pulumi:test::consul-hardened::consul-hardened:index:HardenedCluster$consul-hardened:acl:BootstrapSecrets$random:index/randomBytes:RandomBytes::ids-bootstrap-seed");
+        assert.equal(seed.urn, "urn:pulumi:test::consul-hardened::consul-hardened:index:HardenedCluster$consul-hardened:index:BootstrapSecrets$random:index/randomBytes:RandomBytes::ids-bootstrap-seed");
         assert.equal(seed.parent, byUrnEnd("::ids-bootstrap").urn);
         const caKey = res.find((r) => r.type === "tls:index/privateKey:PrivateKey" && r.urn.endsWith("::ids-ca-key"))!;
         assert.match(caKey.id!, /^[0-9a-f]{40}$/, "hex SHA-1 of the public key");

@@ -43,7 +43,7 @@ describe("certificates", () => {
         ca = await valueOf(cluster.caCertPem);
         server1 = { cert: await valueOf(cluster.servers[0].certPem), key: await valueOf(cluster.servers[0].keyPem) };
         cli = { cert: await valueOf(cluster.cliCertPem), key: await valueOf(cluster.cliKeyPem) };
-        const client = new AgentCertificate("pki-client", { profile: "client", datacenter: "dc1", caCertPem: cluster.ca.certPem, caPrivateKeyPem: cluster.ca.privateKeyPem });
+        const client = new AgentCertificate("pki-client", { profile: "client", datacenter: "dc1", caCertPem: cluster.caCertPem, caPrivateKeyPem: cluster.caPrivateKeyPem });
         clientProfile = { cert: await valueOf(client.certPem), key: await valueOf(client.privateKeyPem) };
     });
 
@@ -159,7 +159,7 @@ describe("certificates", () => {
 
     it("a brought CA creates no resources and signs the leaves", async () => {
         const before = emu.resources.length;
-        const byo = new CertificateAuthority("byo-ca", { existing: { certPem: ca, privateKeyPem: await valueOf(cluster.ca.privateKeyPem) } });
+        const byo = new CertificateAuthority("byo-ca", { existing: { certPem: ca, privateKeyPem: await valueOf(cluster.caPrivateKeyPem) } });
         assert.equal(emu.resources.length, before);
         assert.equal(byo.external, true);
         const leaf = new AgentCertificate("byo-leaf", { profile: "cli", datacenter: "dc1", caCertPem: byo.certPem, caPrivateKeyPem: byo.privateKeyPem });

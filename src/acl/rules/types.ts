@@ -7,7 +7,9 @@
 /** A disposition. `list` exists only on key rules. */
 export type Access = "read" | "write" | "deny";
 export type KeyAccess = Access | "list";
-export type SentinelLevel = "advisory" | "soft-mandatory" | "hard-mandatory";
+/** Sentinel enforcement levels (Enterprise). */
+export const SentinelLevel = { Advisory: "advisory", SoftMandatory: "soft-mandatory", HardMandatory: "hard-mandatory" } as const;
+export type SentinelLevel = (typeof SentinelLevel)[keyof typeof SentinelLevel];
 
 /** Enterprise: Sentinel code evaluated on KV writes (CSM-SEN-01). */
 export interface SentinelRule {
