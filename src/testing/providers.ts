@@ -18,6 +18,7 @@ import { hasProviderIdRule, providerId } from "./state/providerIds";
 import { replacingKeys } from "./state/replaceRules";
 import { StateExport, stateExport, StoredResource } from "./state/stateExport";
 import { Props, unwrapSecrets } from "./state/wire";
+import { AliasSpec, generateAliases } from "./state/aliases";
 
 export interface RecordedResource extends StoredResource {
     name: string;
@@ -68,6 +69,8 @@ interface Registration {
     protect: boolean;
     additionalSecretOutputs: string[];
     wireInputs: Props;
+    /** The request's aliases (parents as engine URNs). */
+    aliases: AliasSpec[];
 }
 
 /** The provider emulation plus a record of what was created, in creation order. */
@@ -82,6 +85,8 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     readonly steps: PlanStep[] = [];
     private readonly all: RecordedResource[] = [];
     private prior?: Map<string, RecordedResource>;
+    /** New URN → the old URN its state was found under, when that was an alias (the engine's `sg.aliases`). */
+    private readonly aliasUsed = new Map<string, string>();
     private pending?: Registration;
 
     constructor(private readonly options: EmulationOptions = {}) {}
@@ -111,13 +116,15 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         const reg: Registration =
             this.pending?.name === args.name && this.pending.type === args.type
                 ? this.pending
-                : { type: args.type, name: args.name, urn: urnOf("", args.type, args.name, true), parent: "", protect: false, additionalSecretOutputs: [], wireInputs: args.inputs };
+                : { type: args.type, name: args.name, urn: urnOf("", args.type, args.name, true), parent: "", protect: false, additionalSecretOutputs: [], wireInputs: args.inputs, aliases: [] };
         this.pending = undefined;
         const secretInputs: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Props;
         const base = { urn: reg.urn, type: args.type, name: args.name, parent: reg.parent || undefined, protect: reg.protect, wireInputs: reg.wireInputs, inputs, secretInputs };
         if (args.custom === false) {
             // A component: the engine creates nothing for it; outputs arrive with registerOutputs.
+            // Its old state is still looked up, so that its children can inherit an alias match.
+            this.findPrior(reg);
             const record: RecordedResource = { ...base, custom: false, state: {}, wireOutputs: {} };
             this.components.push(record);
             this.all.push(record);
@@ -134,13 +141,12 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
 
     /** Create, or — over prior state — keep, update or replace, as the provider would. */
     private async apply(reg: Registration, inputs: Props): Promise<{ id: string; state: Props }> {
-        const prior = this.prior?.get(reg.urn);
+        const prior = this.findPrior(reg);
         if (prior === undefined) {
             const state = await this.emulate(reg, inputs);
             if (this.prior) this.steps.push({ op: "create", urn: reg.urn, type: reg.type, diffs: [] });
             return { id: this.idOf(reg, state), state };
         }
-        this.prior!.delete(reg.urn);
         const diffs = changedInputs(prior.wireInputs, reg.wireInputs, prior.inputs, inputs);
         if (diffs.length === 0 && dueForRenewal(reg.type, prior.state, this.now())) {
             // terraform-provider-tls `common_cert.go` (modifyPlanIfCertificateReadyForRenewal):
@@ -164,6 +170,25 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         // In place: the provider keeps its computed outputs and takes the new inputs.
         this.steps.push({ op: "update", urn: reg.urn, type: reg.type, oldId: prior.id, diffs });
         return { id: prior.id!, state: { ...prior.state, ...inputs } };
+    }
+
+    /**
+     * The old state of a registration, taken out of the prior state: under its URN first, then
+     * under each alias (step_generator.go, `generateSteps`). A match through an alias is kept for
+     * the children, whose inherited aliases start from it.
+     */
+    private findPrior(reg: Registration): RecordedResource | undefined {
+        if (!this.prior) return undefined;
+        const prefix = reg.urn.split("::").slice(0, 2).join("::");
+        const aliases = generateAliases(prefix, reg, reg.aliases, this.aliasUsed.get(reg.parent));
+        for (const urn of [reg.urn, ...aliases]) {
+            const prior = this.prior.get(urn);
+            if (!prior) continue;
+            this.prior.delete(urn);
+            if (urn !== reg.urn) this.aliasUsed.set(reg.urn, urn);
+            return prior;
+        }
+        return undefined;
     }
 
     private emulate(reg: Registration, inputs: Props): Props | Promise<Props> {
@@ -245,6 +270,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         this.steps.length = 0;
         this.pending = undefined;
         this.prior = prior ? new Map(prior.map((r) => [r.urn, r])) : undefined;
+        this.aliasUsed.clear();
         if (!prior) this.consul = new ConsulEmulation();
     }
 }
@@ -288,6 +314,12 @@ function hookMonitor(emulation: ProviderEmulation): void {
             protect: Boolean(req.getProtect()),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             wireInputs: (req.getObject()?.toJavaScript() ?? {}) as Props,
+            aliases: (req.getAliasesList() as any[]).map((a): AliasSpec => {
+                if (a.hasUrn()) return { urn: a.getUrn() };
+                const spec = a.getSpec();
+                const parentUrn = spec.getParenturn() as string;
+                return { name: spec.getName(), type: spec.getType(), noParent: spec.getNoparent(), parentUrn: parentUrn ? (engineUrns.get(parentUrn) ?? parentUrn) : undefined };
+            }),
         });
         return registerResource(req, callback);
     };
