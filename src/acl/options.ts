@@ -7,10 +7,13 @@ import { Persona } from "./personas";
  * StackReference. HTTPS with a CA is required; the management token writes the ACL objects.
  */
 export interface ConsulConnection {
+    /** `host:port` of a server's HTTPS API (`HardenedCluster.providerArgs.address`). */
     address: pulumi.Input<string>;
     /** Only "https" is accepted: ACLs are managed over mTLS (CSM-TLS-10). @default "https" */
     scheme?: string;
+    /** The datacenter the connection talks to. @default AclSystem's datacenter */
     datacenter?: pulumi.Input<string>;
+    /** The CA certificate the servers' HTTPS certificates chain to. */
     caPem: pulumi.Input<string>;
     /** Client certificate (the cluster's CLI certificate): servers verify incoming HTTPS. */
     certPem: pulumi.Input<string>;
@@ -28,7 +31,7 @@ export interface ConsulConnection {
 
 /** An Enterprise namespace AclSystem creates. */
 export interface NamespaceSpec {
-    /** @default "Namespace <name> (consul-hardened)" */
+    /** The namespace's description. @default "Namespace <name> (consul-hardened)" */
     description?: string;
     /** Names of policies in this plan every token in the namespace gets, besides `dns-read`. @default [] */
     defaultPolicies?: string[];
@@ -36,6 +39,7 @@ export interface NamespaceSpec {
 
 /** An agent and, when it was pre-seeded in its config, the SecretID it already carries. */
 export interface AgentTokenSpec {
+    /** The agent's node name: its token gets this node identity. */
     nodeName: string;
     /** The pre-seeded SecretID (secret). Without it, Consul generates one and the output carries it. */
     secretId?: pulumi.Input<string>;
@@ -70,9 +74,9 @@ export interface DeveloperSpec {
     prefix?: string;
     /** KV prefix made readable. @default none */
     keyPrefix?: string;
-    /** @default true */
+    /** Issue a token for this role. @default true */
     token?: boolean;
-    /** @default "8h" */
+    /** Token lifetime, Consul duration (CSM-ACL-09). @default "8h" */
     tokenTtl?: string;
     /** Names of your own `policies` added to this developer's role (same namespace, or the default one). @default [] */
     policies?: string[];
@@ -83,14 +87,18 @@ export interface DeveloperSpec {
  * developer's `policies`, or to anything else by name (`AclSystem.plan` lists it).
  */
 export interface CustomPolicySpec {
+    /** The policy name: letters, digits, `-`, `_`, at most one `/`; not a generated policy's name. */
     name: string;
+    /** Who the policy is for: the linter judges its rules by the persona (CSM-ACL-07/08). */
     persona: Persona;
     /**
      * The policy's rules in Consul's HCL, parsed with HashiCorp's parser and linted. From
      * TypeScript, `renderRules({ key_prefix: { "app/": "read" } })` writes them from typed rules.
      */
     rules: string;
+    /** Enterprise: the namespace the policy lives in. @default the default namespace */
     namespace?: string;
+    /** The policy's description. @default "Custom policy (<persona>)" */
     description?: string;
 }
 

@@ -26,21 +26,27 @@ function checkedExistingCa(name: string, certPem: string, keyPem: string, plan: 
     return certPem;
 }
 
+/** One server's files and when its certificate expires. */
 export interface ServerMaterial {
+    /** The server's node name. */
     nodeName: string;
     /** Complete agent config as JSON (secret: holds the gossip key and tokens). */
     config: pulumi.Output<string>;
     /** The same config as HCL (secret). */
     configHcl: pulumi.Output<string>;
+    /** The server certificate (`server.pem`), profile `server`. */
     certPem: pulumi.Output<string>;
-    /** Secret. */
+    /** Its private key (`server-key.pem`, secret). */
     keyPem: pulumi.Output<string>;
-    /** When the server certificate expires, and from when `pulumi up` renews it (RFC 3339). */
+    /** When the server certificate expires (RFC 3339). */
     notAfter: pulumi.Output<string>;
+    /** From when the next `pulumi up` renews it (RFC 3339). */
     renewAfter: pulumi.Output<string>;
 }
 
+/** One client agent's identity: its node name and its own agent token. */
 export interface ClientMaterial {
+    /** The client's node name. */
     nodeName: string;
     /** This client's agent token SecretID (secret). */
     agentToken: pulumi.Output<string>;
@@ -58,12 +64,17 @@ export interface ClusterReview {
 
 /** Arguments for `new consul.Provider(...)` talking to this cluster over mTLS. */
 export interface ConsulProviderArgs {
+    /** `host:port` of the first server's HTTPS API. */
     address: string;
     /** Always "https": the servers serve no plaintext HTTP. */
     scheme: string;
+    /** The cluster's datacenter. */
     datacenter: string;
+    /** The CA certificate the servers' HTTPS certificates chain to. */
     caPem: pulumi.Output<string>;
+    /** The CLI client certificate the servers require (mTLS). */
     certPem: pulumi.Output<string>;
+    /** Its private key (secret). */
     keyPem: pulumi.Output<string>;
     /** The initial management token; undefined in a secondary datacenter (use the primary's). */
     token?: pulumi.Output<string>;
@@ -82,14 +93,19 @@ export interface ConsulProviderArgs {
  * ```
  */
 export class HardenedCluster extends pulumi.ComponentResource {
+    /** The CA certificate: `ca_file` of every agent (`ca.pem`). */
     readonly caCertPem: pulumi.Output<string>;
     /** The CA private key (secret): for a secondary datacenter's `ca.existing`, or signing elsewhere. */
     readonly caPrivateKeyPem: pulumi.Output<string>;
+    /** Per server: its config (JSON and HCL), certificate and key, and when the certificate expires. */
     readonly servers: ServerMaterial[];
     /** Client profile config (JSON, secret: holds the gossip key). */
     readonly clientConfig: pulumi.Output<string>;
+    /** The same client profile as HCL (secret). */
     readonly clientConfigHcl: pulumi.Output<string>;
+    /** Per client agent: its node name, agent token and `client/<node>/agent.json`. */
     readonly clients: ClientMaterial[];
+    /** A `cli` certificate for operators and the consul provider (mTLS to the HTTPS API). */
     readonly cliCertPem: pulumi.Output<string>;
     /** Secret. */
     readonly cliKeyPem: pulumi.Output<string>;
@@ -99,6 +115,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
     readonly gossipKeys: pulumi.Output<Record<string, string>>;
     /** The ACL and CA authority datacenter (this one unless `federation.primaryDatacenter` says otherwise). */
     readonly primaryDatacenter: string;
+    /** The staged gossip key rotation plan, keys left out (plain). */
     readonly gossipRotationPlan: RotationPlan;
     /** Every agent's pre-seeded token SecretID by node name, servers and clients (each secret). */
     readonly agentTokens: Record<string, pulumi.Output<string>>;
@@ -124,6 +141,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
      * read-only root file system). Plain.
      */
     readonly podSecurity: PodSecurity;
+    /** Arguments for `new consul.Provider(...)` and `AclSystem.connection`, talking to this cluster over mTLS. */
     readonly providerArgs: ConsulProviderArgs;
     /**
      * Server and client-profile configs as HCL with every secret shown as "<secret>". Plain and

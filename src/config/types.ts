@@ -62,15 +62,25 @@ export interface AddressesConfig {
     grpc_tls?: string;
 }
 
+/** Consul's `limits` block (CSM-LIM-*), keys as Consul spells them. */
 export interface LimitsConfig {
+    /** Concurrent HTTP(S) connections one client IP may hold (CSM-LIM-01). */
     http_max_conns_per_client?: number;
+    /** How long an HTTPS client may take to finish the TLS handshake, e.g. "5s" (CSM-LIM-02). */
     https_handshake_timeout?: string;
+    /** How long an RPC client may take to finish its handshake, e.g. "5s" (CSM-LIM-02). */
     rpc_handshake_timeout?: string;
+    /** How long a client agent waits for a server's RPC answer, e.g. "60s". */
     rpc_client_timeout?: string;
+    /** Concurrent RPC connections one client IP may hold (CSM-LIM-03). */
     rpc_max_conns_per_client?: number;
+    /** Client agents: RPC requests per second to servers (CSM-LIM-04). */
     rpc_rate?: number;
+    /** Client agents: the burst over rpc_rate (CSM-LIM-04). */
     rpc_max_burst?: number;
+    /** Largest KV value in bytes (CSM-LIM-05). */
     kv_max_value_size?: number;
+    /** Largest transaction request in bytes (CSM-LIM-05). */
     txn_max_req_len?: number;
 }
 

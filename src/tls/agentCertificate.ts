@@ -14,11 +14,13 @@ import {
 } from "./validity";
 import { componentType, withFormerTypes } from "../component/typeToken";
 
+/** One agent or CLI certificate signed by the cluster CA. */
 export interface AgentCertificateArgs {
     /** `server`, `client` or `cli`, as `consul tls cert create -server|-client|-cli`. */
     profile: AgentCertProfile;
+    /** The datacenter the certificate's names carry (`server.<datacenter>.<domain>`). */
     datacenter: string;
-    /** @default "consul" */
+    /** The DNS domain Consul answers for. @default "consul" */
     domain?: string;
     /** Server certificates only: adds `<nodeName>.server.<dc>.<domain>`. */
     nodeName?: string;
@@ -26,9 +28,11 @@ export interface AgentCertificateArgs {
     extraDnsNames?: string[];
     /** Extra IP SANs. */
     extraIpAddresses?: string[];
+    /** The signing CA's certificate. */
     caCertPem: pulumi.Input<string>;
+    /** The signing CA's private key (secret). */
     caPrivateKeyPem: pulumi.Input<string>;
-    /** @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
+    /** The certificate's key. @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
     key?: KeyOptions;
     /** Validity in hours, at most 19800 (825 days). @default 8760 (1 year) */
     validityHours?: number;
@@ -94,6 +98,7 @@ export function validateSans(dns: unknown, ips: unknown, dnsOption: string, ipOp
  * reports `readyForRenewal` and the certificate is replaced.
  */
 export class AgentCertificate extends pulumi.ComponentResource {
+    /** The certificate (PEM). */
     readonly certPem: pulumi.Output<string>;
     /** Secret. */
     readonly privateKeyPem: pulumi.Output<string>;
@@ -105,6 +110,7 @@ export class AgentCertificate extends pulumi.ComponentResource {
     readonly renewAfter: pulumi.Output<string>;
     /** The names the certificate carries (known at preview). */
     readonly dnsNames: string[];
+    /** The IP addresses the certificate carries (known at preview). */
     readonly ipAddresses: string[];
 
     constructor(name: string, args: AgentCertificateArgs, opts?: pulumi.ComponentResourceOptions) {

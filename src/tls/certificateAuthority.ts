@@ -8,17 +8,19 @@ import { componentType, withFormerTypes } from "../component/typeToken";
 
 /** A CA made elsewhere: Vault's PKI engine, or `consul tls ca create -name-constraint`. */
 export interface ExistingCa {
+    /** The CA certificate (PEM). */
     certPem: pulumi.Input<string>;
     /** Wrapped as a Pulumi secret by the component. */
     privateKeyPem: pulumi.Input<string>;
 }
 
+/** A generated CA (default) or a brought one. */
 export interface CertificateAuthorityArgs {
-    /** @default "Consul Agent CA" */
+    /** The CA certificate's subject common name. @default "Consul Agent CA" */
     commonName?: string;
-    /** @default "consul-hardened" */
+    /** The CA certificate's subject organization. @default "consul-hardened" */
     organization?: string;
-    /** @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
+    /** The CA key. @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
     key?: KeyOptions;
     /** CA validity in hours, at most 87600 (10 years). @default 43800 (5 years) */
     validityHours?: number;

@@ -14,7 +14,7 @@ export type RsaBits = (typeof RsaBits)[keyof typeof RsaBits];
 
 /** Private key algorithm for the CA and agent certificates. */
 export interface KeyOptions {
-    /** @default "ECDSA" */
+    /** The key algorithm. @default "ECDSA" */
     algorithm?: KeyAlgorithm;
     /** ECDSA curve; P-224 and P-521 are refused (weak / not in every TLS stack). @default "P256" */
     ecdsaCurve?: EcdsaCurve;

@@ -13,7 +13,9 @@ export type SentinelLevel = (typeof SentinelLevel)[keyof typeof SentinelLevel];
 
 /** Enterprise: Sentinel code evaluated on KV writes (CSM-SEN-01). */
 export interface SentinelRule {
+    /** The Sentinel policy code. */
     code: string;
+    /** How a failing check is enforced. */
     enforcementlevel: SentinelLevel;
 }
 
