@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds (or reuses) the tools the end-to-end tests need, from published Go modules only, into
 # .cache/tools/<name>-<version>/ (ignored by git). Prints what it built and how long it took.
+# `e2e-tools.sh consul` or `e2e-tools.sh sdkgen` builds one of them.
 #
 #   consul 1.16.3 — the 1.16 line is the last under MPL-2.0. Checked on this workplace's proxy:
 #     v1.16.6 needs github.com/hashicorp/consul/troubleshoot/ports, which no published
@@ -36,4 +37,29 @@ build_consul() {
     echo "consul $version: built $dir/consul in $((SECONDS - start))s"
 }
 
-build_consul
+# sdkgen (scripts/sdkgen): Pulumi's Python and Go code generators from
+# github.com/pulumi/pulumi/pkg/v3 v3.259.0, cached by the hash of its sources.
+build_sdkgen() {
+    local src=scripts/sdkgen hash dir
+    hash=$(cat "$src/go.mod" "$src/go.sum" "$src"/*.go | sha256sum | cut -c1-12)
+    dir="$root/sdkgen-$hash"
+    # .cache/tools/sdkgen always points at the build of the current sources.
+    if [ -x "$dir/sdkgen" ]; then ln -sfn "$dir/sdkgen" "$root/sdkgen"; echo "sdkgen: reusing $dir/sdkgen"; return; fi
+    command -v go >/dev/null || { echo "e2e-tools: go is not on PATH" >&2; exit 1; }
+    mkdir -p "$dir"
+    local start=$SECONDS
+    if ! (cd "$src" && go build -o "$dir/sdkgen" . >"$dir/build.log" 2>&1); then
+        echo "e2e-tools: building sdkgen failed:" >&2
+        grep -v '^go: downloading' "$dir/build.log" | tail -20 >&2
+        exit 1
+    fi
+    ln -sfn "$dir/sdkgen" "$root/sdkgen"
+    echo "sdkgen: built $dir/sdkgen in $((SECONDS - start))s"
+}
+
+case "${1:-all}" in
+    consul) build_consul ;;
+    sdkgen) build_sdkgen ;;
+    all) build_consul; build_sdkgen ;;
+    *) echo "usage: e2e-tools.sh [consul|sdkgen|all]" >&2; exit 2 ;;
+esac

@@ -30,7 +30,19 @@ const METADATA = {
  * Every listed property must exist: a renamed output fails here rather than losing its flag.
  */
 export function completeSchema(inferred: PackageSchema): PackageSchema {
-    const schema: PackageSchema = { ...inferred, ...METADATA };
+    const language = (inferred.language ?? {}) as Record<string, Record<string, unknown>>;
+    const schema: PackageSchema = {
+        ...inferred,
+        ...METADATA,
+        language: {
+            ...language,
+            // Go's generator makes no `…Args` type for an object reached through a plain array of a
+            // component's inputs (`populateDetailsForTypes` in pkg/codegen/go/gen.go), yet the
+            // component's args refer to one (`AclSystemArgs.Agents []AgentTokenSpecArgs`): the SDK
+            // would not compile. Extra input types make it generate them all.
+            go: { ...language.go, generateExtraInputTypes: true },
+        },
+    };
     const mark = (where: string, props: Record<string, PropertySpec> | undefined, names: string[]) => {
         for (const name of names) {
             const prop = props?.[name];

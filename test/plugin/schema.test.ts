@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { load as loadYaml } from "js-yaml";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { COMPONENTS } from "../../src/plugin/components";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
@@ -29,6 +31,7 @@ describe("component package: the schema Pulumi infers from the TypeScript types 
         assert.deepEqual(Object.keys(schema.resources).sort(), discovered.map(token).sort());
         assert.equal(schema.name, "consul-hardened");
         assert.deepEqual(schema.dependencies, [], "no other package's types: SDKs generate and compile on their own");
+        assert.equal((schema.language as any).go.generateExtraInputTypes, true, "Go's generator needs it for AclSystemArgs.Agents (see schema.ts)");
     });
 
     it("HardenedCluster: inputs, the one required input, outputs, and the nested option types", () => {
@@ -99,6 +102,38 @@ describe("component package: the schema Pulumi infers from the TypeScript types 
         }
         assert.deepEqual(missing, []);
         assert.ok(seen.has("ClusterCaOptions") && seen.has("LimitsConfig") && seen.has("SentinelRule"), "the walk reached the nested types");
+    });
+
+    it("examples/sdk-yaml (a Pulumi YAML program) names only types, properties and enum values the schema has", () => {
+        const program = loadYaml(readFileSync("examples/sdk-yaml/Pulumi.yaml", "utf8")) as { resources: Record<string, { type: string; properties: Record<string, unknown> }>; outputs: Record<string, string> };
+        const problems: string[] = [];
+        const check = (where: string, value: unknown, props: Record<string, PropertySpec>) => {
+            for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+                const p = props[k];
+                if (!p) {
+                    problems.push(`${where}.${k}: no such property`);
+                    continue;
+                }
+                const t = localTypeOf(p);
+                const spec = t ? type(t) : undefined;
+                if (spec?.enum && !spec.enum.some((e) => e.value === v)) problems.push(`${where}.${k}: ${String(v)} is not a ${t}`);
+                else if (spec?.properties && v && typeof v === "object" && !Array.isArray(v)) check(`${where}.${k}`, v, spec.properties);
+            }
+        };
+        const kinds: Record<string, string> = {};
+        for (const [name, r] of Object.entries(program.resources)) {
+            // YAML's short form `consul-hardened:HardenedCluster` is the index module's type.
+            const [pkg, component] = r.type.split(":");
+            kinds[name] = component;
+            assert.equal(pkg, "consul-hardened");
+            check(name, r.properties, resource(component).inputProperties);
+        }
+        for (const expr of Object.values(program.outputs)) {
+            const [, name, property] = /^\$\{(\w+)\.(\w+)\}$/.exec(expr)!;
+            if (!resource(kinds[name]).properties[property]) problems.push(`output ${expr}: no such output`);
+        }
+        assert.deepEqual(problems, []);
+        assert.ok(Object.keys(program.resources).length > 0);
     });
 
     it("the schema's secret outputs are exactly the outputs that are secret when the components run", async () => {
