@@ -12,7 +12,6 @@ const acl = new AclSystem("acl", {
     datacenter: "dc1",
     connection: {
         address: output("consulAddress"),
-        scheme: "https",
         caPem: output("caCertPem"),
         certPem: output("cliCertPem"),
         keyPem: output("cliKeyPem"),
