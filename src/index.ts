@@ -51,4 +51,4 @@ export { CoverageRow, CoverageStatus } from "./audit/coverage";
 
 // Last: when Pulumi runs this package as a component provider plugin, serve it (see plugin/host.ts).
 import { serveWhenRunAsPlugin } from "./plugin/host";
-serveWhenRunAsPlugin();
+serveWhenRunAsPlugin(module);

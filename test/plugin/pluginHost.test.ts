@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
-import { runByPluginHost } from "../../src/plugin/host";
+import { loadedByPluginHost } from "../../src/plugin/host";
 
 const root = join(__dirname, "..", "..");
 // The gRPC client and the provider protocol the SDK itself uses (dependencies of @pulumi/pulumi).
@@ -14,11 +14,13 @@ const providerProto = require(join(sdkDir, "proto", "provider_pb.js"));
 describe("component package: served as `pulumi package add` runs it (Pulumi's run-plugin over the built package)", function () {
     this.timeout(120_000);
 
-    it("knows run-plugin from any other main module", () => {
-        assert.equal(runByPluginHost("/x/node_modules/@pulumi/pulumi/cmd/run-plugin/index.js"), true);
-        assert.equal(runByPluginHost("/x/node_modules/.bin/mocha"), false);
-        assert.equal(runByPluginHost(undefined), false);
-        assert.equal(runByPluginHost(), false, "a test process is not a plugin host");
+    it("serves only when run-plugin itself loaded the package — not when a package of yours that imports it is hosted", () => {
+        const by = (filename: string) => ({ parent: { filename } as NodeModule });
+        assert.equal(loadedByPluginHost(by("/p/node_modules/@pulumi/pulumi/cmd/run-plugin/run.js")), true);
+        assert.equal(loadedByPluginHost(by("/your-components/index.js")), false, "your own component package, itself hosted by run-plugin");
+        assert.equal(loadedByPluginHost(by("/app/node_modules/mocha/lib/cli/run.js")), false);
+        assert.equal(loadedByPluginHost({ parent: undefined }), false);
+        assert.equal(loadedByPluginHost(require.cache[require.resolve("../../src/index")]), false, "a test loading the package");
     });
 
     it("GetSchema over gRPC returns the completed schema: every component, secret flags, one server only", async () => {
