@@ -17,6 +17,9 @@ import { addCaProblems, caConstraints, existingCaProblems, LeafPlan } from "../t
 import { DEFAULT_CERT_VALIDITY_HOURS } from "../tls/validity";
 import { plannedLeafNames, serverExtraDnsNames } from "./leafNames";
 import { AgentCertProfile } from "../tls/profiles";
+import { caGenerationSpecs } from "./caGenerations";
+import { CaRolloverPlan, planCaRollover } from "../tls/rollover/plan";
+import { CaTrustGuard } from "../tls/rollover/guard";
 
 /** Throws (failing the deployment before any leaf is signed) when a brought CA cannot serve. */
 function checkedExistingCa(name: string, certPem: string, keyPem: string, plan: LeafPlan): string {
@@ -93,10 +96,15 @@ export interface ConsulProviderArgs {
  * ```
  */
 export class HardenedCluster extends pulumi.ComponentResource {
-    /** The CA certificate: `ca_file` of every agent (`ca.pem`). */
+    /**
+     * The agents' trust, `ca_file` of every agent (`ca.pem`): the CA certificate, or during a
+     * rollover every trusted generation's, the signing one first.
+     */
     readonly caCertPem: pulumi.Output<string>;
-    /** The CA private key (secret): for a secondary datacenter's `ca.existing`, or signing elsewhere. */
+    /** The signing CA's private key (secret): for a secondary datacenter's `ca.existing`, or signing elsewhere. */
     readonly caPrivateKeyPem: pulumi.Output<string>;
+    /** Where a CA rollover stands, what this `up` changes, what to do next (plain). */
+    readonly caRolloverPlan: CaRolloverPlan;
     /** Per server: its config (JSON and HCL), certificate and key, and when the certificate expires. */
     readonly servers: ServerMaterial[];
     /** Client profile config (JSON, secret: holds the gossip key). */
@@ -179,32 +187,49 @@ export class HardenedCluster extends pulumi.ComponentResource {
         this.coverage = coverageReport(this.warnings, rendered);
         for (const w of this.warnings) pulumi.log.warn(`${w.id}: ${w.option} — ${w.message}`, this);
 
-        const ca = new CertificateAuthority(`${name}-ca`, args.ca ?? {}, parent);
-        const existing = args.ca?.existing;
-        const caExisting = existing !== undefined;
-        // Known at construction when the (public) certificate is a plain string.
-        const constraints = typeof existing?.certPem === "string" ? caConstraints(existing.certPem) : undefined;
-        const leafPlan = plannedLeafNames({
-            datacenter: s.datacenter,
-            domain: s.domain,
-            serverNodeNames: n.servers.map((x) => x.nodeName),
-            serverAddresses: args.serverAddresses ?? [],
-            extraServerDnsNames: n.extraServerDnsNames,
-            extraServerIpAddresses: args.extraServerIpAddresses ?? [],
-            constraints,
-            validityHours: args.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
+        // The CA generations (one, unless a rollover lists more): every one is trusted, one signs.
+        // The guard remembers the last deployment's trust and refuses a step that skips a stage;
+        // everything agents receive — the trust bundle, every certificate — waits for it.
+        const { specs, signing } = caGenerationSpecs(name, args.ca);
+        this.caRolloverPlan = planCaRollover(specs.map((g) => g.name), signing);
+        const guard = new CaTrustGuard(`${name}-ca-trust`, { trusted: specs.map((g) => g.name), signing }, parent);
+        const afterGuard = (o: pulumi.Output<string>): pulumi.Output<string> => pulumi.all([guard.signing, o]).apply(([, v]) => v);
+        const leafPlanUnder = (constraints: ReturnType<typeof caConstraints> | undefined) =>
+            plannedLeafNames({
+                datacenter: s.datacenter,
+                domain: s.domain,
+                serverNodeNames: n.servers.map((x) => x.nodeName),
+                serverAddresses: args.serverAddresses ?? [],
+                extraServerDnsNames: n.extraServerDnsNames,
+                extraServerIpAddresses: args.extraServerIpAddresses ?? [],
+                constraints,
+                validityHours: args.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
+            });
+        const cas = specs.map((g) => {
+            const ca = new CertificateAuthority(g.resourceName, g.args, { ...parent, dependsOn: [guard], ...(g.formerName ? { aliases: [{ name: g.formerName }] } : {}) });
+            const existing = g.args.existing;
+            // Known at construction when the (public) certificate is a plain string.
+            const constraints = typeof existing?.certPem === "string" ? caConstraints(existing.certPem) : undefined;
+            // A brought CA given as plain PEM was checked before super(); one that arrives as an
+            // Output (a StackReference, a secret store) is checked once known, before any leaf is signed.
+            const certPem = existing
+                ? pulumi.all([ca.certPem, ca.privateKeyPem]).apply(([cert, key]) => checkedExistingCa(name, cert, key, leafPlanUnder(constraints)))
+                : ca.certPem;
+            return { name: g.name, certPem, privateKeyPem: ca.privateKeyPem, constraints };
         });
-        // A brought CA given as plain PEM was checked before super(); one that arrives as an
-        // Output (a StackReference, a secret store) is checked once known, before any leaf is signed.
-        this.caCertPem = caExisting
-            ? pulumi.all([ca.certPem, ca.privateKeyPem]).apply(([cert, key]) => checkedExistingCa(name, cert, key, leafPlan))
-            : ca.certPem;
-        this.caPrivateKeyPem = ca.privateKeyPem;
+        const signer = cas.find((c) => c.name === signing)!;
+        const constraints = signer.constraints;
+        // The signer first: whoever reads one certificate of the bundle reads the one that signs.
+        const trusted = [signer, ...cas.filter((c) => c !== signer)];
+        this.caCertPem = afterGuard(
+            trusted.length === 1 ? signer.certPem : pulumi.all(trusted.map((c) => c.certPem)).apply((pems) => pems.map((p) => p.trim() + "\n").join("")),
+        );
+        this.caPrivateKeyPem = afterGuard(signer.privateKeyPem);
         const certArgs = {
             datacenter: s.datacenter,
             domain: s.domain,
-            caCertPem: this.caCertPem,
-            caPrivateKeyPem: ca.privateKeyPem,
+            caCertPem: afterGuard(signer.certPem),
+            caPrivateKeyPem: this.caPrivateKeyPem,
             key: args.certificates?.key,
             validityHours: args.certificates?.validityHours,
             earlyRenewalHours: args.certificates?.earlyRenewalHours,

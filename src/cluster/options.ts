@@ -3,6 +3,7 @@ import { AgentConfigOverride, LimitsConfig, TlsVersion } from "../config/types";
 import { GossipKeyGeneration } from "../gossip/rotation";
 import { ExistingCa } from "../tls/certificateAuthority";
 import { KeyOptions } from "../tls/keyOptions";
+import { CaGeneration } from "../tls/rollover/plan";
 
 /**
  * Options of `HardenedCluster`. Options that decide the shape of the resource graph (counts,
@@ -144,6 +145,18 @@ export interface ClusterCaOptions {
     protectKey?: boolean;
     /** Bring your own CA (the only way to a name-constrained one): `{ certPem, privateKeyPem }`. */
     existing?: ExistingCa;
+    /**
+     * A staged CA rollover: the CA generations every agent trusts, oldest first, each generated or
+     * brought (`existing`). With them, set the CA options per generation, not here. The oldest
+     * generation continues a cluster's existing CA. See README, "Certificate lifecycle".
+     * @example [{ name: "2026" }, { name: "2027" }]
+     */
+    generations?: CaGeneration[];
+    /**
+     * The generation that signs agent and CLI certificates. A step that skips a stage of the
+     * rollover is refused before anything changes. @default the oldest generation
+     */
+    signing?: string;
 }
 
 /** Agent and CLI certificates. */

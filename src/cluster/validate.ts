@@ -1,5 +1,6 @@
 import { ProblemList } from "../errors";
-import { validateCertificateAuthorityArgs } from "../tls/certificateAuthority";
+import { CertificateAuthorityArgs, validateCertificateAuthorityArgs } from "../tls/certificateAuthority";
+import { validateCaGenerations } from "../tls/rollover/plan";
 import { validateSans } from "../tls/agentCertificate";
 import { validateKeyOptions } from "../tls/keyOptions";
 import {
@@ -193,46 +194,63 @@ function validateTls(a: HardenedClusterArgs, p: ProblemList): void {
 }
 
 function validateCa(a: HardenedClusterArgs, p: ProblemList): void {
-    if (a.ca) validateCertificateAuthorityArgs(a.ca, "ca.", p);
     const c = a.certificates ?? {};
     validateKeyOptions(c.key, "certificates.key", p);
     validateHours(c.validityHours, "certificates.validityHours", MAX_CERT_VALIDITY_HOURS, p);
     const validity = typeof c.validityHours === "number" ? c.validityHours : DEFAULT_CERT_VALIDITY_HOURS;
     validateEarlyRenewal(c.earlyRenewalHours, validity, "certificates.earlyRenewalHours", p);
-    const caRenewal = a.ca?.earlyRenewalHours ?? DEFAULT_CA_EARLY_RENEWAL_HOURS;
-    if (!a.ca?.existing && typeof caRenewal === "number" && typeof validity === "number" && caRenewal < validity)
-        p.add("ca.earlyRenewalHours", caRenewal, `shorter than the agents' certificate validity (${validity}h): a certificate signed just before the CA's renewal would outlive it`, `use at least ${validity}`);
-    const caHours = a.ca?.validityHours ?? DEFAULT_CA_VALIDITY_HOURS;
-    if (!a.ca?.existing && typeof c.validityHours === "number" && typeof caHours === "number" && c.validityHours >= caHours)
-        p.add("certificates.validityHours", c.validityHours, `outlives the CA (ca.validityHours ${caHours}): agents reject a certificate whose CA has expired`, `use less than ${caHours}, or a longer-lived CA`);
+    validateCaGenerations(a.ca?.generations, a.ca?.signing, "ca.", p);
+    if (a.ca?.generations) {
+        const single = (["key", "validityHours", "earlyRenewalHours", "protectKey", "existing"] as const).filter((k) => a.ca?.[k] !== undefined);
+        if (single.length > 0)
+            p.add(`ca.${single[0]}`, single.join(", "), "with ca.generations, every CA's options belong to its generation", `move ${single.join(", ")} into the generation they describe`);
+    }
+    caOptionSets(a).forEach(({ ca, prefix }) => {
+        validateCertificateAuthorityArgs(ca, prefix, p);
+        const caRenewal = ca.earlyRenewalHours ?? DEFAULT_CA_EARLY_RENEWAL_HOURS;
+        if (!ca.existing && typeof caRenewal === "number" && typeof validity === "number" && caRenewal < validity)
+            p.add(`${prefix}earlyRenewalHours`, caRenewal, `shorter than the agents' certificate validity (${validity}h): a certificate signed just before the CA's renewal would outlive it`, `use at least ${validity}`);
+        const caHours = ca.validityHours ?? DEFAULT_CA_VALIDITY_HOURS;
+        // The default certificate validity counts too: a short-lived CA must not sign year-long leaves.
+        if (!ca.existing && typeof validity === "number" && typeof caHours === "number" && validity >= caHours)
+            p.add("certificates.validityHours", validity, `outlives the CA (${prefix}validityHours ${caHours}): agents reject a certificate whose CA has expired`, `use less than ${caHours}, or a longer-lived CA`);
+    });
+}
+
+/** The cluster's CA options with the option prefix a problem names: `ca.` or `ca.generations[i].`. */
+function caOptionSets(a: HardenedClusterArgs): { ca: CertificateAuthorityArgs; prefix: string }[] {
+    if (!Array.isArray(a.ca?.generations)) return [{ ca: a.ca ?? {}, prefix: "ca." }];
+    return a.ca.generations.map((g, i) => ({ ca: g ?? {}, prefix: `ca.generations[${i}].` }));
 }
 
 function validateExistingCa(a: HardenedClusterArgs, p: ProblemList): void {
-    const existing = a.ca?.existing;
-    // A certificate given as an Output is checked once known (HardenedCluster), before any leaf is signed.
-    if (!existing || typeof existing.certPem !== "string") return;
-    const constraints = caConstraints(existing.certPem);
-    const serverNodeNames = a.serverNodeNames ?? defaultServerNames(a.servers ?? 3);
-    const dropped = serverNodeNames.some((n) => !namePermitted(constraints, n));
-    if (dropped && !a.serverAddresses && !a.extraServerDnsNames?.length)
-        p.add(
-            "serverAddresses",
-            undefined,
-            "the CA's name constraints exclude the bare node names, so server certificates leave them out and providerArgs.address (a node name) would fail hostname verification",
-            "set serverAddresses (their IPs go into the certificates), or an extraServerDnsNames entry inside the CA's constraints",
-        );
-    const plan = plannedLeafNames({
-        datacenter: a.datacenter,
-        domain: a.domain ?? "consul",
-        serverNodeNames,
-        serverAddresses: a.serverAddresses ?? [],
-        extraServerDnsNames: a.extraServerDnsNames ?? [],
-        extraServerIpAddresses: a.extraServerIpAddresses ?? [],
-        constraints,
-        validityHours: a.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
-    });
-    const key = typeof existing.privateKeyPem === "string" ? existing.privateKeyPem : undefined;
-    addCaProblems(existingCaProblems(existing.certPem, key, plan), p);
+    for (const { ca, prefix } of caOptionSets(a)) {
+        const existing = ca.existing;
+        // A certificate given as an Output is checked once known (HardenedCluster), before any leaf is signed.
+        if (!existing || typeof existing.certPem !== "string") continue;
+        const constraints = caConstraints(existing.certPem);
+        const serverNodeNames = a.serverNodeNames ?? defaultServerNames(a.servers ?? 3);
+        const dropped = serverNodeNames.some((n) => !namePermitted(constraints, n));
+        if (dropped && !a.serverAddresses && !a.extraServerDnsNames?.length)
+            p.add(
+                "serverAddresses",
+                undefined,
+                `the CA's name constraints (${prefix}existing) exclude the bare node names, so server certificates leave them out and providerArgs.address (a node name) would fail hostname verification`,
+                "set serverAddresses (their IPs go into the certificates), or an extraServerDnsNames entry inside the CA's constraints",
+            );
+        const plan = plannedLeafNames({
+            datacenter: a.datacenter,
+            domain: a.domain ?? "consul",
+            serverNodeNames,
+            serverAddresses: a.serverAddresses ?? [],
+            extraServerDnsNames: a.extraServerDnsNames ?? [],
+            extraServerIpAddresses: a.extraServerIpAddresses ?? [],
+            constraints,
+            validityHours: a.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
+        });
+        const key = typeof existing.privateKeyPem === "string" ? existing.privateKeyPem : undefined;
+        addCaProblems(existingCaProblems(existing.certPem, key, plan), p, `${prefix}existing`);
+    }
 }
 
 function validateFederation(a: HardenedClusterArgs, p: ProblemList): void {

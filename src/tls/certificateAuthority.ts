@@ -81,12 +81,14 @@ export class CertificateAuthority extends pulumi.ComponentResource {
             this.certPem = pulumi.output(args.existing.certPem);
             this.privateKeyPem = pulumi.secret(args.existing.privateKeyPem);
         } else {
+            // What the component waits for, its resources wait for (children do not inherit it).
+            const waitFor = opts?.dependsOn ? { dependsOn: opts.dependsOn } : {};
             const key = resolveKeyOptions(args.key);
             const privateKey = new tls.PrivateKey(
                 `${name}-key`,
                 key.algorithm === "RSA" ? { algorithm: "RSA", rsaBits: key.rsaBits } : { algorithm: "ECDSA", ecdsaCurve: key.ecdsaCurve },
                 // Deliberate: a replaced CA key invalidates every certificate in the cluster.
-                { parent: this, protect: args.protectKey ?? true },
+                { parent: this, protect: args.protectKey ?? true, ...waitFor },
             );
             const cert = new tls.SelfSignedCert(
                 `${name}-cert`,
@@ -100,7 +102,7 @@ export class CertificateAuthority extends pulumi.ComponentResource {
                     setSubjectKeyId: true,
                     allowedUses: CA_ALLOWED_USES,
                 },
-                { parent: this },
+                { parent: this, ...waitFor },
             );
             this.certPem = cert.certPem;
             // The real provider marks this secret; mocks and older engines do not. Be explicit.

@@ -186,8 +186,11 @@ function describe(c: NameConstraintSet): string {
 }
 
 /** Adds CA problems to an option problem list; the private key is described, never shown. */
-export function addCaProblems(problems: CaProblem[], list: ProblemList): void {
-    for (const x of problems)
-        if (x.option === "ca.existing.privateKeyPem") list.addSecret(x.option, "the CA key", x.problem, x.fix);
-        else list.add(x.option, x.value, x.problem, x.fix);
+/** Adds a brought CA's problems, its options named under `at` (`ca.existing` or a generation's). */
+export function addCaProblems(problems: CaProblem[], list: ProblemList, at = "ca.existing"): void {
+    for (const x of problems) {
+        const option = x.option.startsWith("ca.existing") ? at + x.option.slice("ca.existing".length) : x.option;
+        if (x.option === "ca.existing.privateKeyPem") list.addSecret(option, "the CA key", x.problem, x.fix);
+        else list.add(option, x.value, x.problem, x.fix);
+    }
 }

@@ -50,6 +50,8 @@ const ID_RULES: Record<string, (s: State) => string> = {
     // This library's dynamic providers return the AccessorID (src/acl/dynamic/*.ts, create).
     "pulumi-nodejs:dynamic/consul-hardened:AclToken": (s) => String(s.accessorId),
     "pulumi-nodejs:dynamic/consul-hardened:AclBootstrap": (s) => String(s.accessorId),
+    // src/tls/rollover/guard.ts, create: one guard per cluster, always "trust".
+    "pulumi-nodejs:dynamic/consul-hardened:CaTrustGuard": () => "trust",
 };
 
 function serialDecimal(certPem: unknown): string {

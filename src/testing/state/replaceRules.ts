@@ -3,6 +3,7 @@
  * providers' own plan rules, for the emulated `pulumi preview --diff`.
  */
 import { aclTokenProvider } from "../../acl/dynamic/aclToken";
+import { trustGuardProvider } from "../../tls/rollover/guard";
 
 type Props = Record<string, unknown>;
 /** Given the changed input names (and both input sets), the names that force a replacement. */
@@ -42,6 +43,8 @@ const RULES: Record<string, ReplaceRule> = {
     // This library's dynamic provider decides itself (src/acl/dynamic/aclToken.ts, `diff`).
     "pulumi-nodejs:dynamic/consul-hardened:AclToken": async (_changed, olds, news) =>
         ((await aclTokenProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
+    "pulumi-nodejs:dynamic/consul-hardened:CaTrustGuard": async (_changed, olds, news) =>
+        ((await trustGuardProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
 };
 
 /** The inputs whose change replaces a resource of this type; throws for a type nobody modelled. */
