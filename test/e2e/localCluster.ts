@@ -82,6 +82,18 @@ export class LocalAgents {
         return join(this.dir, name);
     }
 
+    /** Replaces one of an agent's files (a certificate, its key, ca.pem) as a deployment would. */
+    write(name: string, file: string, content: string): void {
+        writeFileSync(join(this.home(name), file), content, { mode: 0o600 });
+    }
+
+    /** `consul reload` by signal: SIGHUP makes the agent reload its config, TLS files included. */
+    reload(name: string): void {
+        const agent = this.procs.find((p) => p.name === name);
+        if (!agent || agent.proc.exitCode !== null) throw new Error(`agent ${name} is not running`);
+        agent.proc.kill("SIGHUP");
+    }
+
     /**
      * A bundle config placed for this host: its own data dir and TLS files, and (several agents,
      * one host) its own listen addresses — nothing else changed.
