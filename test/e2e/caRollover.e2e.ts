@@ -217,3 +217,42 @@ describe("CA rollover through the staged plan, live (real Consul 1.16.3, loopbac
         }
     });
 });
+
+describe("CA renewal with the same key and subject, judged by Go's verifier (real Consul 1.16.3)", function () {
+    this.timeout(300_000);
+    const IP = "127.0.0.131";
+    const agents = new LocalAgents();
+    after(() => agents.stopAll());
+
+    it("a server holding the renewed CA accepts certificates issued under the old one, and theirs verify under the old", async () => {
+        const emu = await installProviderEmulation();
+        // Short lives so both runs fall inside real time: the CA lives 100h and renews 60h before its
+        // end; leaves live 50h. Issued 45h ago, the CA is due now and the leaves are still valid.
+        const args: HardenedClusterArgs = { datacenter: "dc1", servers: 1, serverAddresses: [IP], ca: { validityHours: 100, earlyRenewalHours: 60 }, certificates: { validityHours: 50, earlyRenewalHours: 1 } };
+        emu.setClock(new Date(Date.now() - 45 * 3600_000));
+        let before: Files;
+        let renewed: Files;
+        try {
+            before = await valueOf(new HardenedCluster("renew-ca", args).files);
+            emu.reset(emu.snapshot());
+            emu.setClock(undefined);
+            renewed = await valueOf(new HardenedCluster("renew-ca", args).files);
+        } finally {
+            emu.setClock(undefined);
+        }
+        const [oldCa, newCa] = [new X509Certificate(before["ca.pem"]), new X509Certificate(renewed["ca.pem"])];
+        assert.notEqual(oldCa.serialNumber, newCa.serialNumber, "the CA certificate was renewed");
+        assert.equal(oldCa.subject, newCa.subject);
+        assert.ok(oldCa.publicKey.equals(newCa.publicKey), "with the same key");
+
+        agents.startServers(renewed, ["consul-server-1"], [IP]);
+        const token = JSON.parse(renewed["servers/consul-server-1/consul.json"]).acl.tokens.initial_management;
+        await until("a leader", async () => ((await api(through(IP, renewed, token), "GET", "/v1/status/leader")).body || undefined), 90_000);
+        // An agent still on the old files: its certificate (under the old CA certificate) presented
+        // to the server, which verifies it with the renewed CA — Go's crypto/x509, in Consul.
+        const refused = await rpcHandshake(IP, { ca: before["ca.pem"], cert: before["servers/consul-server-1/server.pem"], key: before["servers/consul-server-1/server-key.pem"] });
+        assert.equal(refused, undefined, "server RPC: the old leaf is accepted, and the server's new leaf verifies under the old CA");
+        const oldCli = await api(through(IP, before, token), "GET", "/v1/agent/members");
+        assert.equal(oldCli.status, 200, "HTTPS with the old CLI certificate, trusting only the old CA certificate");
+    });
+});

@@ -7,6 +7,7 @@ import { ConsulHardenedOptionError } from "../../src/errors";
 import { trustTransitionProblem, IMPLICIT_GENERATION, planCaRollover } from "../../src/tls/rollover/plan";
 import { RecordedResource } from "../../src/testing/providers";
 import { emulation, valueOf } from "../support/emulation";
+import { CA_V3, opensslCa, opensslVerify } from "../support/openssl";
 
 const base: HardenedClusterArgs = { datacenter: "dc1", servers: 3, clientNodeNames: ["app-1"] };
 const LEAVES = ["ro-cli-cert", "ro-consul-server-1-cert", "ro-consul-server-2-cert", "ro-consul-server-3-cert"];
@@ -68,6 +69,21 @@ describe("CA rollover in stages (ca.generations), over recorded state", () => {
         assert.deepEqual(bundle(retire.files["ca.pem"]).map((c) => c.fingerprint256), [newCa.fingerprint256]);
         assert.equal(serverCert(retire).serialNumber, serverCert(issue).serialNumber, "nothing re-issued");
         assert.equal(retire.cluster.caRolloverPlan.stage, "steady");
+    });
+
+    it("to a brought CA (e.g. Vault's): openssl verifies every certificate of each stage under the ca.pem of the stage before and after", async () => {
+        const vault = opensslCa("vault-ca", CA_V3);
+        const start = await run(undefined, { generations: [{ name: "gen" }] });
+        const trust = await run(start.state, { generations: [{ name: "gen" }, { name: "vault", existing: vault }] });
+        assert.deepEqual(trust.steps, ["update ro-ca-trust"], "a brought CA creates no resource");
+        const issue = await run(trust.state, { generations: [{ name: "gen", protectKey: false }, { name: "vault", existing: vault }], signing: "vault" });
+        const retire = await run(issue.state, { generations: [{ name: "vault", existing: vault }], signing: "vault" });
+        const leaf = (r: Run) => r.files["servers/consul-server-1/server.pem"];
+        // Each stage's certificates under the neighbouring stages' trust: what mixed agents meet.
+        for (const [certs, trusts] of [[start, [start, trust]], [trust, [start, trust, issue]], [issue, [trust, issue, retire]], [retire, [issue, retire]]] as [Run, Run[]][])
+            for (const t of trusts) assert.ok(opensslVerify(t.files["ca.pem"], leaf(certs)).ok, opensslVerify(t.files["ca.pem"], leaf(certs)).out);
+        assert.ok(!opensslVerify(retire.files["ca.pem"], leaf(trust)).ok, "after retiring, the old CA's certificates are refused");
+        assert.ok(opensslVerify(vault.certPem, leaf(retire)).ok, "signed by the brought CA");
     });
 
     it("skipping the trust stage (new CA and signing switched in one up) is refused before any CA or certificate changes", async () => {

@@ -5,9 +5,8 @@
  */
 import "reflect-metadata";
 import { strict as assert } from "node:assert";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { webcrypto, X509Certificate } from "node:crypto";
 import * as x509 from "@peculiar/x509";
@@ -16,26 +15,10 @@ import { ConsulHardenedOptionError } from "../../src/errors";
 import { inspectCaCertificate, namePermitted } from "../../src/tls/existingCa";
 import { AgentCertificate } from "../../src/tls/agentCertificate";
 import { emulation, valueOf } from "../support/emulation";
+import { CA_V3, openssl, opensslCa, opensslDir, opensslVerify } from "../support/openssl";
 
-const dir = mkdtempSync(join(tmpdir(), "ch-existing-ca-"));
-const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-
-/** An ECDSA CA with the given extensions (openssl config lines under [v3]). */
-function opensslCa(name: string, v3: string[], days = 1825): { certPem: string; privateKeyPem: string } {
-    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${name}.key`);
-    writeFileSync(join(dir, `${name}.cnf`), ["[req]", "distinguished_name=dn", "x509_extensions=v3", "prompt=no", "[dn]", `CN=${name}`, "[v3]", ...v3].join("\n") + "\n");
-    openssl("req", "-new", "-x509", "-key", `${name}.key`, "-config", `${name}.cnf`, "-days", String(days), "-out", `${name}.pem`);
-    return { certPem: readFileSync(join(dir, `${name}.pem`), "utf8"), privateKeyPem: readFileSync(join(dir, `${name}.key`), "utf8") };
-}
-
-function verify(caPem: string, leafPem: string): { ok: boolean; out: string } {
-    writeFileSync(join(dir, "v-ca.pem"), caPem);
-    writeFileSync(join(dir, "v-leaf.pem"), leafPem);
-    const r = spawnSync("openssl", ["verify", "-CAfile", "v-ca.pem", "v-leaf.pem"], { cwd: dir, encoding: "utf8" });
-    return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
-}
-
-const CA_V3 = ["basicConstraints=critical,CA:true", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature", "subjectKeyIdentifier=hash"];
+const dir = opensslDir;
+const verify = opensslVerify;
 const SERVERS = ["10.0.1.11", "10.0.1.12", "10.0.1.13"];
 
 describe("a brought CA (ca.existing)", () => {
