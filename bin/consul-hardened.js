@@ -13,4 +13,7 @@ try {
     }
     throw e;
 }
-process.exitCode = cli.run(process.argv.slice(2));
+// A number, or a promise of one for the commands that talk to a cluster (rotate-gossip).
+Promise.resolve(cli.run(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+});

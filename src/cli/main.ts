@@ -5,6 +5,8 @@
  *   consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
  *   consul-hardened report [--format markdown|json]
  *   consul-hardened certs <files or dirs…> [--ca FILE] [--format text|json|sarif] [--min-severity low|medium|high]
+  consul-hardened rotate-gossip --keys FILE --plan FILE [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F] [--stage-timeout SECONDS]
+ *   consul-hardened rotate-gossip --keys FILE --plan FILE [connection flags]
  *
  * Exit codes: 0 clean, 1 findings at or above --min-severity, 2 unreadable input or a config
  * Consul itself would refuse (the findings are still printed).
@@ -19,6 +21,7 @@ import { coverageMarkdown, coverageReport } from "../audit/coverage";
 import { Severity, SEVERITY_RANK } from "../audit/findings";
 import { AuditResult, toJson, toSarif, toText } from "../audit/format";
 import { AuditInputError, LoadedAgent, loadAgent } from "../audit/load";
+import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rotate";
 
 const USAGE = `usage:
   consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
@@ -31,7 +34,15 @@ Exit codes: 0 clean, 1 findings at or above --min-severity (default low), 2 unre
 or a config Consul itself would refuse (its findings are printed).
 certs: every certificate in the PEM files given (directories are searched for .pem/.crt): profile,
 names, usages, chain to the CA (--ca, else a ca.pem among them), days left; findings CSM-ROT-01
-(expired, due, too long) and CSM-TLS-07/05 (server names and usages, chain). Same exit codes.`;
+(expired, due, too long) and CSM-TLS-07/05 (server names and usages, chain). Same exit codes.
+rotate-gossip: carries out a gossip keyring's staged rotation on a running cluster — install every
+live key, verify it on every member of every pool, make the primary primary, verify, remove the
+retired keys, verify — resuming where an earlier run stopped. --keys: JSON of every generation's
+key by name (\`pulumi stack output gossipKeys --show-secrets\`); --plan: the rotation plan
+(\`pulumi stack output gossipRotationPlan\`). The connection flags default to CONSUL_HTTP_ADDR,
+CONSUL_CACERT, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY as for the consul CLI; the token comes from
+CONSUL_HTTP_TOKEN (keyring = "write"). Exit codes: 0 done, 1 a stage did not reach every member
+(nothing removed before the primary is in use everywhere), 2 unreachable, unauthenticated or bad input.`;
 
 export interface Io {
     out: (s: string) => void;
@@ -40,7 +51,8 @@ export interface Io {
 
 class UsageError extends Error {}
 
-export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }): number {
+/** The exit code; a promise of it for commands that talk to a cluster. */
+export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, env: NodeJS.ProcessEnv = process.env): number | Promise<number> {
     try {
         const [command, ...rest] = argv;
         if (command === undefined || command === "--help" || command === "-h") {
@@ -50,6 +62,7 @@ export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(
         if (command === "audit") return audit(rest, io);
         if (command === "report") return report(rest, io);
         if (command === "certs") return certs(rest, io);
+        if (command === "rotate-gossip") return rotateGossip(rest, io, env);
         throw new UsageError(`unknown command "${command}"`);
     } catch (e) {
         if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
@@ -156,6 +169,65 @@ function certs(args: string[], io: Io, now = new Date()): number {
     return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
 }
 
+function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | Promise<number> {
+    const { values } = parseArgs({
+        args,
+        options: {
+            keys: { type: "string" },
+            plan: { type: "string" },
+            address: { type: "string" },
+            "ca-file": { type: "string" },
+            "client-cert": { type: "string" },
+            "client-key": { type: "string" },
+            "stage-timeout": { type: "string", default: "60" },
+        },
+    });
+    const problems: string[] = [];
+    const file = (flag: string, value: string | undefined, envName?: string): string => {
+        const path = value ?? (envName ? env[envName] : undefined);
+        if (!path) {
+            problems.push(`--${flag}${envName ? ` (or ${envName})` : ""} is required`);
+            return "";
+        }
+        try {
+            return readFileSync(path, "utf8");
+        } catch (e) {
+            problems.push(`--${flag} ${path}: ${(e as Error).message}`);
+            return "";
+        }
+    };
+    const keysText = file("keys", values.keys);
+    const planText = file("plan", values.plan);
+    const caPem = file("ca-file", values["ca-file"], "CONSUL_CACERT");
+    const certPem = file("client-cert", values["client-cert"], "CONSUL_CLIENT_CERT");
+    const keyPem = file("client-key", values["client-key"], "CONSUL_CLIENT_KEY");
+    const address = (values.address ?? env.CONSUL_HTTP_ADDR ?? "").replace(/^https:\/\//, "");
+    if (!address) problems.push("--address (or CONSUL_HTTP_ADDR) is required, e.g. 10.0.1.11:8501");
+    else if (/^http:\/\//.test(address)) problems.push(`--address ${address}: the keyring is managed over HTTPS only (mTLS)`);
+    const token = env.CONSUL_HTTP_TOKEN;
+    if (!token) problems.push('CONSUL_HTTP_TOKEN is not set: a token with keyring = "write" is required (the management token has it)');
+    const timeout = Number(values["stage-timeout"]);
+    if (!Number.isFinite(timeout) || timeout <= 0) problems.push(`--stage-timeout ${values["stage-timeout"]}: a number of seconds above 0`);
+    let target;
+    try {
+        if (keysText && planText) target = rotationTarget(JSON.parse(keysText), JSON.parse(planText));
+    } catch (e) {
+        problems.push(e instanceof SyntaxError ? `--keys/--plan: not JSON (${e.message})` : (e as Error).message);
+    }
+    if (problems.length > 0 || !target) {
+        io.err(problems.map((p) => `consul-hardened rotate-gossip: ${p}\n`).join(""));
+        return 2;
+    }
+    io.out(`rotating the gossip keyring at ${address}: install ${target.install.map((k) => k.name).join(", ")}; use ${target.primary.name}; remove ${target.remove.map((k) => k.name).join(", ") || "nothing"}\n`);
+    return rotateKeyring({ address, caPem, certPem, keyPem, token }, target, { stageTimeoutMs: timeout * 1000, onProgress: (line) => io.out(`  ${line}\n`) }).then(
+        () => (io.out("done: the keyring matches the plan on every member\n"), 0),
+        (e: Error) => {
+            io.err(`consul-hardened rotate-gossip: ${e.message}\n`);
+            return e instanceof RotationError && e.kind === "stage" ? 1 : 2;
+        },
+    );
+}
+
 function pemFilesUnder(dir: string): string[] {
     return readdirSync(dir, { recursive: true, encoding: "utf8" })
         .filter((f) => /\.(pem|crt)$/.test(f))
@@ -163,4 +235,4 @@ function pemFilesUnder(dir: string): string[] {
         .map((f) => join(dir, f));
 }
 
-if (require.main === module) process.exitCode = run(process.argv.slice(2));
+if (require.main === module) void Promise.resolve(run(process.argv.slice(2))).then((code) => (process.exitCode = code));

@@ -14,6 +14,7 @@ function cli(...args: string[]): { code: number; out: string; err: string } {
     let out = "";
     let err = "";
     const code = run(args, { out: (s) => (out += s), err: (s) => (err += s) });
+    if (typeof code !== "number") throw new Error("certs answers at once");
     return { code, out, err };
 }
 
