@@ -37,7 +37,7 @@ function agentUserIds(): { uid: number; gid: number } {
 
 export class LocalAgents {
     readonly dir = mkdtempSync(join(tmpdir(), "ch-e2e-"));
-    private readonly procs: { name: string; proc: ChildProcess }[] = [];
+    private readonly procs: { name: string; proc: ChildProcess; configFiles: string[] }[] = [];
 
     /**
      * Writes the agent's config files and starts `consul agent` with them — with `unprivileged`,
@@ -69,13 +69,7 @@ export class LocalAgents {
                 "--", binary, ...args,
             ];
         }
-        // Its own process group: stopping it stops the sandbox and the agent inside together.
-        const proc = spawn(command, commandArgs, { stdio: ["ignore", "pipe", "pipe"], detached: true });
-        let log = "";
-        proc.stdout!.on("data", (d) => (log += d));
-        proc.stderr!.on("data", (d) => (log += d));
-        proc.on("exit", () => writeFileSync(join(home, "agent.log"), log));
-        this.procs.push({ name, proc });
+        this.launch(name, command, commandArgs, Object.keys(files).filter((f) => f.endsWith(".json")));
     }
 
     home(name: string): string {
@@ -89,8 +83,8 @@ export class LocalAgents {
 
     /** `consul reload` by signal: SIGHUP makes the agent reload its config, TLS files included. */
     reload(name: string): void {
-        const agent = this.procs.find((p) => p.name === name);
-        if (!agent || agent.proc.exitCode !== null) throw new Error(`agent ${name} is not running`);
+        const agent = this.procs.find((p) => p.name === name && p.proc.exitCode === null && p.proc.signalCode === null);
+        if (!agent) throw new Error(`agent ${name} is not running`);
         agent.proc.kill("SIGHUP");
     }
 
@@ -124,28 +118,54 @@ export class LocalAgents {
         );
     }
 
+    /** Runs an agent's process, keeping its output in agent.log. */
+    private launch(name: string, command: string, args: string[], configFiles: string[]): void {
+        // Its own process group: stopping it stops the sandbox and the agent inside together.
+        const proc = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
+        let log = "";
+        proc.stdout!.on("data", (d) => (log += d));
+        proc.stderr!.on("data", (d) => (log += d));
+        proc.on("exit", () => writeFileSync(join(this.home(name), "agent.log"), log));
+        this.procs.push({ name, proc, configFiles });
+    }
+
+    /** Stops one agent by PID (SIGTERM: it leaves gracefully) and waits for it to exit; its files stay. */
+    async stop(name: string): Promise<void> {
+        const agent = this.procs.find((p) => p.name === name && p.proc.exitCode === null && p.proc.signalCode === null);
+        if (!agent) throw new Error(`agent ${name} is not running`);
+        await stopProcess(agent.proc);
+    }
+
+    /** Starts a stopped agent again from the files it has now (and its data directory). */
+    restart(name: string): void {
+        const previous = this.procs.find((p) => p.name === name);
+        if (!previous) throw new Error(`agent ${name} was never started`);
+        const home = this.home(name);
+        this.launch(name, CONSUL, ["agent", ...previous.configFiles.flatMap((f) => ["-config-file", join(home, f)])], previous.configFiles);
+    }
+
     /** Stops every agent this run started, by PID, and waits for them to exit. */
     async stopAll(): Promise<void> {
-        await Promise.all(
-            this.procs.map(
-                ({ proc }) =>
-                    new Promise<void>((resolve) => {
-                        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-                        const signal = (s: NodeJS.Signals) => {
-                            try {
-                                process.kill(-proc.pid!, s);
-                            } catch {
-                                proc.kill(s);
-                            }
-                        };
-                        const kill = setTimeout(() => signal("SIGKILL"), 10_000);
-                        proc.once("exit", () => (clearTimeout(kill), resolve()));
-                        signal("SIGTERM");
-                    }),
-            ),
-        );
+        await Promise.all(this.procs.map(({ proc }) => stopProcess(proc)));
         if (!process.env.KEEP_E2E) rmSync(this.dir, { recursive: true, force: true });
     }
+}
+
+/** SIGTERM to the process group, SIGKILL after 10s; resolves when the process has exited. */
+function stopProcess(proc: ChildProcess): Promise<void> {
+    return new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        const signal = (s: NodeJS.Signals) => {
+            try {
+                process.kill(-proc.pid!, s);
+            } catch {
+                proc.kill(s);
+            }
+        };
+        const kill = setTimeout(() => signal("SIGKILL"), 10_000);
+        proc.once("exit", () => (clearTimeout(kill), resolve()));
+        signal("SIGTERM");
+    });
 }
 
 /** `consul validate` on one config file: [exit code, output]. */
