@@ -49,6 +49,10 @@ export { NodeIdentity, ServiceIdentity } from "./acl/plan";
 export { SentinelLevel, SentinelRule } from "./acl/rules/types";
 export { CoverageRow, CoverageStatus } from "./audit/coverage";
 
+export { GossipKeyringRotation, GossipKeyringRotationArgs } from "./gossip/live/gossipRotation";
+export { rotateKeyring, rotationTarget, listKeyring, RotationError, RotationTarget, RotationOptions, KeyringPool, NamedKey } from "./gossip/live/rotate";
+export { CaGeneration, CaRolloverPlan, CaRolloverStage, planCaRollover, trustTransitionProblem } from "./tls/rollover/plan";
+
 // Last: when Pulumi runs this package as a component provider plugin, serve it (see plugin/host.ts).
 import { serveWhenRunAsPlugin } from "./plugin/host";
 serveWhenRunAsPlugin(module);
