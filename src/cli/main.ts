@@ -6,7 +6,10 @@
  *   consul-hardened report [--format markdown|json]
  *   consul-hardened certs <files or dirs…> [--ca FILE] [--format text|json|sarif] [--min-severity low|medium|high]
   consul-hardened rotate-gossip --keys FILE --plan FILE [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F] [--stage-timeout SECONDS]
+  consul-hardened probe [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F] [--expect FILE] [--min-tls TLSv1_2|TLSv1_3]
+                        [--http-port N] [--grpc-port N] [--server-port N] [--format text|json|sarif]
  *   consul-hardened rotate-gossip --keys FILE --plan FILE [connection flags]
+ *   consul-hardened probe [connection flags] [--expect FILE] [--min-tls V] [--format text|json|sarif]
  *
  * Exit codes: 0 clean, 1 findings at or above --min-severity, 2 unreadable input or a config
  * Consul itself would refuse (the findings are still printed).
@@ -22,6 +25,8 @@ import { Severity, SEVERITY_RANK } from "../audit/findings";
 import { AuditResult, toJson, toSarif, toText } from "../audit/format";
 import { AuditInputError, LoadedAgent, loadAgent } from "../audit/load";
 import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rotate";
+import { probe } from "../probe/probe";
+import { probeJson, probeSarif, probeText } from "../probe/format";
 
 const USAGE = `usage:
   consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
@@ -42,7 +47,13 @@ key by name (\`pulumi stack output gossipKeys --show-secrets\`); --plan: the rot
 (\`pulumi stack output gossipRotationPlan\`). The connection flags default to CONSUL_HTTP_ADDR,
 CONSUL_CACERT, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY as for the consul CLI; the token comes from
 CONSUL_HTTP_TOKEN (keyring = "write"). Exit codes: 0 done, 1 a stage did not reach every member
-(nothing removed before the primary is in use everywhere), 2 unreachable, unauthenticated or bad input.`;
+(nothing removed before the primary is in use everywhere), 2 unreachable, unauthenticated or bad input.
+probe: checks a live agent, read-only and bounded, for what the Security Model says it must refuse
+(plaintext HTTP, HTTPS or gRPC-TLS without a client certificate, TLS below --min-tls on HTTPS and
+server RPC, plaintext RPC, anonymous reads beyond DNS, missing response headers) and, with
+CONSUL_HTTP_TOKEN (agent:read), its effective config from /v1/agent/self, and drift from --expect
+(an intended consul.json; its tls_min_version is the minimum unless --min-tls says otherwise).
+Exit codes: 0 clean, 1 findings, 2 cannot reach or cannot authenticate.`;
 
 export interface Io {
     out: (s: string) => void;
@@ -63,6 +74,7 @@ export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(
         if (command === "report") return report(rest, io);
         if (command === "certs") return certs(rest, io);
         if (command === "rotate-gossip") return rotateGossip(rest, io, env);
+        if (command === "probe") return probeCommand(rest, io, env);
         throw new UsageError(`unknown command "${command}"`);
     } catch (e) {
         if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
@@ -224,6 +236,77 @@ function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
         (e: Error) => {
             io.err(`consul-hardened rotate-gossip: ${e.message}\n`);
             return e instanceof RotationError && e.kind === "stage" ? 1 : 2;
+        },
+    );
+}
+
+function probeCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): number | Promise<number> {
+    const { values } = parseArgs({
+        args,
+        options: {
+            address: { type: "string" },
+            "ca-file": { type: "string" },
+            "client-cert": { type: "string" },
+            "client-key": { type: "string" },
+            expect: { type: "string" },
+            "min-tls": { type: "string" },
+            "http-port": { type: "string" },
+            "grpc-port": { type: "string" },
+            "server-port": { type: "string" },
+            format: { type: "string", default: "text" },
+        },
+    });
+    const problems: string[] = [];
+    const read = (flag: string, path: string | undefined): string | undefined => {
+        if (!path) return undefined;
+        try {
+            return readFileSync(path, "utf8");
+        } catch (e) {
+            problems.push(`--${flag} ${path}: ${(e as Error).message}`);
+            return undefined;
+        }
+    };
+    const ca = read("ca-file", values["ca-file"] ?? env.CONSUL_CACERT);
+    if (!values["ca-file"] && !env.CONSUL_CACERT) problems.push("--ca-file (or CONSUL_CACERT) is required: the probe verifies the agent's certificate");
+    const cert = read("client-cert", values["client-cert"] ?? env.CONSUL_CLIENT_CERT);
+    const key = read("client-key", values["client-key"] ?? env.CONSUL_CLIENT_KEY);
+    const address = (values.address ?? env.CONSUL_HTTP_ADDR ?? "").replace(/^https:\/\//, "");
+    if (!address) problems.push("--address (or CONSUL_HTTP_ADDR) is required, e.g. 10.0.1.11:8501");
+    let expect: { file: string; config: Record<string, any> } | undefined;
+    const expectText = read("expect", values.expect);
+    if (expectText !== undefined) {
+        try {
+            expect = { file: values.expect!, config: JSON.parse(expectText) };
+        } catch (e) {
+            problems.push(`--expect ${values.expect}: not JSON (${(e as Error).message}); give the bundle's consul.json`);
+        }
+    }
+    const minTls = values["min-tls"] ?? expect?.config?.tls?.defaults?.tls_min_version ?? "TLSv1_2";
+    if (minTls !== "TLSv1_2" && minTls !== "TLSv1_3") problems.push(`--min-tls ${minTls}: use TLSv1_2 or TLSv1_3`);
+    const port = (flag: "http-port" | "grpc-port" | "server-port") => {
+        const v = values[flag];
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 65535) problems.push(`--${flag} ${v}: a port number`);
+        return n;
+    };
+    const ports = { http: port("http-port"), grpcTls: port("grpc-port"), server: port("server-port") };
+    const format = values.format!;
+    if (!["text", "json", "sarif"].includes(format)) problems.push(`--format ${format}: use text, json or sarif`);
+    if (problems.length > 0 || ca === undefined) {
+        io.err(problems.map((p) => `consul-hardened probe: ${p}\n`).join(""));
+        return 2;
+    }
+    const definedPorts = Object.fromEntries(Object.entries(ports).filter(([, v]) => v !== undefined));
+    return probe({ address, tls: { ca, cert, key }, token: env.CONSUL_HTTP_TOKEN || undefined, minTls: minTls as "TLSv1_2" | "TLSv1_3", ports: definedPorts, expect }).then(
+        (r) => {
+            io.out(format === "json" ? probeJson(r) : format === "sarif" ? probeSarif(r) : probeText(r));
+            return r.findings.length > 0 ? 1 : 0;
+        },
+        (e: Error) => {
+            // Cannot reach, cannot authenticate (ProbeUnreachable), or the request cap stopped it.
+            io.err(`consul-hardened probe: ${e.message}\n`);
+            return 2;
         },
     );
 }
