@@ -187,35 +187,14 @@ function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
         options: {
             keys: { type: "string" },
             plan: { type: "string" },
-            address: { type: "string" },
-            "ca-file": { type: "string" },
-            "client-cert": { type: "string" },
-            "client-key": { type: "string" },
+            ...CONNECTION_OPTIONS,
             "stage-timeout": { type: "string", default: "60" },
         },
     });
     const problems: string[] = [];
-    const file = (flag: string, value: string | undefined, envName?: string): string => {
-        const path = value ?? (envName ? env[envName] : undefined);
-        if (!path) {
-            problems.push(`--${flag}${envName ? ` (or ${envName})` : ""} is required`);
-            return "";
-        }
-        try {
-            return readFileSync(path, "utf8");
-        } catch (e) {
-            problems.push(`--${flag} ${path}: ${(e as Error).message}`);
-            return "";
-        }
-    };
-    const keysText = file("keys", values.keys);
-    const planText = file("plan", values.plan);
-    const caPem = file("ca-file", values["ca-file"], "CONSUL_CACERT");
-    const certPem = file("client-cert", values["client-cert"], "CONSUL_CLIENT_CERT");
-    const keyPem = file("client-key", values["client-key"], "CONSUL_CLIENT_KEY");
-    const address = (values.address ?? env.CONSUL_HTTP_ADDR ?? "").replace(/^https:\/\//, "");
-    if (!address) problems.push("--address (or CONSUL_HTTP_ADDR) is required, e.g. 10.0.1.11:8501");
-    else if (/^http:\/\//.test(address)) problems.push(`--address ${address}: the keyring is managed over HTTPS only (mTLS)`);
+    const keysText = flagFile(problems, "keys", values.keys, true);
+    const planText = flagFile(problems, "plan", values.plan, true);
+    const { address, caPem, certPem, keyPem } = connectionFrom(values, env, problems, true);
     const token = env.CONSUL_HTTP_TOKEN;
     if (!token) problems.push('CONSUL_HTTP_TOKEN is not set: a token with keyring = "write" is required (the management token has it)');
     const timeout = Number(values["stage-timeout"]);
@@ -231,7 +210,8 @@ function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
         return 2;
     }
     io.out(`rotating the gossip keyring at ${address}: install ${target.install.map((k) => k.name).join(", ")}; use ${target.primary.name}; remove ${target.remove.map((k) => k.name).join(", ") || "nothing"}\n`);
-    return rotateKeyring({ address, caPem, certPem, keyPem, token }, target, { stageTimeoutMs: timeout * 1000, onProgress: (line) => io.out(`  ${line}\n`) }).then(
+    // connectionFrom reported any missing piece above, so all are here.
+    return rotateKeyring({ address, caPem: caPem!, certPem: certPem!, keyPem: keyPem!, token: token! }, target, { stageTimeoutMs: timeout * 1000, onProgress: (line) => io.out(`  ${line}\n`) }).then(
         () => (io.out("done: the keyring matches the plan on every member\n"), 0),
         (e: Error) => {
             io.err(`consul-hardened rotate-gossip: ${e.message}\n`);
@@ -244,10 +224,7 @@ function probeCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
     const { values } = parseArgs({
         args,
         options: {
-            address: { type: "string" },
-            "ca-file": { type: "string" },
-            "client-cert": { type: "string" },
-            "client-key": { type: "string" },
+            ...CONNECTION_OPTIONS,
             expect: { type: "string" },
             "min-tls": { type: "string" },
             "http-port": { type: "string" },
@@ -257,23 +234,9 @@ function probeCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
         },
     });
     const problems: string[] = [];
-    const read = (flag: string, path: string | undefined): string | undefined => {
-        if (!path) return undefined;
-        try {
-            return readFileSync(path, "utf8");
-        } catch (e) {
-            problems.push(`--${flag} ${path}: ${(e as Error).message}`);
-            return undefined;
-        }
-    };
-    const ca = read("ca-file", values["ca-file"] ?? env.CONSUL_CACERT);
-    if (!values["ca-file"] && !env.CONSUL_CACERT) problems.push("--ca-file (or CONSUL_CACERT) is required: the probe verifies the agent's certificate");
-    const cert = read("client-cert", values["client-cert"] ?? env.CONSUL_CLIENT_CERT);
-    const key = read("client-key", values["client-key"] ?? env.CONSUL_CLIENT_KEY);
-    const address = (values.address ?? env.CONSUL_HTTP_ADDR ?? "").replace(/^https:\/\//, "");
-    if (!address) problems.push("--address (or CONSUL_HTTP_ADDR) is required, e.g. 10.0.1.11:8501");
+    const { address, caPem: ca, certPem: cert, keyPem: key } = connectionFrom(values, env, problems, false);
     let expect: { file: string; config: Record<string, any> } | undefined;
-    const expectText = read("expect", values.expect);
+    const expectText = flagFile(problems, "expect", values.expect, false);
     if (expectText !== undefined) {
         try {
             expect = { file: values.expect!, config: JSON.parse(expectText) };
@@ -309,6 +272,50 @@ function probeCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
             return 2;
         },
     );
+}
+
+/** The consul CLI's connection flags, shared by the commands that talk to a cluster. */
+const CONNECTION_OPTIONS = {
+    address: { type: "string" },
+    "ca-file": { type: "string" },
+    "client-cert": { type: "string" },
+    "client-key": { type: "string" },
+} as const;
+
+/** A file a flag names; a problem naming the flag when it is required and missing, or unreadable. */
+function flagFile(problems: string[], flag: string, path: string | undefined, required: boolean | string): string | undefined {
+    if (!path) {
+        if (required) problems.push(`--${flag}${typeof required === "string" ? ` (or ${required})` : ""} is required`);
+        return undefined;
+    }
+    try {
+        return readFileSync(path, "utf8");
+    } catch (e) {
+        problems.push(`--${flag} ${path}: ${(e as Error).message}`);
+        return undefined;
+    }
+}
+
+/**
+ * The HTTPS address, CA and client certificate from the flags, else the consul CLI's environment
+ * (CONSUL_HTTP_ADDR, CONSUL_CACERT, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY). The CA is always
+ * required (nothing is trusted blindly); the client certificate when `clientCert` says so.
+ */
+function connectionFrom(
+    values: { address?: string; "ca-file"?: string; "client-cert"?: string; "client-key"?: string },
+    env: NodeJS.ProcessEnv,
+    problems: string[],
+    clientCert: boolean,
+): { address: string; caPem?: string; certPem?: string; keyPem?: string } {
+    const address = (values.address ?? env.CONSUL_HTTP_ADDR ?? "").replace(/^https:\/\//, "");
+    if (!address) problems.push("--address (or CONSUL_HTTP_ADDR) is required, e.g. 10.0.1.11:8501");
+    else if (/^http:\/\//.test(address)) problems.push(`--address ${address}: HTTPS only (mTLS)`);
+    return {
+        address,
+        caPem: flagFile(problems, "ca-file", values["ca-file"] ?? env.CONSUL_CACERT, "CONSUL_CACERT"),
+        certPem: flagFile(problems, "client-cert", values["client-cert"] ?? env.CONSUL_CLIENT_CERT, clientCert && "CONSUL_CLIENT_CERT"),
+        keyPem: flagFile(problems, "client-key", values["client-key"] ?? env.CONSUL_CLIENT_KEY, clientCert && "CONSUL_CLIENT_KEY"),
+    };
 }
 
 function pemFilesUnder(dir: string): string[] {
