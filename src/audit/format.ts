@@ -23,7 +23,13 @@ export function summary(r: AuditResult) {
 }
 
 export function toJson(r: AuditResult): string {
-    return JSON.stringify({ findings: r.findings.map(({ id, severity, file, path, message, fix }) => ({ id, severity, file, path, message, fix })), summary: summary(r) }, null, 2) + "\n";
+    const findings = r.findings.map(({ id, severity, file, path, message, fix }) => {
+        // Where the key is set, as text and SARIF say: the file of the agent's config that sets it, and the line.
+        const agent = r.agents.find((a) => a.source === file);
+        const location = agent && agent.files.length > 0 ? locate(agent, path) : undefined;
+        return { id, severity, file, path, message, fix, ...(location ? { location } : {}) };
+    });
+    return JSON.stringify({ findings, summary: summary(r) }, null, 2) + "\n";
 }
 
 export function toText(r: AuditResult): string {

@@ -49,10 +49,62 @@ export function loadAgent(path: string): LoadedAgent {
               .map((f) => join(path, f))
         : [path];
     if (files.length === 0) throw new AuditInputError(path, "directory holds no .json or .hcl agent config");
+    return loadAgentFiles(path, files);
+}
+
+/** One agent from these files, merged in this order as Consul merges its config files. */
+export function loadAgentFiles(source: string, files: string[]): LoadedAgent {
     let merged: Record<string, any> = {};
     for (const f of files) merged = mergeConsul(merged, parseConfigFile(f));
     const { config, moved } = migrateDeprecated(merged);
-    return { source: path, files, raw: merged, config, moved };
+    return { source, files, raw: merged, config, moved };
+}
+
+const configsIn = (dir: string) => readdirSync(dir).filter((f) => [".json", ".hcl"].includes(extname(f))).sort();
+const subdirs = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+
+/**
+ * The agents an argument stands for. A file, or a directory holding configs, is one agent. A
+ * directory holding none is searched: this library's bundle (`servers/<node>/consul.json`, and
+ * `client/consul.json` merged with each `client/<node>/agent.json` as the agent's config directory
+ * would be) gives one agent per node — the JSON of each, as an agent loads one format; any other
+ * tree gives one agent per directory that holds configs.
+ */
+export function loadAgents(path: string): LoadedAgent[] {
+    let stat;
+    try {
+        stat = statSync(path);
+    } catch (e) {
+        throw new AuditInputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (!stat.isDirectory() || configsIn(path).length > 0) return [loadAgent(path)];
+    const exists = (p: string) => {
+        try {
+            return statSync(p).isFile();
+        } catch {
+            return false;
+        }
+    };
+    const agents: LoadedAgent[] = [];
+    const servers = join(path, "servers");
+    const clientProfile = join(path, "client", "consul.json");
+    if (exists(clientProfile) || subdirs(path).includes("servers")) {
+        if (subdirs(path).includes("servers"))
+            for (const node of subdirs(servers)) if (exists(join(servers, node, "consul.json"))) agents.push(loadAgentFiles(join(servers, node), [join(servers, node, "consul.json")]));
+        if (exists(clientProfile)) {
+            const nodes = subdirs(join(path, "client")).filter((n) => exists(join(path, "client", n, "agent.json")));
+            if (nodes.length === 0) agents.push(loadAgentFiles(join(path, "client"), [clientProfile]));
+            for (const node of nodes) agents.push(loadAgentFiles(join(path, "client", node), [clientProfile, join(path, "client", node, "agent.json")]));
+        }
+    } else {
+        const walk = (dir: string, depth: number) => {
+            if (configsIn(dir).length > 0) agents.push(loadAgent(dir));
+            else if (depth < 4) for (const d of subdirs(dir)) walk(join(dir, d), depth + 1);
+        };
+        walk(path, 0);
+    }
+    if (agents.length === 0) throw new AuditInputError(path, "holds no .json or .hcl agent config, in it or below it");
+    return agents;
 }
 
 /** An agent config that is already an object (e.g. a component's review config). */

@@ -23,17 +23,24 @@ import { auditAgent, Role } from "../audit/audit";
 import { coverageMarkdown, coverageReport } from "../audit/coverage";
 import { Severity, SEVERITY_RANK } from "../audit/findings";
 import { AuditResult, toJson, toSarif, toText } from "../audit/format";
-import { AuditInputError, LoadedAgent, loadAgent } from "../audit/load";
+import { AuditInputError, LoadedAgent, loadAgents } from "../audit/load";
 import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rotate";
 import { probe } from "../probe/probe";
 import { probeJson, probeSarif, probeText } from "../probe/format";
 
+/** The installed package's version (package.json beside dist/ or src/). */
+function packageVersion(): string {
+    return (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
+}
+
 const USAGE = `usage:
+  consul-hardened --version
   consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
   consul-hardened report [--format markdown|json]
   consul-hardened certs <files or dirs…> [--ca FILE] [--format text|json|sarif] [--min-severity low|medium|high]
 
-audit: each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does.
+audit: each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does;
+a directory with no config of its own is searched (a bundle root: one agent per node).
 The agent's role comes from its own "server" key unless --server or --client says otherwise.
 Exit codes: 0 clean, 1 findings at or above --min-severity (default low), 2 unreadable input,
 or a config Consul itself would refuse (its findings are printed).
@@ -66,6 +73,10 @@ class UsageError extends Error {}
 export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, env: NodeJS.ProcessEnv = process.env): number | Promise<number> {
     try {
         const [command, ...rest] = argv;
+        if (command === "--version" || command === "-v") {
+            io.out(`consul-hardened ${packageVersion()} (judges agent configs as Consul 1.16 reads them)\n`);
+            return 0;
+        }
         if (command === undefined || command === "--help" || command === "-h") {
             io.out(USAGE + "\n");
             return command === undefined ? 2 : 0;
@@ -107,7 +118,7 @@ function audit(args: string[], io: Io): number {
     const errors: string[] = [];
     for (const p of positionals) {
         try {
-            agents.push(loadAgent(p));
+            agents.push(...loadAgents(p));
         } catch (e) {
             if (!(e instanceof AuditInputError)) throw e;
             errors.push(e.message);

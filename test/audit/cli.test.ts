@@ -1,7 +1,7 @@
 /** The `consul-hardened` command, run as a user runs it: the package's bin, a real process. */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,6 +9,9 @@ import { join } from "node:path";
 const Ajv = require("ajv-draft-04");
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const addFormats = require("ajv-formats");
+
+import { emulation } from "../support/emulation";
+import { bundleDir } from "../support/bundle";
 
 const ROOT = join(__dirname, "..", "..");
 const FIX = join(ROOT, "test", "fixtures", "audit");
@@ -21,6 +24,25 @@ function cli(...args: string[]) {
 
 describe("consul-hardened CLI", function () {
     this.timeout(60_000);
+
+    it("--version names the package version and what it judges", () => {
+        const r = cli("--version");
+        assert.equal(r.code, 0);
+        assert.equal(r.out, `consul-hardened ${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version} (judges agent configs as Consul 1.16 reads them)\n`);
+    });
+
+    it("audit of a bundle root finds its agents: each server, and each client as profile + identity", async () => {
+        await emulation();
+        const dir = await bundleDir("auditroot", { datacenter: "dc1", servers: 3, clientNodeNames: ["web-1", "web-2"] });
+        const r = cli("audit", "--format", "json", dir);
+        assert.equal(r.code, 0, r.out + r.err);
+        assert.equal(JSON.parse(r.out).summary.agents, 5);
+        assert.equal(JSON.parse(r.out).summary.files, 3 + 2 * 2, "a server's JSON only; a client's profile and its agent.json");
+        const empty = mkdtempSync(join(tmpdir(), "ch-empty-"));
+        const none = cli("audit", empty);
+        assert.equal(none.code, 2);
+        assert.match(none.err, /holds no \.json or \.hcl agent config, in it or below it/);
+    });
 
     it("exits 0 on the library's own configs", () => {
         const r = cli("audit", join(FIX, "secure", "server.hcl"), join(FIX, "secure", "client.json"));
@@ -48,8 +70,13 @@ describe("consul-hardened CLI", function () {
         assert.equal(r.code, 1);
         const doc = JSON.parse(r.out);
         assert.deepEqual(Object.keys(doc), ["findings", "summary"]);
-        assert.deepEqual(Object.keys(doc.findings[0]).sort(), ["file", "fix", "id", "message", "path", "severity"]);
+        assert.deepEqual(Object.keys(doc.findings[0]).sort(), ["file", "fix", "id", "location", "message", "path", "severity"]);
         assert.equal(doc.findings[0].id, "CSM-ACL-02");
+        // The line where the fixture sets the key, found in the fixture itself.
+        const file = join(FIX, "insecure", "CSM-ACL-02.hcl");
+        const line = readFileSync(file, "utf8").split("\n").findIndex((l) => /default_policy/.test(l)) + 1;
+        assert.ok(line > 0);
+        assert.deepEqual(doc.findings[0].location, { file, line });
         assert.equal(doc.summary.high, 1);
     });
 

@@ -3,12 +3,11 @@
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { run } from "../../src/cli/main";
-import { HardenedCluster } from "../../src/cluster/hardenedCluster";
-import { emulation, valueOf } from "../support/emulation";
+import { emulation } from "../support/emulation";
+import { bundleDir } from "../support/bundle";
 
 function cli(...args: string[]): { code: number; out: string; err: string } {
     let out = "";
@@ -16,16 +15,6 @@ function cli(...args: string[]): { code: number; out: string; err: string } {
     const code = run(args, { out: (s) => (out += s), err: (s) => (err += s) });
     if (typeof code !== "number") throw new Error("certs answers at once");
     return { code, out, err };
-}
-
-async function bundleDir(name: string, args: ConstructorParameters<typeof HardenedCluster>[1]): Promise<string> {
-    const files = await valueOf(new HardenedCluster(name, args).files);
-    const dir = mkdtempSync(join(tmpdir(), "ch-certs-"));
-    for (const [path, content] of Object.entries(files)) {
-        mkdirSync(dirname(join(dir, path)), { recursive: true });
-        writeFileSync(join(dir, path), content);
-    }
-    return dir;
 }
 
 describe("consul-hardened certs", () => {
