@@ -37,6 +37,23 @@ build_consul() {
     echo "consul $version: built $dir/consul in $((SECONDS - start))s"
 }
 
+# consul-keys (scripts/consul-keys): Consul's own config key table, printed from the definitions in
+# the module that builds the binary above, so the audit's table can be checked against it.
+build_consul_keys() {
+    local dir="$root/consul-1.16.3"
+    [ -d "$dir/src" ] || { echo "e2e-tools: build consul first" >&2; exit 1; }
+    mkdir -p "$dir/src/cmd/consul-keys"
+    if [ -x "$dir/consul-keys" ] && cmp -s scripts/consul-keys/main.go "$dir/src/cmd/consul-keys/main.go"; then echo "consul-keys: reusing $dir/consul-keys"; return; fi
+    cp scripts/consul-keys/main.go "$dir/src/cmd/consul-keys/main.go"
+    local start=$SECONDS
+    if ! (cd "$dir/src" && go build -o "$dir/consul-keys" ./cmd/consul-keys >"$dir/consul-keys.log" 2>&1); then
+        echo "e2e-tools: building consul-keys failed:" >&2
+        tail -20 "$dir/consul-keys.log" >&2
+        exit 1
+    fi
+    echo "consul-keys: built $dir/consul-keys in $((SECONDS - start))s"
+}
+
 # sdkgen (scripts/sdkgen): Pulumi's Python and Go code generators from
 # github.com/pulumi/pulumi/pkg/v3 v3.259.0, cached by the hash of its sources.
 build_sdkgen() {
@@ -58,8 +75,8 @@ build_sdkgen() {
 }
 
 case "${1:-all}" in
-    consul) build_consul ;;
+    consul) build_consul; build_consul_keys ;;
     sdkgen) build_sdkgen ;;
-    all) build_consul; build_sdkgen ;;
+    all) build_consul; build_consul_keys; build_sdkgen ;;
     *) echo "usage: e2e-tools.sh [consul|sdkgen|all]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,78 @@
+/**
+ * The audit's "Consul refuses this key" verdict against the real Consul 1.16.3: the key table is
+ * the one Consul's own definitions give (scripts/consul-keys, re-derived here), and on generated
+ * configs — unknown keys at every depth of every block, known keys in other letter cases, two
+ * spellings of one key, lists of one block where a block goes — `consul validate` and the audit
+ * must refuse exactly the same keys. Seeds of cases that disagreed during development are kept in
+ * test/fixtures/differential and replayed by the default suite.
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { installProviderEmulation, valueOf } from "../../src/testing/providers";
+import { HardenedCluster } from "../../src/cluster/hardenedCluster";
+import { invalidConsulKeys } from "../../src/config/consulKeys";
+import { CONSUL } from "./localCluster";
+import { generatedConfig, GENERATED_CASES } from "../support/differential";
+
+const KEYS_TOOL = join(__dirname, "..", "..", ".cache", "tools", "consul-1.16.3", "consul-keys");
+const FIXTURES = join(__dirname, "..", "fixtures", "differential");
+
+/** What `consul validate` refuses of one config file: its "invalid config key" list, or other errors. */
+function consulRefuses(file: string): { keys: string[]; other: string } {
+    const r = spawnSync(CONSUL, ["validate", file], { encoding: "utf8" });
+    const out = `${r.stdout}${r.stderr}`;
+    if (r.status === 0) return { keys: [], other: "" };
+    const keys = [...out.matchAll(/\* invalid config key (\S+)/g)].map((m) => m[1]).sort();
+    return { keys, other: keys.length ? "" : out.trim() };
+}
+
+describe("the audit's key verdicts against the real Consul 1.16.3 (consul validate)", function () {
+    this.timeout(600_000);
+    const dir = mkdtempSync(join(tmpdir(), "ch-diff-"));
+    let base: Record<string, unknown>;
+
+    before(async () => {
+        await installProviderEmulation();
+        const files = await valueOf(new HardenedCluster("diff", { datacenter: "dc1", servers: 1, clientNodeNames: ["app-1"] }).files);
+        base = JSON.parse(files["servers/consul-server-1/consul.json"]);
+    });
+
+    it("the key table is exactly what Consul's own definitions give (scripts/consul-keys)", () => {
+        const derived = JSON.parse(execFileSync(KEYS_TOOL, { encoding: "utf8" }));
+        const committed = JSON.parse(readFileSync(join(__dirname, "..", "..", "src", "config", "consul-keys-1.16.3.json"), "utf8"));
+        assert.deepEqual(committed, derived, "regenerate src/config/consul-keys-1.16.3.json with .cache/tools/consul-1.16.3/consul-keys");
+        console.log(`      key table: ${derived.keys.length} keys, ${derived.opaque.length} opaque blocks, from Consul ${derived.consul}`);
+    });
+
+    it(`${GENERATED_CASES} generated configs: consul validate and the audit refuse the same keys (0 disagreements)`, () => {
+        const disagreements: string[] = [];
+        let refused = 0;
+        for (let seed = 1; seed <= GENERATED_CASES; seed++) {
+            const config = generatedConfig(base, seed);
+            const file = join(dir, `case-${seed}.json`);
+            writeFileSync(file, JSON.stringify(config));
+            const consul = consulRefuses(file);
+            const ours = invalidConsulKeys(config).sort();
+            if (consul.other) disagreements.push(`seed ${seed}: consul validate failed otherwise: ${consul.other.slice(0, 200)}`);
+            else if (JSON.stringify(consul.keys) !== JSON.stringify(ours)) {
+                disagreements.push(`seed ${seed}: consul ${JSON.stringify(consul.keys)}, audit ${JSON.stringify(ours)}`);
+                writeFileSync(join(FIXTURES, `seed-${seed}.json`), JSON.stringify({ seed, consulRefuses: consul.keys, config }, null, 1) + "\n");
+            }
+            if (consul.keys.length) refused++;
+        }
+        console.log(`      differential: ${GENERATED_CASES} configs compared, ${refused} refused by Consul, ${disagreements.length} disagreements`);
+        assert.deepEqual(disagreements, []);
+    });
+
+    it("the kept cases still say what Consul says", () => {
+        for (const f of readdirSync(FIXTURES).filter((f) => f.endsWith(".json"))) {
+            const kept = JSON.parse(readFileSync(join(FIXTURES, f), "utf8"));
+            const file = join(dir, f);
+            writeFileSync(file, JSON.stringify(kept.config));
+            assert.deepEqual(consulRefuses(file).keys, [...kept.consulRefuses].sort(), f);
+        }
+    });
+});
