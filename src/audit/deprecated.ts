@@ -40,14 +40,22 @@ export function migrateDeprecated(config: Record<string, any>): { config: Record
     const out = structuredClone(config);
     const moved: Record<string, string> = {};
     for (const [from, to] of Object.entries(DEPRECATED_KEYS)) {
-        const value = valueAtPath(out, from);
+        let value = valueAtPath(out, from);
         if (value === undefined) continue;
         del(out, from);
+        // applyDeprecatedTLSConfig (agent/config/deprecated.go): the old version names still work.
+        if (from === "tls_min_version" && typeof value === "string" && value in DEPRECATED_TLS_VERSIONS) value = DEPRECATED_TLS_VERSIONS[value];
         if (valueAtPath(out, to) === undefined) set(out, to, value);
+        // Before 1.12 the gRPC port could not verify clients: the deprecated top-level
+        // verify_incoming does not reach it — Consul pins tls.grpc.verify_incoming to false unless set.
+        if (from === "verify_incoming" && valueAtPath(out, "tls.grpc.verify_incoming") === undefined) set(out, "tls.grpc.verify_incoming", false);
         moved[to] = from;
     }
     return { config: out, moved };
 }
+
+/** types.DeprecatedConsulAgentTLSVersions (Consul 1.16): the pre-1.12 spellings of tls_min_version. */
+export const DEPRECATED_TLS_VERSIONS: Record<string, string> = { tls10: "TLSv1_0", tls11: "TLSv1_1", tls12: "TLSv1_2", tls13: "TLSv1_3" };
 
 function set(o: any, path: string, value: unknown): void {
     const keys = path.split(".");

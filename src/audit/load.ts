@@ -54,10 +54,20 @@ export function loadAgent(path: string): LoadedAgent {
 
 /** One agent from these files, merged in this order as Consul merges its config files. */
 export function loadAgentFiles(source: string, files: string[]): LoadedAgent {
-    let merged: Record<string, any> = {};
-    for (const f of files) merged = mergeConsul(merged, parseConfigFile(f));
-    const { config, moved } = migrateDeprecated(merged);
-    return { source, files, raw: merged, config, moved };
+    // Consul translates deprecated keys in each file as it parses it, then merges the files
+    // (FileSource.Parse → applyDeprecatedConfig, agent/config/config.go): a later file's
+    // deprecated `verify_incoming = false` overrides an earlier file's tls.defaults.verify_incoming.
+    let raw: Record<string, any> = {};
+    let config: Record<string, any> = {};
+    const moved: Record<string, string> = {};
+    for (const f of files) {
+        const parsed = parseConfigFile(f);
+        raw = mergeConsul(raw, parsed);
+        const migrated = migrateDeprecated(parsed);
+        config = mergeConsul(config, migrated.config);
+        Object.assign(moved, migrated.moved);
+    }
+    return { source, files, raw, config, moved };
 }
 
 const configsIn = (dir: string) => readdirSync(dir).filter((f) => [".json", ".hcl"].includes(extname(f))).sort();

@@ -1,0 +1,28 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadAgentFiles } from "../../src/audit/load";
+
+/** The rules of applyDeprecatedTLSConfig (agent/config/deprecated.go), checked live by test/e2e/effectiveConfig.e2e.ts. */
+describe("audit: deprecated keys as Consul translates them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ch-effective-"));
+    const write = (name: string, config: unknown) => (writeFileSync(join(dir, name), JSON.stringify(config)), join(dir, name));
+
+    it("per file, before the merge: a later file's deprecated key beats an earlier file's new one", () => {
+        const a = loadAgentFiles(dir, [write("a.json", { tls: { defaults: { verify_incoming: true } } }), write("b.json", { verify_incoming: false })]);
+        assert.equal(a.config.tls.defaults.verify_incoming, false);
+        const b = loadAgentFiles(dir, [write("c.json", { verify_incoming: false }), write("d.json", { tls: { defaults: { verify_incoming: true } } })]);
+        assert.equal(b.config.tls.defaults.verify_incoming, true, "and the other way round");
+    });
+
+    it("the deprecated top-level verify_incoming leaves gRPC unverified unless tls.grpc says otherwise", () => {
+        assert.equal(loadAgentFiles(dir, [write("e.json", { verify_incoming: true })]).config.tls.grpc.verify_incoming, false);
+        assert.equal(loadAgentFiles(dir, [write("f.json", { verify_incoming: true, tls: { grpc: { verify_incoming: true } } })]).config.tls.grpc.verify_incoming, true);
+    });
+
+    it("pre-1.12 tls_min_version names map to today's", () => {
+        for (const [old, now] of [["tls10", "TLSv1_0"], ["tls12", "TLSv1_2"], ["tls13", "TLSv1_3"]])
+            assert.equal(loadAgentFiles(dir, [write(`${old}.json`, { tls_min_version: old })]).config.tls.defaults.tls_min_version, now);
+    });
+});
