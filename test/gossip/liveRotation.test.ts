@@ -25,6 +25,8 @@ class FakeKeyring {
         { WAN: false, Datacenter: "dc1", NumNodes: 4, keys: new Map<string, number>(), primary: "" },
     ];
     deaf = 0;
+    /** GETs answered as Consul does while a member does not respond (500 "4/5 nodes reported success"). */
+    silentGets = 0;
     readonly writes: string[] = [];
     address = "";
     private server?: https.Server;
@@ -42,6 +44,10 @@ class FakeKeyring {
                 if (req.headers["x-consul-token"] !== TOKEN) return send(403, "Permission denied: token lacks permission 'keyring:write'");
                 if (req.url !== "/v1/operator/keyring") return send(404, "not found");
                 const key = body ? JSON.parse(body).Key : undefined;
+                if (req.method === "GET" && this.silentGets > 0) {
+                    this.silentGets--;
+                    return send(500, "1 error occurred:\n\t* dc1 (LAN) error: 3/4 nodes reported success\n");
+                }
                 if (req.method === "GET")
                     return send(200, this.pools.map((p) => ({ WAN: p.WAN, Datacenter: p.Datacenter, NumNodes: p.NumNodes, Keys: Object.fromEntries(p.keys), PrimaryKeys: { [p.primary]: p.keys.get(p.primary) ?? 0 } })));
                 this.writes.push(`${req.method} ${key}`);
@@ -119,6 +125,14 @@ describe("gossip key rotation carried out (keyring API), against a stand-in of C
             return true;
         });
         assert.deepEqual(fake.writes, [`POST ${keys.g2}`], "no use, no remove");
+    });
+
+    it("a member that does not answer for a while (Consul's 500 \"3/4 nodes reported success\") is waited for, not fatal", async () => {
+        fake.silentGets = 3;
+        await rotateKeyring(conn, rotationTarget(keys, plan), { pollMs: 10 });
+        assert.deepEqual(fake.writes, [`POST ${keys.g2}`, `PUT ${keys.g2}`, `DELETE ${keys.g1}`]);
+        fake.silentGets = 1_000;
+        await assert.rejects(rotateKeyring(conn, rotationTarget(keys, plan), { pollMs: 10, stageTimeoutMs: 100 }), (e: RotationError) => e.kind === "stage" && /3\/4 nodes reported success/.test(e.message));
     });
 
     it("a token without keyring rights, or no answer: 'unreachable', naming what is missing", async () => {

@@ -90,11 +90,27 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
     const clash = target.remove.find((r) => target.install.some((k) => k.key === r.key));
     if (clash) throw new RotationError(`generation ${clash.name} is both kept and retired`, "stage");
 
+    /**
+     * The keyring as every member reports it. A member that does not answer makes Consul reply 500
+     * ("4/5 nodes reported success"), e.g. while it restarts: asked again until the stage's time is up.
+     */
+    const list = async (): Promise<KeyringPool[]> => {
+        const end = Date.now() + timeout;
+        for (;;) {
+            try {
+                return await listKeyring(conn);
+            } catch (e) {
+                if (!(e instanceof RotationError && e.kind === "stage" && /reported success/.test(e.message)) || Date.now() > end) throw e;
+                await new Promise((r) => setTimeout(r, poll));
+            }
+        }
+    };
+
     /** Waits until every pool satisfies `done`, or fails the stage saying which pool lags. */
     const settle = async (what: string, count: (p: KeyringPool) => number, done: (p: KeyringPool, n: number) => boolean, nothingRemoved: boolean) => {
         const end = Date.now() + timeout;
         for (;;) {
-            const behind = lagging(await listKeyring(conn), count, done);
+            const behind = lagging(await list(), count, done);
             if (behind.length === 0) return;
             if (Date.now() > end)
                 throw new RotationError(
@@ -111,7 +127,7 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
 
     /** Installs a key wherever it is missing; a member that joined since gets it too. */
     const ensureInstalled = async (k: NamedKey) => {
-        const pools = await listKeyring(conn);
+        const pools = await list();
         if (lagging(pools, held(k), everywhere).length === 0) return false;
         await request(conn, "POST", k);
         await settle(`install ${k.name}`, held(k), everywhere, true);
@@ -125,7 +141,7 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
         // Members that joined since the install stage may lack the new key: install it first.
         for (const k of target.install) await ensureInstalled(k);
         const primary = (p: KeyringPool) => p.PrimaryKeys?.[target.primary.key] ?? 0;
-        if (lagging(await listKeyring(conn), primary, everywhere).length === 0) say(`use ${target.primary.name}: already primary on every member`);
+        if (lagging(await list(), primary, everywhere).length === 0) say(`use ${target.primary.name}: already primary on every member`);
         else {
             await request(conn, "PUT", target.primary);
             await settle(`use ${target.primary.name}`, primary, everywhere, true);
@@ -136,11 +152,11 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
     if (stages.has("remove")) {
         if (!stages.has("use")) {
             const primary = (p: KeyringPool) => p.PrimaryKeys?.[target.primary.key] ?? 0;
-            const behind = lagging(await listKeyring(conn), primary, everywhere);
+            const behind = lagging(await list(), primary, everywhere);
             if (behind.length > 0) throw new RotationError(`remove: ${target.primary.name} is not primary everywhere yet (${behind.join("; ")}); run the use stage first. Nothing was removed.`, "stage");
         }
         for (const k of target.remove) {
-            if ((await listKeyring(conn)).every((p) => held(k)(p) === 0)) {
+            if ((await list()).every((p) => held(k)(p) === 0)) {
                 say(`remove ${k.name}: already gone`);
                 continue;
             }
