@@ -3,7 +3,7 @@ import { CONSUL_UUID } from "../secrets/derive";
 import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
 import { deepMerge } from "../config/merge";
 import { AgentConfig } from "../config/types";
-import { AEAD_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "../config/tlsNames";
+import { AEAD_CIPHER_SUITES, CONSUL_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "../config/tlsNames";
 import { CONSUL_GOSSIP_KEY_SIZES, gossipKeyBytes } from "../gossip/key";
 import { consulDefaults } from "./consulDefaults";
 import { invalidConsulKeys } from "../config/consulKeys";
@@ -91,8 +91,8 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
         if (block?.tls_cipher_suites !== undefined && version === "TLSv1_3")
             reject(`tls.${name}.tls_cipher_suites`, "Consul refuses cipher suites with TLSv1_3 (its suites are fixed)", "remove tls_cipher_suites");
         for (const suite of String(block?.tls_cipher_suites ?? "").split(",").filter(Boolean))
-            if (!(AEAD_CIPHER_SUITES as readonly string[]).includes(suite.trim()) && !/^TLS_(ECDHE|RSA)_/.test(suite.trim()))
-                reject(`tls.${name}.tls_cipher_suites`, `"${suite}" is not a cipher suite Consul knows`, "use Consul's suite names");
+            if (!CONSUL_CIPHER_SUITES.includes(suite.trim()))
+                reject(`tls.${name}.tls_cipher_suites`, `"${suite}" is not a cipher suite Consul 1.16 accepts`, `use one of ${AEAD_CIPHER_SUITES.join(", ")} (Consul's spelling: ChaCha20 names end in _SHA256)`);
     }
     if (role === "server" && cfg.auto_encrypt?.tls === true) reject("auto_encrypt.tls", "auto_encrypt.tls can only be used on a client", "use auto_encrypt.allow_tls on servers");
     if (role === "client" && cfg.auto_encrypt?.allow_tls === true) reject("auto_encrypt.allow_tls", "auto_encrypt.allow_tls can only be used on a server", "use auto_encrypt.tls on clients");

@@ -28,3 +28,9 @@ export const WEAK_CIPHER_SUITES = [
     "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
     "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
 ] as const;
+
+/**
+ * Every suite name Consul's agent accepts in tls_cipher_suites — the AEAD and the CBC ones
+ * (tlsutil/config.go, `goTLSCipherSuites`; `cipherSuiteLookup` refuses any other name).
+ */
+export const CONSUL_CIPHER_SUITES: readonly string[] = [...AEAD_CIPHER_SUITES, ...WEAK_CIPHER_SUITES];

@@ -26,3 +26,15 @@ describe("audit: deprecated keys as Consul translates them", () => {
             assert.equal(loadAgentFiles(dir, [write(`${old}.json`, { tls_min_version: old })]).config.tls.defaults.tls_min_version, now);
     });
 });
+
+describe("audit: cipher suite names as Consul 1.16 accepts them (tlsutil goTLSCipherSuites)", () => {
+    it("Consul's ChaCha20 spelling passes; Go's, static RSA and TLS 1.3 names are refused", async () => {
+        const { auditAgent } = await import("../../src/audit/audit");
+        const { agentFromObject } = await import("../../src/audit/load");
+        const rejects = (suite: string) =>
+            auditAgent(agentFromObject("x.json", { server: true, tls: { defaults: { tls_min_version: "TLSv1_2", tls_cipher_suites: suite } } })).filter((f) => f.id === "CONSUL-REJECT").length > 0;
+        assert.equal(rejects("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"), false);
+        assert.equal(rejects("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"), false, "weak but accepted (CSM-TLS-09 says weak)");
+        for (const refused of ["TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256"]) assert.equal(rejects(refused), true, refused);
+    });
+});

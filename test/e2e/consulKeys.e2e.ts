@@ -14,6 +14,9 @@ import { join } from "node:path";
 import { installProviderEmulation, valueOf } from "../../src/testing/providers";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { invalidConsulKeys } from "../../src/config/consulKeys";
+import { auditAgent } from "../../src/audit/audit";
+import { agentFromObject } from "../../src/audit/load";
+import { AEAD_CIPHER_SUITES, WEAK_CIPHER_SUITES } from "../../src/config/tlsNames";
 import { CONSUL } from "./localCluster";
 import { generatedConfig, GENERATED_CASES } from "../support/differential";
 
@@ -64,6 +67,31 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
             if (consul.keys.length) refused++;
         }
         console.log(`      differential: ${GENERATED_CASES} configs compared, ${refused} refused by Consul, ${disagreements.length} disagreements`);
+        assert.deepEqual(disagreements, []);
+    });
+
+    it("values Consul refuses: TLS version names old and new, cipher suite names, auto_encrypt on a server — the same verdicts", () => {
+        type Case = [string, (c: Record<string, any>) => void];
+        const cases: Case[] = [];
+        for (const v of ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3", "tls12", "TLSv1_4", "bogus"]) cases.push([`tls.defaults.tls_min_version = ${v}`, (c) => (c.tls.defaults.tls_min_version = v)]);
+        for (const v of ["tls10", "tls11", "tls12", "tls13", "TLSv1_2", "bogus"])
+            cases.push([`top-level tls_min_version = ${v}`, (c) => (delete c.tls.defaults.tls_min_version, (c.tls_min_version = v))]);
+        for (const suite of [...AEAD_CIPHER_SUITES, ...WEAK_CIPHER_SUITES, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256"])
+            cases.push([`TLSv1_2 with ${suite}`, (c) => ((c.tls.defaults.tls_min_version = "TLSv1_2"), (c.tls.defaults.tls_cipher_suites = suite))]);
+        cases.push(["TLSv1_3 with a cipher suite", (c) => (c.tls.defaults.tls_cipher_suites = AEAD_CIPHER_SUITES[0])]);
+        cases.push(["auto_encrypt.tls on a server", (c) => (c.auto_encrypt = { ...c.auto_encrypt, tls: true })]);
+        const disagreements: string[] = [];
+        for (const [i, [what, mutate]] of cases.entries()) {
+            const config = structuredClone(base) as Record<string, any>;
+            mutate(config);
+            const file = join(dir, `value-${i}.json`);
+            writeFileSync(file, JSON.stringify(config));
+            const consul = spawnSync(CONSUL, ["validate", file], { encoding: "utf8" });
+            const ours = auditAgent(agentFromObject(file, config)).filter((f) => f.id === "CONSUL-REJECT");
+            if ((consul.status !== 0) !== ours.length > 0)
+                disagreements.push(`${what}: consul ${consul.status === 0 ? "accepts" : `refuses (${`${consul.stdout}${consul.stderr}`.trim().split("\n").pop()})`}, audit ${ours.length ? `refuses (${ours[0].message})` : "accepts"}`);
+        }
+        console.log(`      values: ${cases.length} configs compared, ${disagreements.length} disagreements`);
         assert.deepEqual(disagreements, []);
     });
 
