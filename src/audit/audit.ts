@@ -94,6 +94,13 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
             if (!CONSUL_CIPHER_SUITES.includes(suite.trim()))
                 reject(`tls.${name}.tls_cipher_suites`, `"${suite}" is not a cipher suite Consul 1.16 accepts`, `use one of ${AEAD_CIPHER_SUITES.join(", ")} (Consul's spelling: ChaCha20 names end in _SHA256)`);
     }
+    // buildTLSConfig (agent/config/builder.go) refuses settings in a stanza that does not honour them.
+    if (cfg.tls?.grpc?.verify_outgoing !== undefined) reject("tls.grpc.verify_outgoing", "verify_outgoing is not valid in the tls.grpc stanza (Consul makes no outgoing gRPC connections)", "remove it");
+    for (const stanza of ["defaults", "grpc", "https"])
+        if (cfg.tls?.[stanza]?.verify_server_hostname !== undefined)
+            reject(`tls.${stanza}.verify_server_hostname`, "verify_server_hostname is only valid in the tls.internal_rpc stanza", "move it to tls.internal_rpc");
+    for (const stanza of ["defaults", "https", "internal_rpc"])
+        if (cfg.tls?.[stanza]?.use_auto_cert !== undefined) reject(`tls.${stanza}.use_auto_cert`, "use_auto_cert is only valid in the tls.grpc stanza", "move it to tls.grpc");
     if (role === "server" && cfg.auto_encrypt?.tls === true) reject("auto_encrypt.tls", "auto_encrypt.tls can only be used on a client", "use auto_encrypt.allow_tls on servers");
     if (role === "client" && cfg.auto_encrypt?.allow_tls === true) reject("auto_encrypt.allow_tls", "auto_encrypt.allow_tls can only be used on a server", "use auto_encrypt.tls on clients");
     if (typeof cfg.encrypt === "string" && cfg.encrypt !== SECRET_PLACEHOLDER) {

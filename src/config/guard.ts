@@ -46,7 +46,9 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
         gap("CSM-TLS-03", "tls.internal_rpc.verify_incoming", "servers must verify incoming RPC");
     if (listensBeyondLoopback(cfg, "grpc_tls") && pick(tls.grpc, "verify_incoming") !== true)
         gap("CSM-TLS-04", "tls.grpc.verify_incoming", "gRPC beyond loopback must require client certificates");
-    const verifyOutgoing = pick(tls.internal_rpc, "verify_outgoing") === true;
+    // builder.go (buildTLSConfig): "Setting only verify_server_hostname is documented to imply
+    // verify_outgoing" — Consul forces it on for internal RPC (CVE-2018-19653).
+    const verifyOutgoing = pick(tls.internal_rpc, "verify_outgoing") === true || tls.internal_rpc?.verify_server_hostname === true;
     if (!verifyOutgoing) gap("CSM-TLS-05", "tls.defaults.verify_outgoing", "outgoing TLS must be verified");
     if (cfg.enable_agent_tls_for_checks !== true)
         gap("CSM-TLS-06", "enable_agent_tls_for_checks", "checks must use the agent's TLS");

@@ -30,6 +30,12 @@ export function findWeakenings(strict: AgentConfig, final: AgentConfig): Weakeni
         if (rank(is) < rank(was))
             out.push({ id: "CSM-TLS-09", path: `tls.${block}.tls_min_version`, message: `accepts ${is ?? "Consul's default"} where the library requires ${was}`, option: "allowTls12" });
     }
+    // Outgoing verification stays explicit in the library's configs, though Consul forces it on for
+    // internal RPC whenever verify_server_hostname is set (builder.go, buildTLSConfig): an
+    // override that turns it off weakens what the library renders, and there is no option for that.
+    const outgoing = (cfg: AgentConfig) => cfg.tls?.internal_rpc?.verify_outgoing ?? cfg.tls?.defaults?.verify_outgoing;
+    if (outgoing(strict) === true && outgoing(final) === false)
+        out.push({ id: "CSM-TLS-05", path: final.tls?.internal_rpc?.verify_outgoing === false ? "tls.internal_rpc.verify_outgoing" : "tls.defaults.verify_outgoing", message: "turns off verification of outgoing TLS" });
     // Consul's defaults when a port is absent: HTTP 8500, gRPC off on servers with TLS, -1 means off.
     const on = (port: number | undefined, consulDefault: number) => (port ?? consulDefault) >= 0;
     if (!on(strict.ports?.http, 8500) && on(final.ports?.http, 8500))

@@ -38,3 +38,23 @@ describe("audit: cipher suite names as Consul 1.16 accepts them (tlsutil goTLSCi
         for (const refused of ["TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256"]) assert.equal(rejects(refused), true, refused);
     });
 });
+
+describe("audit: what Consul's TLS builder does with the stanzas (buildTLSConfig, agent/config/builder.go)", () => {
+    const audit = async (tls: Record<string, unknown>) => {
+        const { auditAgent } = await import("../../src/audit/audit");
+        const { agentFromObject } = await import("../../src/audit/load");
+        return auditAgent(agentFromObject("x.json", { server: true, tls })).map((f) => `${f.id} ${f.path}`);
+    };
+
+    it("verify_server_hostname implies verify_outgoing for internal RPC: no CSM-TLS-05/07 when only it is set", async () => {
+        const found = await audit({ defaults: { verify_incoming: true }, internal_rpc: { verify_server_hostname: true, verify_outgoing: false } });
+        assert.ok(!found.some((f) => /CSM-TLS-0[57]/.test(f)), found.join("; "));
+        const without = await audit({ defaults: { verify_incoming: true, verify_outgoing: false } });
+        assert.ok(without.includes("CSM-TLS-05 tls.defaults.verify_outgoing"));
+    });
+
+    it("refuses settings in a stanza that does not honour them", async () => {
+        const found = await audit({ grpc: { verify_outgoing: true, verify_server_hostname: true }, https: { use_auto_cert: true } });
+        for (const path of ["tls.grpc.verify_outgoing", "tls.grpc.verify_server_hostname", "tls.https.use_auto_cert"]) assert.ok(found.includes(`CONSUL-REJECT ${path}`), `${path} in ${found.join("; ")}`);
+    });
+});

@@ -60,7 +60,7 @@ const BAD: [string, HardenedClusterArgs, string, string][] = [
     ["unknown override key", { ...base, overrides: { server: { acl: { default_polcy: "deny" } } as never } }, "overrides.server.acl.default_polcy", "(set)"],
     ["override of a managed key", { ...base, overrides: { client: { encrypt: "x" } } }, "overrides.client.encrypt", "(set)"],
     ["override weakening ACL default (CSM-ACL-02)", { ...base, overrides: { server: { acl: { default_policy: "allow" } } } }, "overrides.server.acl.default_policy", '"allow"'],
-    ["override: hostname check without verify_outgoing (CVE-2018-19653)", { ...base, overrides: { client: { tls: { defaults: { verify_outgoing: false } } } } }, "overrides.client.tls.internal_rpc.verify_server_hostname", "true"],
+    ["override turning verify_outgoing off (a library default; Consul would force it on for RPC, builder.go)", { ...base, overrides: { client: { tls: { defaults: { verify_outgoing: false } } } } }, "overrides.client.tls.defaults.verify_outgoing", "false"],
     ["override enabling script checks (CSM-EXE-01)", { ...base, overrides: { server: { enable_script_checks: true } } }, "overrides.server.enable_script_checks", "true"],
     ["override exposing client APIs (CSM-NET-01)", { ...base, overrides: { client: { client_addr: "0.0.0.0" } } }, "overrides.client.client_addr", '"0.0.0.0"'],
     ["unknown insecure option", { ...base, insecure: { allowPlaintext: true } as never }, "insecure.allowPlaintext", "true"],

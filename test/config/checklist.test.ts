@@ -143,7 +143,8 @@ describe("the guard reports each weakened requirement by ID", () => {
         ["CSM-TLS-02", "server", (c) => (c.tls.https.verify_incoming = false), "tls.https.verify_incoming"],
         ["CSM-TLS-03", "server", (c) => (c.tls.internal_rpc.verify_incoming = false), "tls.internal_rpc.verify_incoming"],
         ["CSM-TLS-04", "server", (c) => (c.tls.grpc.verify_incoming = false), "tls.grpc.verify_incoming"],
-        ["CSM-TLS-05", "client", (c) => (c.tls.defaults.verify_outgoing = false), "tls.defaults.verify_outgoing"],
+        // With verify_server_hostname on, Consul verifies outgoing RPC anyway (builder.go): both off.
+        ["CSM-TLS-05", "client", (c) => ((c.tls.defaults.verify_outgoing = false), (c.tls.internal_rpc = { ...c.tls.internal_rpc, verify_server_hostname: false })), "tls.defaults.verify_outgoing"],
         ["CSM-TLS-06", "client", (c) => (c.enable_agent_tls_for_checks = false), "enable_agent_tls_for_checks"],
         ["CSM-TLS-07", "server", (c) => (c.tls.internal_rpc.verify_server_hostname = false), "tls.internal_rpc.verify_server_hostname"],
         ["CSM-TLS-08", "client", (c) => (c.auto_encrypt = {}), "auto_encrypt.tls"],

@@ -70,7 +70,7 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
         assert.deepEqual(disagreements, []);
     });
 
-    it("values Consul refuses: TLS version names old and new, cipher suite names, auto_encrypt on a server — the same verdicts", () => {
+    it("values Consul refuses: TLS version names old and new, cipher suite names, settings in a stanza that ignores them, auto_encrypt on a server — the same verdicts", () => {
         type Case = [string, (c: Record<string, any>) => void];
         const cases: Case[] = [];
         for (const v of ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3", "tls12", "TLSv1_4", "bogus"]) cases.push([`tls.defaults.tls_min_version = ${v}`, (c) => (c.tls.defaults.tls_min_version = v)]);
@@ -80,6 +80,11 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
             cases.push([`TLSv1_2 with ${suite}`, (c) => ((c.tls.defaults.tls_min_version = "TLSv1_2"), (c.tls.defaults.tls_cipher_suites = suite))]);
         cases.push(["TLSv1_3 with a cipher suite", (c) => (c.tls.defaults.tls_cipher_suites = AEAD_CIPHER_SUITES[0])]);
         cases.push(["auto_encrypt.tls on a server", (c) => (c.auto_encrypt = { ...c.auto_encrypt, tls: true })]);
+        cases.push(["tls.grpc.verify_outgoing", (c) => (c.tls.grpc = { ...c.tls.grpc, verify_outgoing: true })]);
+        for (const stanza of ["defaults", "grpc", "https", "internal_rpc"]) {
+            cases.push([`tls.${stanza}.verify_server_hostname`, (c) => (c.tls[stanza] = { ...c.tls[stanza], verify_server_hostname: true })]);
+            cases.push([`tls.${stanza}.use_auto_cert`, (c) => (c.tls[stanza] = { ...c.tls[stanza], use_auto_cert: false })]);
+        }
         const disagreements: string[] = [];
         for (const [i, [what, mutate]] of cases.entries()) {
             const config = structuredClone(base) as Record<string, any>;
