@@ -45,11 +45,13 @@ export function migrateDeprecated(config: Record<string, any>): { config: Record
         del(out, from);
         // applyDeprecatedTLSConfig (agent/config/deprecated.go): the old version names still work.
         if (from === "tls_min_version" && typeof value === "string" && value in DEPRECATED_TLS_VERSIONS) value = DEPRECATED_TLS_VERSIONS[value];
-        if (valueAtPath(out, to) === undefined) set(out, to, value);
+        // A value already at the new path wins, as in Consul: findings then name the new key.
+        const movesHere = valueAtPath(out, to) === undefined;
+        if (movesHere) set(out, to, value);
         // Before 1.12 the gRPC port could not verify clients: the deprecated top-level
         // verify_incoming does not reach it — Consul pins tls.grpc.verify_incoming to false unless set.
         if (from === "verify_incoming" && valueAtPath(out, "tls.grpc.verify_incoming") === undefined) set(out, "tls.grpc.verify_incoming", false);
-        moved[to] = from;
+        if (movesHere) moved[to] = from;
     }
     return { config: out, moved };
 }

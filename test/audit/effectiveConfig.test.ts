@@ -21,6 +21,14 @@ describe("audit: deprecated keys as Consul translates them", () => {
         assert.equal(loadAgentFiles(dir, [write("f.json", { verify_incoming: true, tls: { grpc: { verify_incoming: true } } })]).config.tls.grpc.verify_incoming, true);
     });
 
+    it("with both spellings, the finding names the key Consul uses (the new one)", async () => {
+        const { auditAgent } = await import("../../src/audit/audit");
+        const both = loadAgentFiles(dir, [write("both.json", { server: true, verify_incoming: true, tls: { defaults: { verify_incoming: false } } })]);
+        const old = loadAgentFiles(dir, [write("old.json", { server: true, verify_incoming: false })]);
+        assert.ok(auditAgent(both).some((f) => f.id === "CSM-TLS-01" && f.path === "tls.defaults.verify_incoming"));
+        assert.ok(auditAgent(old).some((f) => f.id === "CSM-TLS-01" && f.path === "verify_incoming (deprecated; now tls.defaults.verify_incoming)"));
+    });
+
     it("pre-1.12 tls_min_version names map to today's", () => {
         for (const [old, now] of [["tls10", "TLSv1_0"], ["tls12", "TLSv1_2"], ["tls13", "TLSv1_3"]])
             assert.equal(loadAgentFiles(dir, [write(`${old}.json`, { tls_min_version: old })]).config.tls.defaults.tls_min_version, now);
