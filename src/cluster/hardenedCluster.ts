@@ -191,8 +191,9 @@ export class HardenedCluster extends pulumi.ComponentResource {
         // The guard remembers the last deployment's trust and refuses a step that skips a stage;
         // everything agents receive — the trust bundle, every certificate — waits for it.
         const { specs, signing } = caGenerationSpecs(name, args.ca);
-        this.caRolloverPlan = planCaRollover(specs.map((g) => g.name), signing);
-        const guard = new CaTrustGuard(`${name}-ca-trust`, { trusted: specs.map((g) => g.name), signing }, parent);
+        const trustedNames = specs.map((g) => g.name);
+        this.caRolloverPlan = planCaRollover(trustedNames, signing);
+        const guard = new CaTrustGuard(`${name}-ca-trust`, { trusted: trustedNames, signing }, parent);
         const afterGuard = (o: pulumi.Output<string>): pulumi.Output<string> => pulumi.all([guard.signing, o]).apply(([, v]) => v);
         const leafPlanUnder = (constraints: ReturnType<typeof caConstraints> | undefined) =>
             plannedLeafNames({

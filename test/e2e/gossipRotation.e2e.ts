@@ -6,9 +6,7 @@
  * (their configs still naming an older key) rejoin from their keyring file.
  */
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { installProviderEmulation, ProviderEmulation, RecordedResource, valueOf } from "../../src/testing/providers";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { HardenedClusterArgs } from "../../src/cluster/options";
@@ -17,7 +15,7 @@ import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
 import { gossipRotationProvider } from "../../src/gossip/live/gossipRotation";
 import { listKeyring, rotateKeyring, rotationTarget } from "../../src/gossip/live/rotate";
-import { api, CONSUL, LocalAgents, until } from "./localCluster";
+import { api, CONSUL, LocalAgents, runBin, until } from "./localCluster";
 
 const NODES = ["consul-server-1", "consul-server-2", "consul-server-3"];
 const SERVERS = ["127.0.0.141", "127.0.0.142", "127.0.0.143"];
@@ -117,18 +115,10 @@ describe("gossip key rotation carried out on a live cluster (real Consul 1.16.3,
 
     it("through `consul-hardened rotate-gossip` (g2 → g3), then restarted agents rejoin with configs naming an older key", async () => {
         const rotation = await up([{ name: "g2", retired: true }, { name: "g3", primary: true }]);
-        const dir = agents.dir;
-        const write = (name: string, content: string) => (writeFileSync(join(dir, name), content, { mode: 0o600 }), join(dir, name));
-        const cmd = [join(__dirname, "..", "..", "bin", "consul-hardened.js"), "rotate-gossip", "--keys", write("keys.json", JSON.stringify(rotation.keys)), "--plan", write("plan.json", JSON.stringify(rotation.plan)),
+        const write = agents.writeShared.bind(agents);
+        const cmd = ["rotate-gossip", "--keys", write("keys.json", JSON.stringify(rotation.keys)), "--plan", write("plan.json", JSON.stringify(rotation.plan)),
             "--address", conn.address, "--ca-file", write("ca.pem", conn.caPem), "--client-cert", write("cli.pem", conn.certPem), "--client-key", write("cli-key.pem", conn.keyPem)];
-        const { code, out, err } = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-            const p = spawn(process.execPath, cmd, { env: { ...process.env, CONSUL_HTTP_TOKEN: conn.token } });
-            let o = "";
-            let e = "";
-            p.stdout.on("data", (d) => (o += d));
-            p.stderr.on("data", (d) => (e += d));
-            p.on("exit", (c) => resolve({ code: c, out: o, err: e }));
-        });
+        const { code, out, err } = await runBin(cmd, { ...process.env, CONSUL_HTTP_TOKEN: conn.token });
         assert.equal(code, 0, err);
         assert.match(out, /install g3: on every member now\n\s+use g3: primary on every member now\n\s+remove g2: gone from every member\ndone/);
         for (const k of Object.values(rotation.keys)) assert.ok(!out.includes(k) && !err.includes(k), "no key printed");

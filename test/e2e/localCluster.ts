@@ -76,6 +76,12 @@ export class LocalAgents {
         return join(this.dir, name);
     }
 
+    /** A file in this run's directory, mode 0600 (keys, tokens, CLI material); returns its path. */
+    writeShared(name: string, content: string): string {
+        writeFileSync(join(this.dir, name), content, { mode: 0o600 });
+        return join(this.dir, name);
+    }
+
     /** Replaces one of an agent's files (a certificate, its key, ca.pem) as a deployment would. */
     write(name: string, file: string, content: string): void {
         writeFileSync(join(this.home(name), file), content, { mode: 0o600 });
@@ -149,6 +155,18 @@ export class LocalAgents {
         await Promise.all(this.procs.map(({ proc }) => stopProcess(proc)));
         if (!process.env.KEEP_E2E) rmSync(this.dir, { recursive: true, force: true });
     }
+}
+
+/** The package's command (bin/consul-hardened.js) in its own process: exit code and output. */
+export function runBin(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string }> {
+    return new Promise((resolve) => {
+        const p = spawn(process.execPath, [join(__dirname, "..", "..", "bin", "consul-hardened.js"), ...args], { env });
+        let out = "";
+        let err = "";
+        p.stdout!.on("data", (d) => (out += d));
+        p.stderr!.on("data", (d) => (err += d));
+        p.on("exit", (code) => resolve({ code, out, err }));
+    });
 }
 
 /** SIGTERM to the process group, SIGKILL after 10s; resolves when the process has exited. */

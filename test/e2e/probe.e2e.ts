@@ -4,12 +4,11 @@
  * The command runs as a user runs it (the package's bin), read-only.
  */
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { installProviderEmulation, valueOf } from "../../src/testing/providers";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
-import { api, CONSUL, LocalAgents, until } from "./localCluster";
+import { api, CONSUL, LocalAgents, runBin, until } from "./localCluster";
 
 type Files = Record<string, string>;
 
@@ -24,18 +23,10 @@ describe("consul-hardened probe on live agents (real Consul 1.16.3, loopback)", 
     let token: string;
 
     /** The bin, with the CLI certificate and CA from the bundle; returns the exit code and output. */
-    async function probeCli(ip: string, from: Files, extra: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
-        const dir = agents.dir;
-        const write = (name: string, content: string) => (writeFileSync(join(dir, name), content, { mode: 0o600 }), join(dir, name));
-        const args = [join(__dirname, "..", "..", "bin", "consul-hardened.js"), "probe", "--address", `${ip}:8501`, "--ca-file", write(`probe-ca-${ip}.pem`, from["ca.pem"]), "--client-cert", write(`probe-cli-${ip}.pem`, from["cli/cli.pem"]), "--client-key", write(`probe-key-${ip}.pem`, from["cli/cli-key.pem"]), ...extra];
-        return new Promise((resolve) => {
-            const p = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env } });
-            let out = "";
-            let err = "";
-            p.stdout.on("data", (d) => (out += d));
-            p.stderr.on("data", (d) => (err += d));
-            p.on("exit", (code) => resolve({ code, out, err }));
-        });
+    function probeCli(ip: string, from: Files, extra: string[], env: NodeJS.ProcessEnv = {}) {
+        const write = agents.writeShared.bind(agents);
+        const args = ["probe", "--address", `${ip}:8501`, "--ca-file", write(`probe-ca-${ip}.pem`, from["ca.pem"]), "--client-cert", write(`probe-cli-${ip}.pem`, from["cli/cli.pem"]), "--client-key", write(`probe-key-${ip}.pem`, from["cli/cli-key.pem"]), ...extra];
+        return runBin(args, { PATH: process.env.PATH, ...env });
     }
 
     before(async () => {

@@ -124,6 +124,7 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
     };
     const held = (k: NamedKey) => (p: KeyringPool) => p.Keys?.[k.key] ?? 0;
     const everywhere = (p: KeyringPool, n: number) => n === p.NumNodes;
+    const primary = (p: KeyringPool) => p.PrimaryKeys?.[target.primary.key] ?? 0;
 
     /** Installs a key wherever it is missing; a member that joined since gets it too. */
     const ensureInstalled = async (k: NamedKey) => {
@@ -140,7 +141,6 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
     if (stages.has("use")) {
         // Members that joined since the install stage may lack the new key: install it first.
         for (const k of target.install) await ensureInstalled(k);
-        const primary = (p: KeyringPool) => p.PrimaryKeys?.[target.primary.key] ?? 0;
         if (lagging(await list(), primary, everywhere).length === 0) say(`use ${target.primary.name}: already primary on every member`);
         else {
             await request(conn, "PUT", target.primary);
@@ -151,8 +151,7 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
 
     if (stages.has("remove")) {
         if (!stages.has("use")) {
-            const primary = (p: KeyringPool) => p.PrimaryKeys?.[target.primary.key] ?? 0;
-            const behind = lagging(await list(), primary, everywhere);
+                const behind = lagging(await list(), primary, everywhere);
             if (behind.length > 0) throw new RotationError(`remove: ${target.primary.name} is not primary everywhere yet (${behind.join("; ")}); run the use stage first. Nothing was removed.`, "stage");
         }
         for (const k of target.remove) {
