@@ -6,7 +6,9 @@
 //
 // Output, one JSON object: "keys" — dotted paths, `[]` for the elements of a list of blocks;
 // "opaque" — paths whose contents Consul does not check (maps and free-form values);
-// "recursive" — blocks of a type that encloses itself, mapped to the enclosing path.
+// "recursive" — blocks of a type that encloses itself, mapped to the enclosing path;
+// "types" — what each key's field decodes from (see kindOf), so that the audit refuses the values
+// mapstructure's decoder refuses (it runs without WeaklyTypedInput: FileSource.Parse).
 //
 // Built by scripts/e2e-tools.sh inside the module that builds Consul 1.16.3, so it reads exactly
 // the definitions of the binary the end-to-end tests run.
@@ -28,6 +30,7 @@ type walker struct {
 	// A block whose type encloses itself (a sidecar service is a service): path → the ancestor
 	// path of the same type, whose keys it takes.
 	recursive map[string]string
+	types     map[string]string
 	open      map[reflect.Type]string
 }
 
@@ -47,7 +50,7 @@ func (w *walker) walk(t reflect.Type, prefix string, depth int) {
 		f := t.Field(i)
 		tag := f.Tag.Get("mapstructure")
 		name, opts, _ := strings.Cut(tag, ",")
-		if name == "-" {
+		if name == "-" || !f.IsExported() {
 			continue
 		}
 		if strings.Contains(opts, "squash") {
@@ -68,22 +71,44 @@ func (w *walker) walk(t reflect.Type, prefix string, depth int) {
 	}
 }
 
-// isBlock: a struct Consul decodes key by key. A struct without mapstructure tags (time.Time and
-// the like) is decoded whole from one value, so it is a leaf.
+// isBlock: a struct Consul decodes key by key — mapstructure matches its exported fields by tag,
+// or by field name where untagged (raft_boltdb's consul.RaftBoltDBConfig). A struct with no
+// exported field (time.Time) still wants an object, and takes no key: it is a block with no keys.
 func isBlock(t reflect.Type) bool {
-	if t.Kind() != reflect.Struct {
-		return false
+	return t.Kind() == reflect.Struct
+}
+
+// kindOf names what a field of type t takes, as mapstructure v1.5.0 decodes without weak typing
+// (decodeString, decodeBool, decodeInt, decodeUint, decodeFloat, decodeSlice, decodeStruct in
+// mapstructure.go): "string" and "bool" take only their own kind; "int" and "float" any number,
+// "uint" a number not below zero; "list:<kind>" a list of those; "block" an object; "value"
+// anything (maps, interfaces and structs decoded whole are left to the opaque list).
+func kindOf(t reflect.Type) string {
+	for t.Kind() == reflect.Ptr {
+		t = t.Elem()
 	}
-	for i := 0; i < t.NumField(); i++ {
-		if _, ok := t.Field(i).Tag.Lookup("mapstructure"); ok {
-			return true
-		}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "bool"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "int"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "uint"
+	case reflect.Float32, reflect.Float64:
+		return "float"
+	case reflect.Slice, reflect.Array:
+		return "list:" + kindOf(t.Elem())
+	case reflect.Struct:
+		return "block"
 	}
-	return false
+	return "value"
 }
 
 func (w *walker) field(t reflect.Type, path string, depth int) {
 	w.keys[path] = true
+	w.types[path] = kindOf(t)
 	for t.Kind() == reflect.Ptr {
 		t = t.Elem()
 	}
@@ -117,10 +142,10 @@ func sorted(m map[string]bool) []string {
 }
 
 func main() {
-	w := &walker{keys: map[string]bool{}, opaque: map[string]bool{}, recursive: map[string]string{}, open: map[reflect.Type]string{}}
+	w := &walker{keys: map[string]bool{}, opaque: map[string]bool{}, recursive: map[string]string{}, types: map[string]string{}, open: map[reflect.Type]string{}}
 	w.walk(reflect.TypeOf(config.DeprecatedConfig{}), "", 0)
 	w.walk(reflect.TypeOf(config.Config{}), "", 0)
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", " ")
-	_ = enc.Encode(map[string]any{"consul": "1.16.3", "keys": sorted(w.keys), "opaque": sorted(w.opaque), "recursive": w.recursive})
+	_ = enc.Encode(map[string]any{"consul": "1.16.3", "keys": sorted(w.keys), "opaque": sorted(w.opaque), "recursive": w.recursive, "types": w.types})
 }

@@ -6,7 +6,6 @@ import { AgentConfig } from "../config/types";
 import { AEAD_CIPHER_SUITES, CONSUL_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "../config/tlsNames";
 import { CONSUL_GOSSIP_KEY_SIZES, gossipKeyBytes } from "../gossip/key";
 import { consulDefaults } from "./consulDefaults";
-import { invalidConsulKeys } from "../config/consulKeys";
 import { CHECKLIST_SEVERITY, Finding } from "./findings";
 import { LoadedAgent } from "./load";
 
@@ -62,8 +61,11 @@ export function auditAgent(agent: LoadedAgent, roleOverride?: Role): Finding[] {
     const shown = (path: string) => (agent.moved[path] ? `${agent.moved[path]} (deprecated; now ${path})` : path);
     const push = (f: Omit<Finding, "file">) => findings.push({ ...f, file });
 
-    for (const key of invalidConsulKeys(agent.raw))
-        push({ id: "CONSUL-REJECT", severity: "high", path: key, message: `Consul refuses this key (invalid config key "${key}")`, fix: "remove it or correct its spelling" });
+    for (const { file: f, path: key } of agent.unknownKeys)
+        findings.push({ id: "CONSUL-REJECT", severity: "high", file: f, path: key, message: `Consul refuses this key (invalid config key "${key}")`, fix: "remove it or correct its spelling" });
+    // A value the decoder cannot take fails its file (FileSource.Parse: "failed to parse").
+    for (const e of agent.decodeErrors)
+        findings.push({ id: "CONSUL-REJECT", severity: "high", file: e.file, path: e.path, message: `Consul cannot read this value: ${e.message}`, fix: "write the value in the type Consul's agent configuration reference gives" });
     findings.push(...consulRejections(agent.config, role, file));
 
     const effective = deepMerge(consulDefaults(role === "server"), agent.config) as AgentConfig;
@@ -101,12 +103,23 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
             reject(`tls.${stanza}.verify_server_hostname`, "verify_server_hostname is only valid in the tls.internal_rpc stanza", "move it to tls.internal_rpc");
     for (const stanza of ["defaults", "https", "internal_rpc"])
         if (cfg.tls?.[stanza]?.use_auto_cert !== undefined) reject(`tls.${stanza}.use_auto_cert`, "use_auto_cert is only valid in the tls.grpc stanza", "move it to tls.grpc");
+    // Build (builder.go): since 1.14 `ports.grpc` is plaintext; gRPC with TLS settings and no
+    // `ports.grpc_tls` of the user's own is refused (a server's default 8503 does not count).
+    const grpcCert = cfg.tls?.grpc?.cert_file ?? cfg.tls?.defaults?.cert_file;
+    const autoTls = (cfg.auto_encrypt?.tls === true || cfg.auto_config?.enabled === true) && cfg.tls?.grpc?.use_auto_cert === true;
+    const grpcPort = cfg.ports?.grpc;
+    if ((grpcCert || autoTls) && typeof grpcPort === "number" && grpcPort > 0 && grpcPort <= 65535 && cfg.ports?.grpc_tls == null)
+        reject("ports.grpc", "the ports.grpc listener no longer serves TLS (since 1.14), and gRPC has TLS settings with no ports.grpc_tls: Consul refuses to start", "set ports.grpc_tls (e.g. 8503) and ports.grpc = -1");
     if (role === "server" && cfg.auto_encrypt?.tls === true) reject("auto_encrypt.tls", "auto_encrypt.tls can only be used on a client", "use auto_encrypt.allow_tls on servers");
     if (role === "client" && cfg.auto_encrypt?.allow_tls === true) reject("auto_encrypt.allow_tls", "auto_encrypt.allow_tls can only be used on a server", "use auto_encrypt.tls on clients");
     if (typeof cfg.encrypt === "string" && cfg.encrypt !== SECRET_PLACEHOLDER) {
-        const ok = CONSUL_GOSSIP_KEY_SIZES.includes(gossipKeyBytes(cfg.encrypt) ?? 0);
-        // `consul validate` only checks the base64; the agent then fails to start its keyring.
-        if (!ok) reject("encrypt", "not base64 of 16, 24 or 32 bytes: the agent cannot start its gossip keyring", "use `consul keygen` output");
+        const bytes = gossipKeyBytes(cfg.encrypt);
+        // The builder checks only the base64 (builder.go: "encrypt has invalid key"); the key size
+        // is checked when the agent starts its keyring (memberlist.ValidateKey: "key size must be
+        // 16, 24 or 32 bytes"), so `consul validate` passes it and the agent then exits.
+        if (bytes === undefined) reject("encrypt", "not base64: Consul refuses it (encrypt has invalid key)", "use `consul keygen` output");
+        else if (!CONSUL_GOSSIP_KEY_SIZES.includes(bytes))
+            out.push({ id: "CONSUL-START", severity: "high", file, path: "encrypt", message: `${bytes} bytes: consul validate passes it, but the agent fails to start its gossip keyring (16, 24 or 32 bytes)`, fix: "use `consul keygen` output" });
     }
     return out;
 }

@@ -9,7 +9,8 @@ export function consulDefaults(server: boolean): Partial<AgentConfig> & Record<s
     return {
         server,
         client_addr: "127.0.0.1",
-        ports: { dns: 8600, http: 8500, https: -1, grpc: server ? -1 : 8502, grpc_tls: server ? 8503 : -1, serf_lan: 8301, serf_wan: 8302, server: 8300 },
+        // DefaultSource (agent/config/default.go) turns gRPC off on every agent; 8502 is DevSource only.
+        ports: { dns: 8600, http: 8500, https: -1, grpc: -1, grpc_tls: server ? 8503 : -1, serf_lan: 8301, serf_wan: 8302, server: 8300 },
         encrypt_verify_incoming: true,
         encrypt_verify_outgoing: true,
         tls: { defaults: { tls_min_version: "TLSv1_2", verify_incoming: false, verify_outgoing: false }, internal_rpc: { verify_server_hostname: false } },

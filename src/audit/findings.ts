@@ -2,8 +2,15 @@ import { ChecklistId } from "../checklist";
 
 export type Severity = "high" | "medium" | "low";
 
-/** IDs beyond the checklist: what Consul itself would refuse at agent start. */
-export type AuditId = ChecklistId | "CONSUL-REJECT";
+/**
+ * IDs beyond the checklist. CONSUL-REJECT: Consul refuses the config — what `consul validate`
+ * refuses (an unknown key, a value its decoder or builder rejects). CONSUL-START: `consul validate`
+ * passes it, but the agent fails to start with it.
+ */
+export type AuditId = ChecklistId | "CONSUL-REJECT" | "CONSUL-START";
+
+/** Findings that mean the agent does not run with this config (the CLI exits 2 on them). */
+export const REFUSAL_IDS: readonly AuditId[] = ["CONSUL-REJECT", "CONSUL-START"];
 
 export interface Finding {
     id: AuditId;

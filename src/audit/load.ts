@@ -1,14 +1,12 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { foldBlocks, HclSyntaxError, parseHcl } from "../hcl/parse";
+import { HclSyntaxError, parseHcl } from "../hcl/parse";
+import { decodeAsConsul, DecodeError, invalidConsulKeys } from "../config/consulKeys";
 import { migrateDeprecated } from "./deprecated";
 import { isPlainObject as isObject } from "../config/merge";
 
 /** Larger files are refused unread: an agent config is kilobytes. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
-
-/** Keys whose values are lists of blocks in Consul's config (HCL must not fold them). */
-const LIST_KEYS = new Set(["services", "checks", "watches", "segments", "bootstrap", "config_entries"]);
 
 /** Input the audit cannot read: it names the file and, where known, the line and column. */
 export class AuditInputError extends Error {
@@ -29,6 +27,20 @@ export interface LoadedAgent {
     config: Record<string, any>;
     /** New path → the deprecated key the files used. */
     moved: Record<string, string>;
+    /** Values Consul's decoder refuses (a wrong type, a block given twice): the file does not parse. */
+    decodeErrors: (DecodeError & { file: string })[];
+    /** Keys Consul does not know ("invalid config key"), per file: Consul checks each file alone. */
+    unknownKeys: { file: string; path: string }[];
+}
+
+/** What Consul refuses of one file as it parses it, before any merge (FileSource.Parse). */
+function parseAsConsul(file: string, parsed: Record<string, any>) {
+    const decoded = decodeAsConsul(parsed);
+    return {
+        config: decoded.config as Record<string, any>,
+        decodeErrors: decoded.errors.map((e) => ({ ...e, file })),
+        unknownKeys: invalidConsulKeys(decoded.config).map((path) => ({ file, path })),
+    };
 }
 
 /**
@@ -60,14 +72,22 @@ export function loadAgentFiles(source: string, files: string[]): LoadedAgent {
     let raw: Record<string, any> = {};
     let config: Record<string, any> = {};
     const moved: Record<string, string> = {};
+    const decodeErrors: LoadedAgent["decodeErrors"] = [];
+    const unknownKeys: LoadedAgent["unknownKeys"] = [];
     for (const f of files) {
-        const parsed = parseConfigFile(f);
+        // Each file is decoded and checked on its own, before the merge: two files each with a
+        // `tls` block are two blocks merged, one file with two is refused; `Datacenter` in one file
+        // and `datacenter` in another are two spellings Consul never sees side by side.
+        const decoded = parseAsConsul(f, parseConfigFile(f));
+        decodeErrors.push(...decoded.decodeErrors);
+        unknownKeys.push(...decoded.unknownKeys);
+        const parsed = decoded.config;
         raw = mergeConsul(raw, parsed);
         const migrated = migrateDeprecated(parsed);
         config = mergeConsul(config, migrated.config);
         Object.assign(moved, migrated.moved);
     }
-    return { source, files, raw, config, moved };
+    return { source, files, raw, config, moved, decodeErrors, unknownKeys };
 }
 
 const configsIn = (dir: string) => readdirSync(dir).filter((f) => [".json", ".hcl"].includes(extname(f))).sort();
@@ -119,22 +139,23 @@ export function loadAgents(path: string): LoadedAgent[] {
 
 /** An agent config that is already an object (e.g. a component's review config). */
 export function agentFromObject(source: string, config: Record<string, any>): LoadedAgent {
-    const { config: migrated, moved } = migrateDeprecated(config);
-    return { source, files: [], raw: config, config: migrated, moved };
+    const { config: decoded, decodeErrors, unknownKeys } = parseAsConsul(source, config);
+    const { config: migrated, moved } = migrateDeprecated(decoded);
+    return { source, files: [], raw: decoded, config: migrated, moved, decodeErrors, unknownKeys };
 }
 
 /** Parses config text (a string passed into some resource), JSON or HCL, or undefined if it is neither. */
 export function parseConfigText(text: string): Record<string, any> | undefined {
     const trimmed = text.trim();
     try {
-        const value = trimmed.startsWith("{") ? JSON.parse(trimmed) : foldBlocks(parseHcl(trimmed), LIST_KEYS);
+        const value = trimmed.startsWith("{") ? JSON.parse(trimmed) : parseHcl(trimmed);
         return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
     } catch {
         return undefined;
     }
 }
 
-/** Parses one .json or .hcl file into Consul's JSON form. */
+/** Parses one .json or .hcl file (HCL in HCL v1's JSON form: every block a list; decodeAsConsul unwraps them). */
 export function parseConfigFile(file: string): Record<string, any> {
     const text = readBounded(file);
     const ext = extname(file);
@@ -152,7 +173,7 @@ export function parseConfigFile(file: string): Record<string, any> {
     }
     if (ext === ".hcl") {
         try {
-            return foldBlocks(parseHcl(text), LIST_KEYS) as Record<string, any>;
+            return parseHcl(text) as Record<string, any>;
         } catch (e) {
             if (!(e instanceof HclSyntaxError)) throw e;
             const at = /At (\d+):(\d+): (.*)$/.exec(e.detail);

@@ -21,7 +21,7 @@ import { basename, join } from "node:path";
 import { certificateFacts, certificateFindings, pemCertificates } from "../certs/report";
 import { auditAgent, Role } from "../audit/audit";
 import { coverageMarkdown, coverageReport } from "../audit/coverage";
-import { Severity, SEVERITY_RANK } from "../audit/findings";
+import { REFUSAL_IDS, Severity, SEVERITY_RANK } from "../audit/findings";
 import { AuditResult, toJson, toSarif, toText } from "../audit/format";
 import { AuditInputError, LoadedAgent, loadAgents } from "../audit/load";
 import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rotate";
@@ -132,7 +132,7 @@ function audit(args: string[], io: Io): number {
     const result: AuditResult = { agents, findings: agents.flatMap((a) => auditAgent(a, role)) };
     io.out(values.format === "json" ? toJson(result) : values.format === "sarif" ? toSarif(result) : toText(result));
     // A config Consul would refuse is invalid input, whatever the threshold.
-    if (result.findings.some((f) => f.id === "CONSUL-REJECT")) return 2;
+    if (result.findings.some((f) => REFUSAL_IDS.includes(f.id))) return 2;
     return result.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
 }
 

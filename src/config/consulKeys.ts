@@ -14,7 +14,7 @@ import KEYS from "./consul-keys-1.16.3.json";
  * a block is expected is taken as that block (decode.HookWeakDecodeFromSlice, what HCL produces);
  * opaque values (maps, free-form settings) are not looked into.
  */
-const table = KEYS as { keys: string[]; opaque: string[]; recursive: Record<string, string> };
+const table = KEYS as { keys: string[]; opaque: string[]; recursive: Record<string, string>; types: Record<string, string> };
 const KNOWN = new Map(table.keys.map((k) => [k.toLowerCase(), k]));
 const OPAQUE = new Set(table.opaque);
 const RECURSIVE = Object.entries(table.recursive);
@@ -70,6 +70,81 @@ export function invalidConsulKeys(config: Record<string, unknown>): string[] {
     };
     walk(config, "", "");
     return out;
+}
+
+/** What each key's field takes (scripts/consul-keys kindOf): string, bool, int, uint, float, block, value, list:<kind>. */
+const KINDS = new Map(Object.entries(table.types).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** A value Consul's decoder cannot put into its field: the file fails to parse. */
+export interface DecodeError {
+    /** The key as written (dotted, `[i]` for list elements). */
+    path: string;
+    message: string;
+}
+
+/** How a JSON value reads in mapstructure's messages. */
+const typeName = (v: unknown) => (Array.isArray(v) ? "slice" : v === null ? "null" : typeof v === "object" ? "map" : typeof v === "number" ? "number" : typeof v);
+
+/**
+ * Inside a free-form value (`meta`, a proxy's `config`), lists of one are unwrapped as
+ * decode.unSlice does (lib/decode/decode.go: HookWeakDecodeFromSlice into an interface{}).
+ */
+function unSlice(v: unknown): unknown {
+    const inner = (x: unknown): unknown => (Array.isArray(x) ? x.map(inner) : isObject(x) ? Object.fromEntries(Object.entries(x).map(([k, e]) => [k, inner(Array.isArray(e) && e.length === 1 ? e[0] : e)])) : x);
+    return inner(v);
+}
+
+/**
+ * One config file as FileSource.Parse decodes it (agent/config/config.go): mapstructure v1.5.0
+ * without weak typing, with decode.HookWeakDecodeFromSlice — a list of one where the field is not a
+ * list is taken as its element (HCL writes every block as a list of one), lists of blocks
+ * (`services`, `…expose.paths`) stay lists. Returns the value as Consul's decoder sees it, and what
+ * the decoder refuses — a value of the wrong type, a block given twice — which fails the whole file.
+ * Keys Consul does not know are kept as written (invalidConsulKeys names them).
+ */
+export function decodeAsConsul(config: Record<string, unknown>): { config: Record<string, unknown>; errors: DecodeError[] } {
+    const errors: DecodeError[] = [];
+    const refuse = (path: string, message: string) => errors.push({ path, message });
+    const scalar = (kind: string, v: unknown, shown: string): boolean => {
+        // decodeString / decodeBool take only their own kind; decodeInt and decodeFloat any number;
+        // decodeUint refuses a number below zero.
+        const ok = kind === "string" ? typeof v === "string" : kind === "bool" ? typeof v === "boolean" : kind === "uint" ? typeof v === "number" && v >= 0 : typeof v === "number";
+        if (!ok) refuse(shown, typeof v === "number" && kind === "uint" ? `${v} is below zero: Consul wants a number of at least 0` : `Consul expects ${kind === "bool" ? "true or false" : kind === "string" ? "a string" : "a number"}, got a ${typeName(v)}`);
+        return ok;
+    };
+    const value = (kind: string, path: string, v: unknown, shown: string): unknown => {
+        if (v === null || v === undefined) return v; // mapstructure sets nothing from nil
+        if (!kind.startsWith("list:") && Array.isArray(v) && v.length === 1) v = v[0];
+        if (kind === "value") return unSlice(v);
+        if (kind === "block") {
+            if (!isObject(v)) {
+                refuse(shown, Array.isArray(v) ? `given ${v.length === 0 ? "as an empty list" : `${v.length} times`}: Consul expects one block here (expected a map, got 'slice')` : `Consul expects a block, got a ${typeName(v)}`);
+                return v;
+            }
+            return walk(v, path, shown);
+        }
+        if (kind.startsWith("list:")) {
+            if (!Array.isArray(v)) {
+                refuse(shown, `Consul expects a list, got a ${typeName(v)}`);
+                return v;
+            }
+            const element = kind.slice(5);
+            return v.map((item, i) => value(element, element === "block" ? `${path}[]` : path, item, `${shown}[${i}]`));
+        }
+        scalar(kind, v, shown);
+        return v;
+    };
+    const walk = (node: Record<string, unknown>, canonical: string, written: string): Record<string, unknown> =>
+        Object.fromEntries(
+            Object.entries(node).map(([key, v]) => {
+                const path = known(canonical, key);
+                const shown = written ? `${written}.${key}` : key;
+                // A self-enclosing block's keys are its ancestor's (a sidecar service's `port` is a service's).
+                const kind = path === undefined ? undefined : KINDS.get(path.toLowerCase()) ?? KINDS.get(unfold(path).toLowerCase());
+                return [key, kind === undefined ? v : value(kind, path!, v, shown)];
+            }),
+        );
+    return { config: walk(config, "", ""), errors };
 }
 
 /** How many keys the table holds (for reports). */

@@ -24,20 +24,22 @@ function renderBody(obj: Record<string, unknown>, indent: string): string {
         if (isPlainObject(value)) {
             out += `${indent}${k} {\n${renderBody(value, indent + "  ")}${indent}}\n`;
         } else {
-            out += `${indent}${k} = ${hclValue(value, key)}\n`;
+            out += `${indent}${k} = ${hclValue(value, key, indent)}\n`;
         }
     }
     return out;
 }
 
-function hclValue(value: unknown, key: string): string {
+function hclValue(value: unknown, key: string, indent: string): string {
     if (typeof value === "string") return hclString(value);
     if (typeof value === "boolean") return value ? "true" : "false";
     if (typeof value === "number") {
         if (!Number.isFinite(value)) throw new Error(`renderHcl: ${key} is not a finite number`);
         return String(value);
     }
-    if (Array.isArray(value)) return `[${value.map((v) => hclValue(v, key)).join(", ")}]`;
+    if (Array.isArray(value)) return `[${value.map((v) => hclValue(v, key, indent)).join(", ")}]`;
+    // An object inside a list (a list of blocks, e.g. `services`): an HCL object literal.
+    if (isPlainObject(value)) return `{\n${renderBody(value, indent + "  ")}${indent}}`;
     throw new Error(`renderHcl: ${key} has a value of type ${value === null ? "null" : typeof value}`);
 }
 

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { auditAgent, Role } from "../audit/audit";
-import { Finding } from "../audit/findings";
+import { Finding, REFUSAL_IDS } from "../audit/findings";
 import { agentFromObject, parseConfigText } from "../audit/load";
 import { reportUnlessWaived, WAIVER_SCHEMA } from "./waivers";
 
@@ -82,4 +82,4 @@ export const agentHardeningPolicy = areaPolicy(
     "Agent configs set response headers, write limits, rate limits, HTTPS-only UI and loopback client APIs (CSM-HTTP/LIM/UI/NET)",
     prefix("CSM-HTTP-", "CSM-LIM-", "CSM-UI-", "CSM-NET-"),
 );
-export const agentValidityPolicy = areaPolicy("consul-agent-valid", "Agent configs hold nothing Consul would refuse at start", prefix("CONSUL-REJECT"));
+export const agentValidityPolicy = areaPolicy("consul-agent-valid", "Agent configs hold nothing Consul would refuse at start", prefix(...REFUSAL_IDS));
