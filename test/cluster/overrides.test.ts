@@ -42,6 +42,16 @@ describe("overrides", () => {
         assert.match(problems.find((p) => p.option.endsWith("verify_incoming"))!.fix, /tls\.defaults\.verify_incoming/);
     });
 
+    it("refuse values Consul's decoder cannot read, naming the key and the type Consul wants (the audit's table)", () => {
+        const problems = refused({ ...base, overrides: { server: { log_json: "yes", telemetry: { disable_hostname: 1 }, recursors: "10.0.0.2", autopilot: [{ cleanup_dead_servers: true }, {}] } } });
+        assert.deepEqual(problems.map((p) => p.option).sort(), ["overrides.server.autopilot", "overrides.server.log_json", "overrides.server.recursors", "overrides.server.telemetry.disable_hostname"]);
+        assert.match(problems.find((p) => p.option.endsWith("log_json"))!.problem, /expects true or false, got a string/);
+        assert.match(problems.find((p) => p.option.endsWith("recursors"))!.problem, /expects a list/);
+        assert.match(problems.find((p) => p.option.endsWith("autopilot"))!.problem, /given 2 times/);
+        // A list of one where one value goes is what HCL writes; Consul takes its element.
+        assert.deepEqual(refused({ ...base, overrides: { server: { log_level: ["WARN"] } } }), []);
+    });
+
     const weakenings: [string, HardenedClusterArgs["overrides"], string, string | undefined][] = [
         ["plaintext HTTP (CSM-TLS-10)", { server: { ports: { http: 8500 } } }, "overrides.server.ports.http", "plaintextHttpOnLoopback"],
         ["TLS 1.2 on HTTPS (CSM-TLS-09)", { server: { tls: { https: { tls_min_version: "TLSv1_2" } } } }, "overrides.server.tls.https.tls_min_version", "allowTls12"],
