@@ -110,6 +110,7 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
     const grpcPort = cfg.ports?.grpc;
     if ((grpcCert || autoTls) && typeof grpcPort === "number" && grpcPort > 0 && grpcPort <= 65535 && cfg.ports?.grpc_tls == null)
         reject("ports.grpc", "the ports.grpc listener no longer serves TLS (since 1.14), and gRPC has TLS settings with no ports.grpc_tls: Consul refuses to start", "set ports.grpc_tls (e.g. 8503) and ports.grpc = -1");
+    for (const [path, message, fix] of builderRefusals(cfg)) reject(path, message, fix);
     if (role === "server" && cfg.auto_encrypt?.tls === true) reject("auto_encrypt.tls", "auto_encrypt.tls can only be used on a client", "use auto_encrypt.allow_tls on servers");
     if (role === "client" && cfg.auto_encrypt?.allow_tls === true) reject("auto_encrypt.allow_tls", "auto_encrypt.allow_tls can only be used on a server", "use auto_encrypt.tls on clients");
     if (typeof cfg.encrypt === "string" && cfg.encrypt !== SECRET_PLACEHOLDER) {
@@ -120,6 +121,47 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
         if (bytes === undefined) reject("encrypt", "not base64: Consul refuses it (encrypt has invalid key)", "use `consul keygen` output");
         else if (!CONSUL_GOSSIP_KEY_SIZES.includes(bytes))
             out.push({ id: "CONSUL-START", severity: "high", file, path: "encrypt", message: `${bytes} bytes: consul validate passes it, but the agent fails to start its gossip keyring (16, 24 or 32 bytes)`, fix: "use `consul keygen` output" });
+    }
+    return out;
+}
+
+/** Datacenter names as the builder takes them, lowercased first (builder.go: reBasicName). */
+const BASIC_NAME = /^[a-z0-9_-]+$/;
+
+/**
+ * The builder's own refusals (Builder.validate, agent/config/builder.go, and validateSegments in
+ * segment_ce.go) that real configs run into, as [path, message, fix]. They depend on the config's
+ * own `server` key, not on a role given to the audit.
+ */
+function builderRefusals(cfg: Record<string, any>): [string, string, string][] {
+    const out: [string, string, string][] = [];
+    const server = cfg.server === true;
+    const name = (key: "datacenter" | "primary_datacenter", value: unknown, allowEmpty: boolean) => {
+        const v = typeof value === "string" ? value.toLowerCase() : value;
+        if (v === undefined || (v === "" && allowEmpty)) return;
+        if (typeof v !== "string" || !BASIC_NAME.test(v)) out.push([key, `${key} can only contain lowercase alphanumeric, - or _ characters`, `rename it, e.g. "dc1"`]);
+    };
+    name("datacenter", cfg.datacenter, false);
+    name("primary_datacenter", cfg.primary_datacenter, true);
+    if (cfg.bootstrap === true && !server) out.push(["bootstrap", "'bootstrap = true' requires 'server = true'", "remove bootstrap, or set server = true"]);
+    if (typeof cfg.bootstrap_expect === "number") {
+        if (cfg.bootstrap_expect < 0) out.push(["bootstrap_expect", "bootstrap_expect cannot be below zero", "set it to the number of servers"]);
+        else if (cfg.bootstrap_expect > 0 && !server) out.push(["bootstrap_expect", "'bootstrap_expect > 0' requires 'server = true'", "remove bootstrap_expect on client agents, or set server = true"]);
+        else if (cfg.bootstrap_expect > 0 && cfg.bootstrap === true) out.push(["bootstrap_expect", "'bootstrap_expect > 0' and 'bootstrap = true' are mutually exclusive", "remove bootstrap (bootstrap_expect is the safer one)"]);
+    }
+    // Network segments are Consul Enterprise; the community edition refuses them outright.
+    if (typeof cfg.segment === "string" && cfg.segment !== "") out.push(["segment", "network segments are not supported by the community edition of Consul", "remove segment (Consul Enterprise only)"]);
+    if (Array.isArray(cfg.segments) && cfg.segments.length > 0) out.push(["segments", "network segments are not supported by the community edition of Consul", "remove segments (Consul Enterprise only)"]);
+    if (cfg.connect?.enable_mesh_gateway_wan_federation === true) {
+        if (!server) out.push(["connect.enable_mesh_gateway_wan_federation", "'connect.enable_mesh_gateway_wan_federation = true' requires 'server = true'", "set it on servers only"]);
+        else if (Array.isArray(cfg.retry_join_wan) && cfg.retry_join_wan.length > 0)
+            out.push(["retry_join_wan", "'retry_join_wan' is incompatible with 'connect.enable_mesh_gateway_wan_federation = true'", "use primary_gateways instead"]);
+    }
+    if (Array.isArray(cfg.primary_gateways) && cfg.primary_gateways.length > 0) {
+        if (!server) out.push(["primary_gateways", "'primary_gateways' requires 'server = true'", "set it on servers only"]);
+        // An unset primary_datacenter is the agent's own datacenter (dc1 when that is unset too).
+        else if (String(cfg.primary_datacenter || cfg.datacenter || "dc1").toLowerCase() === String(cfg.datacenter || "dc1").toLowerCase())
+            out.push(["primary_gateways", "'primary_gateways' should only be configured in a secondary datacenter", "remove it in the primary datacenter"]);
     }
     return out;
 }
