@@ -1,0 +1,36 @@
+/**
+ * The audit on real third-party configs (test/fixtures/real): each must give exactly the checklist
+ * IDs written for it from Consul's source, and its refusal verdict must be what `consul validate`
+ * of Consul 1.16.3 says of the same directory.
+ */
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { auditAgent } from "../../src/audit/audit";
+import { loadAgent } from "../../src/audit/load";
+import { REAL_CONFIGS } from "../fixtures/real/corpus";
+import { consulModuleRoot, materialize } from "../support/realCorpus";
+import { CONSUL } from "./localCluster";
+
+describe("the audit on real third-party configs (Consul 1.16.3's fixtures, integration tests and documentation)", function () {
+    this.timeout(120_000);
+    const parent = mkdtempSync(join(tmpdir(), "ch-real-"));
+    let root: string;
+    const verdicts = { refused: 0, accepted: 0 };
+
+    before(() => (root = consulModuleRoot()));
+    after(() => console.log(`      real corpus: ${REAL_CONFIGS.length} configs, ${verdicts.refused} refused and ${verdicts.accepted} accepted by consul validate, as expected`));
+
+    for (const entry of REAL_CONFIGS) {
+        it(`${entry.name} (${entry.path}${entry.block ? ` block ${entry.block}` : ""}): ${entry.refused ? "refused" : "accepted"}, ${entry.ids.length} finding IDs`, () => {
+            const dir = materialize(entry, root, parent);
+            const consul = spawnSync(CONSUL, ["validate", dir], { encoding: "utf8" });
+            assert.equal(consul.status !== 0, entry.refused, `consul validate: ${`${consul.stdout}${consul.stderr}`.trim().split("\n").pop()}`);
+            const findings = auditAgent(loadAgent(dir));
+            assert.deepEqual([...new Set(findings.map((f) => f.id as string))].sort(), [...entry.ids].sort());
+            verdicts[entry.refused ? "refused" : "accepted"]++;
+        });
+    }
+});
