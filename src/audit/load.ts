@@ -39,7 +39,7 @@ function parseAsConsul(file: string, parsed: Record<string, any>) {
     return {
         config: decoded.config as Record<string, any>,
         decodeErrors: decoded.errors.map((e) => ({ ...e, file })),
-        unknownKeys: invalidConsulKeys(decoded.config).map((path) => ({ file, path })),
+        unknownKeys: invalidConsulKeys(parsed).map((path) => ({ file, path })),
     };
 }
 

@@ -100,11 +100,15 @@ function unSlice(v: unknown): unknown {
  * list is taken as its element (HCL writes every block as a list of one), lists of blocks
  * (`services`, `…expose.paths`) stay lists. Returns the value as Consul's decoder sees it, and what
  * the decoder refuses — a value of the wrong type, a block given twice — which fails the whole file.
- * Keys Consul does not know are kept as written (invalidConsulKeys names them).
+ * Known keys come out in Consul's spelling; keys Consul does not know are kept as written
+ * (invalidConsulKeys, run on the file as parsed, names them).
  */
 export function decodeAsConsul(config: Record<string, unknown>): { config: Record<string, unknown>; errors: DecodeError[] } {
     const errors: DecodeError[] = [];
     const refuse = (path: string, message: string) => errors.push({ path, message });
+    // A value the decoder refuses is left out of the decoded config: the checks after this one
+    // never see a client_addr of 7 (Consul would not start with it anyway).
+    const REFUSED = Symbol("refused");
     const scalar = (kind: string, v: unknown, shown: string): boolean => {
         // decodeString / decodeBool take only their own kind; decodeInt and decodeFloat any number;
         // decodeUint refuses a number below zero.
@@ -112,38 +116,45 @@ export function decodeAsConsul(config: Record<string, unknown>): { config: Recor
         if (!ok) refuse(shown, typeof v === "number" && kind === "uint" ? `${v} is below zero: Consul wants a number of at least 0` : `Consul expects ${kind === "bool" ? "true or false" : kind === "string" ? "a string" : "a number"}, got a ${typeName(v)}`);
         return ok;
     };
-    const value = (kind: string, path: string, v: unknown, shown: string): unknown => {
+    const value = (kind: string, path: string, v: unknown, shown: string): unknown | typeof REFUSED => {
         if (v === null || v === undefined) return v; // mapstructure sets nothing from nil
         if (!kind.startsWith("list:") && Array.isArray(v) && v.length === 1) v = v[0];
         if (kind === "value") return unSlice(v);
         if (kind === "block") {
             if (!isObject(v)) {
                 refuse(shown, Array.isArray(v) ? `given ${v.length === 0 ? "as an empty list" : `${v.length} times`}: Consul expects one block here (expected a map, got 'slice')` : `Consul expects a block, got a ${typeName(v)}`);
-                return v;
+                return REFUSED;
             }
             return walk(v, path, shown);
         }
         if (kind.startsWith("list:")) {
             if (!Array.isArray(v)) {
                 refuse(shown, `Consul expects a list, got a ${typeName(v)}`);
-                return v;
+                return REFUSED;
             }
             const element = kind.slice(5);
-            return v.map((item, i) => value(element, element === "block" ? `${path}[]` : path, item, `${shown}[${i}]`));
+            const items = v.map((item, i) => value(element, element === "block" ? `${path}[]` : path, item, `${shown}[${i}]`));
+            return items.includes(REFUSED) ? REFUSED : items;
         }
-        scalar(kind, v, shown);
-        return v;
+        return scalar(kind, v, shown) ? v : REFUSED;
     };
-    const walk = (node: Record<string, unknown>, canonical: string, written: string): Record<string, unknown> =>
-        Object.fromEntries(
-            Object.entries(node).map(([key, v]) => {
-                const path = known(canonical, key);
-                const shown = written ? `${written}.${key}` : key;
-                // A self-enclosing block's keys are its ancestor's (a sidecar service's `port` is a service's).
-                const kind = path === undefined ? undefined : KINDS.get(path.toLowerCase()) ?? KINDS.get(unfold(path).toLowerCase());
-                return [key, kind === undefined ? v : value(kind, path!, v, shown)];
-            }),
-        );
+    const walk = (node: Record<string, unknown>, canonical: string, written: string): Record<string, unknown> => {
+        const out: Record<string, unknown> = {};
+        for (const [key, v] of Object.entries(node)) {
+            const path = known(canonical, key);
+            const shown = written ? `${written}.${key}` : key;
+            // Keys come out in Consul's own spelling (`SERVER` is `server`): mapstructure matches
+            // names case-insensitively, the exact spelling winning when both are written (the
+            // other is left over, and invalidConsulKeys refuses it).
+            const name = path === undefined ? key : path.slice(path.lastIndexOf(".") + 1).replace(/\[\]$/, "");
+            if (name !== key && name in node) continue;
+            // A self-enclosing block's keys are its ancestor's (a sidecar service's `port` is a service's).
+            const kind = path === undefined ? undefined : KINDS.get(path.toLowerCase()) ?? KINDS.get(unfold(path).toLowerCase());
+            const decoded = kind === undefined ? v : value(kind, path!, v, shown);
+            if (decoded !== REFUSED) out[name] = decoded;
+        }
+        return out;
+    };
     return { config: walk(config, "", ""), errors };
 }
 

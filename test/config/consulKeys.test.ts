@@ -1,7 +1,11 @@
 import { strict as assert } from "node:assert";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { invalidConsulKeys } from "../../src/config/consulKeys";
+import { decodeAsConsul, invalidConsulKeys } from "../../src/config/consulKeys";
+import { parseHcl } from "../../src/hcl/parse";
+import { auditAgent } from "../../src/audit/audit";
+import { loadAgent } from "../../src/audit/load";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "differential");
 
@@ -11,7 +15,7 @@ const FIXTURES = join(__dirname, "..", "fixtures", "differential");
  * end-to-end differential test).
  */
 describe("Consul's key table: the cases the differential test caught", () => {
-    for (const f of readdirSync(FIXTURES).filter((f) => f.endsWith(".json"))) {
+    for (const f of readdirSync(FIXTURES).filter((f) => f.endsWith(".json") && !f.startsWith("verdict-"))) {
         const kept = JSON.parse(readFileSync(join(FIXTURES, f), "utf8"));
         it(`${kept.case ?? `seed ${kept.seed}`}: refuses exactly ${JSON.stringify(kept.consulRefuses)}`, () => {
             assert.deepEqual(invalidConsulKeys(kept.config).sort(), [...kept.consulRefuses].sort());
@@ -21,5 +25,50 @@ describe("Consul's key table: the cases the differential test caught", () => {
     it("names Consul does not know at every depth, but not inside free-form blocks", () => {
         assert.deepEqual(invalidConsulKeys({ node_meta: { anything: "x" }, http_config: { response_headers: { "X-Any": "y" } }, tls: { grpc: { use_auto_cert: true } } }), []);
         assert.deepEqual(invalidConsulKeys({ tls: { grpc: { use_auto_certs: true } } }), ["tls.grpc.use_auto_certs"]);
+    });
+});
+
+/**
+ * Config directories (several files, JSON and HCL) where the audit's refusal verdict once differed
+ * from `consul validate`'s; each holds the files and what Consul said (re-checked against the binary
+ * by the end-to-end differential test).
+ */
+describe("refusal verdicts: the directories the differential test caught", () => {
+    const parent = mkdtempSync(join(tmpdir(), "ch-verdict-"));
+    for (const f of readdirSync(FIXTURES).filter((f) => f.startsWith("verdict-") && f.endsWith(".json"))) {
+        const kept = JSON.parse(readFileSync(join(FIXTURES, f), "utf8"));
+        it(`seed ${kept.seed} [${kept.what.join("; ")}]: ${kept.consulRefuses ? `refused (${kept.consulSays})` : "accepted"}`, () => {
+            const home = join(parent, f);
+            mkdirSync(home);
+            for (const [name, text] of kept.files) writeFileSync(join(home, name), text);
+            const refused = auditAgent(loadAgent(home)).some((x) => x.id === "CONSUL-REJECT");
+            assert.equal(refused, kept.consulRefuses);
+        });
+    }
+});
+
+describe("decodeAsConsul: a file as Consul's decoder reads it (FileSource.Parse, mapstructure)", () => {
+    it("unwraps HCL's lists of one where one block or value goes, keeps lists of blocks as lists", () => {
+        const hcl = 'tls { defaults { verify_incoming = true } }\nui_config { metrics_proxy { add_headers = [ { name = "a", value = "b" } ] } }\nservice { name = "web"\n proxy { expose { paths = [ { path = "/h" } ] } } }\n';
+        const { config, errors } = decodeAsConsul(parseHcl(hcl));
+        assert.deepEqual(errors, []);
+        assert.deepEqual(config.tls, { defaults: { verify_incoming: true } });
+        assert.deepEqual((config as any).ui_config.metrics_proxy.add_headers, [{ name: "a", value: "b" }]);
+        assert.deepEqual((config as any).service.proxy.expose.paths, [{ path: "/h" }]);
+        assert.equal(decodeAsConsul({ datacenter: ["dc7"] }).config.datacenter, "dc7");
+    });
+
+    it("names keys as Consul does, the exact spelling winning over another", () => {
+        assert.deepEqual(decodeAsConsul({ SERVER: true, Ports: { HTTPS: 8501 } }).config, { server: true, ports: { https: 8501 } });
+        assert.equal(decodeAsConsul({ Datacenter: "a", datacenter: "b" }).config.datacenter, "b");
+    });
+
+    it("refuses what mapstructure refuses without weak typing, and leaves it out of the config", () => {
+        const { config, errors } = decodeAsConsul({ ports: { https: "8501" }, server: 1, retry_join: "10.0.0.1", datacenter: ["a", "b"], limits: [{}, {}], raft_boltdb: { zzz: true }, bootstrap_expect: 1.5, ports_x: 1 } as Record<string, unknown>);
+        assert.deepEqual(errors.map((e) => e.path).sort(), ["datacenter", "limits", "ports.https", "retry_join", "server"]);
+        assert.deepEqual(config.ports, {});
+        assert.equal(config.server, undefined);
+        assert.equal(config.bootstrap_expect, 1.5, "a number goes into an int field (decodeInt takes floats)");
+        assert.deepEqual(invalidConsulKeys({ raft_boltdb: { zzz: true, NoFreelistSync: true } }), ["raft_boltdb.zzz"]);
     });
 });

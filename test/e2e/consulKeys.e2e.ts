@@ -8,7 +8,7 @@
  */
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProviderEmulation, valueOf } from "../../src/testing/providers";
@@ -19,6 +19,8 @@ import { agentFromObject } from "../../src/audit/load";
 import { AEAD_CIPHER_SUITES, WEAK_CIPHER_SUITES } from "../../src/config/tlsNames";
 import { CONSUL } from "./localCluster";
 import { generatedConfig, GENERATED_CASES } from "../support/differential";
+import { generatedDirectory, VERDICT_CASES } from "../support/verdictCases";
+import { loadAgent } from "../../src/audit/load";
 
 const KEYS_TOOL = join(__dirname, "..", "..", ".cache", "tools", "consul-1.16.3", "consul-keys");
 const FIXTURES = join(__dirname, "..", "fixtures", "differential");
@@ -30,6 +32,16 @@ function consulRefuses(file: string): { keys: string[]; other: string } {
     if (r.status === 0) return { keys: [], other: "" };
     const keys = [...out.matchAll(/\* invalid config key (\S+)/g)].map((m) => m[1]).sort();
     return { keys, other: keys.length ? "" : out.trim() };
+}
+
+/** `consul validate` of a directory: refused or not, and when a file failed to parse, which and how. */
+function consulVerdict(home: string): { refused: boolean; message: string; file?: string; keys?: string[] } {
+    const r = spawnSync(CONSUL, ["validate", home], { encoding: "utf8" });
+    const out = `${r.stdout}${r.stderr}`.trim();
+    if (r.status === 0) return { refused: false, message: "" };
+    const failed = /failed to parse (\S+?):/.exec(out);
+    const keys = [...out.matchAll(/\* invalid config key (\S+)/g)].map((m) => m[1]).sort();
+    return { refused: true, message: out.split("\n").filter((l) => l.trim()).slice(-1)[0].slice(0, 200), file: failed?.[1], keys: failed && keys.length ? keys : undefined };
 }
 
 describe("the audit's key verdicts against the real Consul 1.16.3 (consul validate)", function () {
@@ -100,9 +112,47 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
         assert.deepEqual(disagreements, []);
     });
 
+    it(`${VERDICT_CASES} generated config directories (mixed JSON/HCL, 1-3 files): consul validate and the audit give the same refusal verdict, and name the same first file and keys (0 disagreements)`, () => {
+        const bases = ["server", "client"].map((role) => JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "audit", "secure", `${role}.json`), "utf8")));
+        const disagreements: string[] = [];
+        const counts = { refused: 0, multiFile: 0, hcl: 0 };
+        for (let seed = 1; seed <= VERDICT_CASES; seed++) {
+            const c = generatedDirectory(bases, seed);
+            const home = join(dir, `dir-${seed}`);
+            mkdirSync(home);
+            for (const [name, text] of c.files) writeFileSync(join(home, name), text);
+            const consul = consulVerdict(home);
+            const agent = loadAgent(home);
+            const ours = auditAgent(agent).filter((f) => f.id === "CONSUL-REJECT");
+            // Consul stops at the first file that fails to parse: its unknown keys, or a decode error.
+            const first = agent.files.find((f) => agent.decodeErrors.some((e) => e.file === f) || agent.unknownKeys.some((k) => k.file === f));
+            const firstKeys = agent.decodeErrors.some((e) => e.file === first) ? "decode" : JSON.stringify(agent.unknownKeys.filter((k) => k.file === first).map((k) => k.path).sort());
+            let why = "";
+            if (consul.refused !== ours.length > 0) why = `consul ${consul.refused ? `refuses (${consul.message})` : "accepts"}, audit ${ours.length ? `refuses (${ours[0].path}: ${ours[0].message})` : "accepts"}`;
+            else if (consul.file !== undefined && (consul.file !== first || (consul.keys ? JSON.stringify(consul.keys) : "decode") !== firstKeys))
+                why = `consul fails ${consul.file} with ${consul.keys ? JSON.stringify(consul.keys) : "a decode error"}; audit's first failing file ${first} with ${firstKeys}`;
+            if (why) {
+                disagreements.push(`seed ${seed} [${c.what.join("; ")}]: ${why}`);
+                writeFileSync(join(FIXTURES, `verdict-seed-${seed}.json`), JSON.stringify({ seed, what: c.what, consulRefuses: consul.refused, consulSays: consul.message, files: c.files }, null, 1) + "\n");
+            }
+            if (consul.refused) counts.refused++;
+            if (c.files.length > 1) counts.multiFile++;
+            if (c.files.some(([n]) => n.endsWith(".hcl"))) counts.hcl++;
+        }
+        console.log(`      verdicts: ${VERDICT_CASES} directories compared (${counts.multiFile} of several files, ${counts.hcl} with HCL), ${counts.refused} refused by Consul, ${disagreements.length} disagreements`);
+        assert.deepEqual(disagreements.slice(0, 20), []);
+    });
+
     it("the kept cases still say what Consul says", () => {
         for (const f of readdirSync(FIXTURES).filter((f) => f.endsWith(".json"))) {
             const kept = JSON.parse(readFileSync(join(FIXTURES, f), "utf8"));
+            if (f.startsWith("verdict-")) {
+                const home = join(dir, `kept-${f}`);
+                mkdirSync(home);
+                for (const [name, text] of kept.files) writeFileSync(join(home, name), text);
+                assert.equal(consulVerdict(home).refused, kept.consulRefuses, f);
+                continue;
+            }
             const file = join(dir, f);
             writeFileSync(file, JSON.stringify(kept.config));
             assert.deepEqual(consulRefuses(file).keys, [...kept.consulRefuses].sort(), f);

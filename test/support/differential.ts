@@ -8,7 +8,7 @@ import KEYS from "../../src/config/consul-keys-1.16.3.json";
 export const GENERATED_CASES = 600;
 
 /** xorshift32: small, seedable, good enough to pick mutations. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
     let x = seed * 2654435761 || 1;
     return () => {
         x ^= x << 13;
@@ -21,13 +21,13 @@ function random(seed: number): () => number {
 const table = KEYS as { keys: string[]; opaque: string[] };
 const opaque = new Set(table.opaque);
 /** Blocks (a key with keys under it), not inside an opaque one: where an unknown key can go. */
-const BLOCKS = [...new Set(table.keys.filter((k) => table.keys.some((c) => c.startsWith(k + ".") || c.startsWith(k + "[]."))))]
+export const BLOCKS = [...new Set(table.keys.filter((k) => table.keys.some((c) => c.startsWith(k + ".") || c.startsWith(k + "[]."))))]
     .filter((k) => !opaque.has(k) && ![...opaque].some((o) => k.startsWith(o + ".")))
     // A list of blocks is written as a list: its elements take the keys.
     .map((k) => (table.keys.some((c) => c.startsWith(k + "[].")) ? `${k}[]` : k));
 
 /** Sets `leaf` = value under a block path (`a.b[].c`), making objects (and one-element lists) on the way. */
-function put(config: Record<string, any>, path: string, leaf: string, value: unknown): void {
+export function put(config: Record<string, any>, path: string, leaf: string, value: unknown): void {
     let node: any = config;
     for (const part of path.split(".")) {
         const list = part.endsWith("[]");

@@ -1,0 +1,10 @@
+import { readFileSync } from "node:fs";
+import { generatedDirectory } from "./test/support/verdictCases";
+import { decodeAsConsul, invalidConsulKeys } from "./src/config/consulKeys";
+const bases = ["server", "client"].map((role) => JSON.parse(readFileSync(`test/fixtures/audit/secure/${role}.json`, "utf8")));
+const c = generatedDirectory(bases, 167);
+console.log(c.what);
+const cfg = JSON.parse(c.files[0][1]);
+console.log(cfg.enable_agent_tls_for_checks);
+const d = decodeAsConsul(cfg);
+console.log(d.errors, invalidConsulKeys(d.config));

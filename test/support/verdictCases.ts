@@ -1,0 +1,197 @@
+/**
+ * Generated agent config directories for the refusal-verdict differential against `consul
+ * validate`: the library's own server or client config, mutated (unknown keys, other letter cases,
+ * two spellings, deprecated spellings, old TLS version names, values of the wrong type, lists of
+ * one and of two where one value goes, blocks given twice, the builder's known-bad combinations),
+ * then split by top-level key over one to three files, each JSON or HCL. Deterministic by seed.
+ */
+import KEYS from "../../src/config/consul-keys-1.16.3.json";
+import { DEPRECATED_KEYS } from "../../src/audit/deprecated";
+import { renderHcl } from "../../src/config/render";
+import { AEAD_CIPHER_SUITES } from "../../src/config/tlsNames";
+import { BLOCKS, put, random } from "./differential";
+
+export const VERDICT_CASES = 2500;
+
+export interface GeneratedDirectory {
+    seed: number;
+    /** What was done, for the failure message. */
+    what: string[];
+    /** File name → text, in the order Consul reads them. */
+    files: [string, string][];
+}
+
+const TYPES = (KEYS as { types: Record<string, string> }).types;
+const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Leaves of plain blocks in the config with the type Consul's field has, as [path, kind]. */
+function typedLeaves(config: Record<string, any>, prefix = ""): [string, string][] {
+    const out: [string, string][] = [];
+    for (const [k, v] of Object.entries(config)) {
+        const path = prefix ? `${prefix}.${k}` : k;
+        const kind = TYPES[path];
+        if (kind === undefined || kind === "value") continue;
+        if (kind === "block" && isObject(v)) out.push(...typedLeaves(v, path));
+        else if (kind !== "block") out.push([path, kind]);
+    }
+    return out;
+}
+
+function setPath(config: Record<string, any>, path: string, value: unknown): void {
+    const parts = path.split(".");
+    const leaf = parts.pop()!;
+    if (parts.length) put(config, parts.join("."), leaf, value);
+    else config[leaf] = value;
+}
+function getPath(config: Record<string, any>, path: string): unknown {
+    return path.split(".").reduce<any>((node, p) => (isObject(node) ? node[p] : undefined), config);
+}
+
+/** A value of another type than `kind` (mapstructure refuses it without weak typing). */
+function wrongValue(kind: string, r: () => number): unknown {
+    const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+    if (kind === "string") return pick([7, true, { a: "b" }]);
+    if (kind === "bool") return pick(["true", 1, ["x", "y"]]);
+    if (kind === "int" || kind === "float") return pick(["5", true]);
+    if (kind === "uint") return pick(["5", -3]);
+    if (kind.startsWith("list:")) return pick(["x", 5]);
+    return 1;
+}
+
+/** The config's tls block with its defaults stanza, made when an earlier mutation took it away. */
+function tls(c: Record<string, any>): Record<string, any> {
+    if (!isObject(c.tls)) c.tls = {};
+    if (!isObject(c.tls.defaults)) c.tls.defaults = {};
+    return c.tls;
+}
+
+type Mutation = (c: Record<string, any>, r: () => number) => string | undefined;
+const pick = <T>(xs: readonly T[], r: () => number) => xs[Math.floor(r() * xs.length)];
+
+const MUTATIONS: Mutation[] = [
+    // An unknown key at any depth.
+    (c, r) => {
+        const block = r() < 0.2 ? "" : pick(BLOCKS, r);
+        const leaf = `zz_unknown_${Math.floor(r() * 1000)}`;
+        if (block) put(c, block, leaf, "x");
+        else c[leaf] = "x";
+        return `unknown ${block ? `${block}.` : ""}${leaf}`;
+    },
+    // A top-level key in other letters (Consul matches case-insensitively).
+    (c, r) => {
+        const keys = Object.keys(c).filter((k) => k === k.toLowerCase() && !Object.keys(c).some((o) => o !== k && o.toLowerCase() === k));
+        if (!keys.length) return undefined;
+        const key = pick(keys, r);
+        const other = key.toUpperCase();
+        c[other] = c[key];
+        delete c[key];
+        return `recased ${key}`;
+    },
+    // Two spellings of one key (refused within one file, two files apart they are two sources).
+    (c, r) => {
+        const keys = Object.keys(c).filter((k) => typeof c[k] !== "object" && k === k.toLowerCase() && !(k.toUpperCase() in c));
+        if (!keys.length) return undefined;
+        const key = pick(keys, r);
+        c[key.toUpperCase()] = c[key];
+        return `two spellings of ${key}`;
+    },
+    // A deprecated spelling instead of (or beside) the new key.
+    (c, r) => {
+        const moved = Object.entries(DEPRECATED_KEYS).filter(([old, now]) => !old.includes(".") && getPath(c, now) !== undefined);
+        if (!moved.length) return undefined;
+        const [old, now] = pick(moved, r);
+        c[old] = getPath(c, now);
+        const keep = r() < 0.4;
+        if (!keep) {
+            const parts = now.split(".");
+            const parent = (parts.length > 1 ? getPath(c, parts.slice(0, -1).join(".")) : c) as Record<string, unknown>;
+            delete parent[parts[parts.length - 1]];
+        }
+        return `deprecated ${old}${keep ? ` beside ${now}` : ` for ${now}`}`;
+    },
+    // A TLS version name: Consul's, the pre-1.12 ones, or none at all.
+    (c, r) => {
+        const name = pick(["tls10", "tls11", "tls12", "tls13", "TLSv1_0", "TLSv1_2", "TLSv1_3", "TLS_AUTO", "tls1.2", "TLSv1_4", "ssl3"], r);
+        if (r() < 0.5) {
+            delete tls(c).defaults.tls_min_version;
+            c.tls_min_version = name;
+            return `top-level tls_min_version ${name}`;
+        }
+        const stanza = pick(["defaults", "https", "grpc", "internal_rpc"], r);
+        tls(c)[stanza] = { ...c.tls[stanza], tls_min_version: name };
+        return `tls.${stanza}.tls_min_version ${name}`;
+    },
+    // A value of the wrong type for its field.
+    (c, r) => {
+        const leaves = typedLeaves(c);
+        if (!leaves.length) return undefined;
+        const [path, kind] = pick(leaves, r);
+        setPath(c, path, wrongValue(kind, r));
+        return `wrong type at ${path} (${kind})`;
+    },
+    // A scalar given as a list of one (taken) or of two (refused).
+    (c, r) => {
+        const leaves = typedLeaves(c).filter(([, kind]) => !kind.startsWith("list:"));
+        if (!leaves.length) return undefined;
+        const [path] = pick(leaves, r);
+        const v = getPath(c, path);
+        const two = r() < 0.5;
+        setPath(c, path, two ? [v, v] : [v]);
+        return `${path} as a list of ${two ? "two" : "one"}`;
+    },
+    // A block given twice, or as a list of one.
+    (c, r) => {
+        const blocks = Object.keys(c).filter((k) => isObject(c[k]) && TYPES[k] === "block");
+        if (!blocks.length) return undefined;
+        const key = pick(blocks, r);
+        const twice = r() < 0.5;
+        c[key] = twice ? [c[key], {}] : [c[key]];
+        return `${key} as a list of ${twice ? "two blocks" : "one block"}`;
+    },
+    // The builder's known-bad combinations (and a few that look bad but are taken).
+    (c, r) => {
+        const cases: [string, (c: Record<string, any>) => void][] = [
+            ["cipher suites with TLSv1_3", (c) => ((tls(c).defaults.tls_min_version = "TLSv1_3"), (c.tls.defaults.tls_cipher_suites = AEAD_CIPHER_SUITES[0]))],
+            ["cipher suites with TLSv1_2", (c) => ((tls(c).defaults.tls_min_version = "TLSv1_2"), (c.tls.defaults.tls_cipher_suites = AEAD_CIPHER_SUITES.join(",")))],
+            ["auto_encrypt.tls on a server", (c) => ((c.server = true), (c.auto_encrypt = { tls: true }))],
+            ["auto_encrypt.allow_tls on a client", (c) => ((c.server = false), delete c.bootstrap_expect, (c.auto_encrypt = { allow_tls: true }))],
+            ["verify_server_hostname in tls.defaults", (c) => (tls(c).defaults.verify_server_hostname = true)],
+            ["use_auto_cert in tls.https", (c) => (tls(c).https = { ...c.tls.https, use_auto_cert: true })],
+            ["encrypt not base64", (c) => (c.encrypt = "not base64!")],
+            ["encrypt of 6 bytes", (c) => (c.encrypt = "A4wELWqH")],
+            ["ports.grpc with TLS and no grpc_tls", (c) => ((c.ports = { ...c.ports, grpc: 8502 }), delete c.ports.grpc_tls, (tls(c).defaults.cert_file = "/etc/consul/agent.pem"))],
+            ["ports.grpc beside ports.grpc_tls", (c) => ((c.ports = { ...c.ports, grpc: 8502, grpc_tls: 8503 }), (tls(c).defaults.cert_file = "/etc/consul/agent.pem"))],
+            ["bootstrap_expect on a client", (c) => ((c.server = false), (c.bootstrap_expect = 3))],
+            ["bootstrap with bootstrap_expect", (c) => ((c.server = true), (c.bootstrap = true), (c.bootstrap_expect = 3))],
+            ["a datacenter name with a dot", (c) => (c.datacenter = "dc.east")],
+            ["a datacenter name in capitals", (c) => (c.datacenter = "DC-East")],
+            ["a network segment", (c) => (c.segment = "alpha")],
+            ["primary_gateways in the primary", (c) => ((c.server = true), (c.primary_gateways = ["10.0.0.9:443"]), delete c.primary_datacenter)],
+        ];
+        const [what, apply] = pick(cases, r);
+        apply(c);
+        return what;
+    },
+];
+
+/** Splits the config by top-level key over 1–3 files, each rendered as JSON or HCL. */
+function split(config: Record<string, any>, r: () => number): [string, string][] {
+    const count = 1 + Math.floor(r() * 3);
+    const parts: Record<string, any>[] = Array.from({ length: count }, () => ({}));
+    for (const [k, v] of Object.entries(config)) parts[Math.floor(r() * count)][k] = v;
+    return parts
+        .filter((p) => Object.keys(p).length > 0)
+        .map((p, i) => (r() < 0.5 ? [`part-${i}.json`, JSON.stringify(p, null, 1)] : [`part-${i}.hcl`, renderHcl(p)]));
+}
+
+export function generatedDirectory(bases: Record<string, unknown>[], seed: number): GeneratedDirectory {
+    const r = random(seed);
+    const config = structuredClone(bases[Math.floor(r() * bases.length)]) as Record<string, any>;
+    const what: string[] = [];
+    const mutations = Math.floor(r() * 3); // 0–2: some cases must be valid
+    for (let m = 0; m < mutations; m++) {
+        const done = MUTATIONS[Math.floor(r() * MUTATIONS.length)](config, r);
+        if (done) what.push(done);
+    }
+    return { seed, what, files: split(config, r) };
+}
