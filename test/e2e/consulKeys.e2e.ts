@@ -92,6 +92,8 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
             cases.push([`TLSv1_2 with ${suite}`, (c) => ((c.tls.defaults.tls_min_version = "TLSv1_2"), (c.tls.defaults.tls_cipher_suites = suite))]);
         cases.push(["TLSv1_3 with a cipher suite", (c) => (c.tls.defaults.tls_cipher_suites = AEAD_CIPHER_SUITES[0])]);
         cases.push(["auto_encrypt.tls on a server", (c) => (c.auto_encrypt = { ...c.auto_encrypt, tls: true })]);
+        // Enterprise keys the community edition warns about ("will have no effect") and still loads.
+        cases.push(["Enterprise keys on the community edition", (c) => Object.assign(c, { partition: "p1", license_path: "/etc/consul.d/license.hclic", audit: { enabled: true }, autopilot: { redundancy_zone_tag: "az" } })]);
         cases.push(["tls.grpc.verify_outgoing", (c) => (c.tls.grpc = { ...c.tls.grpc, verify_outgoing: true })]);
         for (const stanza of ["defaults", "grpc", "https", "internal_rpc"]) {
             cases.push([`tls.${stanza}.verify_server_hostname`, (c) => (c.tls[stanza] = { ...c.tls[stanza], verify_server_hostname: true })]);
