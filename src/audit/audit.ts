@@ -103,13 +103,6 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
             reject(`tls.${stanza}.verify_server_hostname`, "verify_server_hostname is only valid in the tls.internal_rpc stanza", "move it to tls.internal_rpc");
     for (const stanza of ["defaults", "https", "internal_rpc"])
         if (cfg.tls?.[stanza]?.use_auto_cert !== undefined) reject(`tls.${stanza}.use_auto_cert`, "use_auto_cert is only valid in the tls.grpc stanza", "move it to tls.grpc");
-    // Build (builder.go): since 1.14 `ports.grpc` is plaintext; gRPC with TLS settings and no
-    // `ports.grpc_tls` of the user's own is refused (a server's default 8503 does not count).
-    const grpcCert = cfg.tls?.grpc?.cert_file ?? cfg.tls?.defaults?.cert_file;
-    const autoTls = (cfg.auto_encrypt?.tls === true || cfg.auto_config?.enabled === true) && cfg.tls?.grpc?.use_auto_cert === true;
-    const grpcPort = cfg.ports?.grpc;
-    if ((grpcCert || autoTls) && typeof grpcPort === "number" && grpcPort > 0 && grpcPort <= 65535 && cfg.ports?.grpc_tls == null)
-        reject("ports.grpc", "the ports.grpc listener no longer serves TLS (since 1.14), and gRPC has TLS settings with no ports.grpc_tls: Consul refuses to start", "set ports.grpc_tls (e.g. 8503) and ports.grpc = -1");
     for (const [path, message, fix] of builderRefusals(cfg)) reject(path, message, fix);
     if (role === "server" && cfg.auto_encrypt?.tls === true) reject("auto_encrypt.tls", "auto_encrypt.tls can only be used on a client", "use auto_encrypt.allow_tls on servers");
     if (role === "client" && cfg.auto_encrypt?.allow_tls === true) reject("auto_encrypt.allow_tls", "auto_encrypt.allow_tls can only be used on a server", "use auto_encrypt.tls on clients");
@@ -129,13 +122,20 @@ function consulRejections(cfg: Record<string, any>, role: Role, file: string): F
 const BASIC_NAME = /^[a-z0-9_-]+$/;
 
 /**
- * The builder's own refusals (Builder.validate, agent/config/builder.go, and validateSegments in
+ * The builder's own refusals (Build and Builder.validate, agent/config/builder.go, and validateSegments in
  * segment_ce.go) that real configs run into, as [path, message, fix]. They depend on the config's
  * own `server` key, not on a role given to the audit.
  */
 function builderRefusals(cfg: Record<string, any>): [string, string, string][] {
     const out: [string, string, string][] = [];
     const server = cfg.server === true;
+    // Build: since 1.14 `ports.grpc` is plaintext; gRPC with TLS settings and no `ports.grpc_tls`
+    // of the user's own is refused (a server's default 8503 does not count).
+    const grpcCert = cfg.tls?.grpc?.cert_file ?? cfg.tls?.defaults?.cert_file;
+    const autoTls = (cfg.auto_encrypt?.tls === true || cfg.auto_config?.enabled === true) && cfg.tls?.grpc?.use_auto_cert === true;
+    const grpcPort = cfg.ports?.grpc;
+    if ((grpcCert || autoTls) && typeof grpcPort === "number" && grpcPort > 0 && grpcPort <= 65535 && cfg.ports?.grpc_tls == null)
+        out.push(["ports.grpc", "the ports.grpc listener no longer serves TLS (since 1.14), and gRPC has TLS settings with no ports.grpc_tls: Consul refuses to start", "set ports.grpc_tls (e.g. 8503) and ports.grpc = -1"]);
     const name = (key: "datacenter" | "primary_datacenter", value: unknown, allowEmpty: boolean) => {
         const v = typeof value === "string" ? value.toLowerCase() : value;
         if (v === undefined || (v === "" && allowEmpty)) return;

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeAsConsul, invalidConsulKeys } from "../../src/config/consulKeys";
 import { parseHcl } from "../../src/hcl/parse";
+import { writeDirectory } from "../support/verdictCases";
 import { auditAgent } from "../../src/audit/audit";
 import { loadAgent } from "../../src/audit/load";
 
@@ -39,8 +40,7 @@ describe("refusal verdicts: the directories the differential test caught", () =>
         const kept = JSON.parse(readFileSync(join(FIXTURES, f), "utf8"));
         it(`seed ${kept.seed} [${kept.what.join("; ")}]: ${kept.consulRefuses ? `refused (${kept.consulSays})` : "accepted"}`, () => {
             const home = join(parent, f);
-            mkdirSync(home);
-            for (const [name, text] of kept.files) writeFileSync(join(home, name), text);
+            writeDirectory(home, kept.files);
             const refused = auditAgent(loadAgent(home)).some((x) => x.id === "CONSUL-REJECT");
             assert.equal(refused, kept.consulRefuses);
         });

@@ -8,7 +8,7 @@
  */
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProviderEmulation, valueOf } from "../../src/testing/providers";
@@ -19,7 +19,7 @@ import { agentFromObject } from "../../src/audit/load";
 import { AEAD_CIPHER_SUITES, WEAK_CIPHER_SUITES } from "../../src/config/tlsNames";
 import { CONSUL } from "./localCluster";
 import { generatedConfig, GENERATED_CASES } from "../support/differential";
-import { generatedDirectory, VERDICT_CASES } from "../support/verdictCases";
+import { generatedDirectory, VERDICT_CASES, writeDirectory } from "../support/verdictCases";
 import { loadAgent } from "../../src/audit/load";
 
 const KEYS_TOOL = join(__dirname, "..", "..", ".cache", "tools", "consul-1.16.3", "consul-keys");
@@ -121,8 +121,7 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
         for (let seed = 1; seed <= VERDICT_CASES; seed++) {
             const c = generatedDirectory(bases, seed);
             const home = join(dir, `dir-${seed}`);
-            mkdirSync(home);
-            for (const [name, text] of c.files) writeFileSync(join(home, name), text);
+            writeDirectory(home, c.files);
             const consul = consulVerdict(home);
             const agent = loadAgent(home);
             const ours = auditAgent(agent).filter((f) => f.id === "CONSUL-REJECT");
@@ -150,8 +149,7 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
             const kept = JSON.parse(readFileSync(join(FIXTURES, f), "utf8"));
             if (f.startsWith("verdict-")) {
                 const home = join(dir, `kept-${f}`);
-                mkdirSync(home);
-                for (const [name, text] of kept.files) writeFileSync(join(home, name), text);
+                writeDirectory(home, kept.files);
                 assert.equal(consulVerdict(home).refused, kept.consulRefuses, f);
                 continue;
             }

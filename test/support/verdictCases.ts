@@ -5,6 +5,8 @@
  * one and of two where one value goes, blocks given twice, the builder's known-bad combinations),
  * then split by top-level key over one to three files, each JSON or HCL. Deterministic by seed.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import KEYS from "../../src/config/consul-keys-1.16.3.json";
 import { DEPRECATED_KEYS } from "../../src/audit/deprecated";
 import { renderHcl } from "../../src/config/render";
@@ -194,4 +196,10 @@ export function generatedDirectory(bases: Record<string, unknown>[], seed: numbe
         if (done) what.push(done);
     }
     return { seed, what, files: split(config, r) };
+}
+
+/** Writes a generated (or kept) directory's files into `home`, which it creates. */
+export function writeDirectory(home: string, files: [string, string][]): void {
+    mkdirSync(home);
+    for (const [name, text] of files) writeFileSync(join(home, name), text);
 }
