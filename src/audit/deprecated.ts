@@ -51,6 +51,9 @@ export function migrateDeprecated(config: Record<string, any>): { config: Record
         // Before 1.12 the gRPC port could not verify clients: the deprecated top-level
         // verify_incoming does not reach it — Consul pins tls.grpc.verify_incoming to false unless set.
         if (from === "verify_incoming" && valueAtPath(out, "tls.grpc.verify_incoming") === undefined) set(out, "tls.grpc.verify_incoming", false);
+        // applyDeprecatedConfig: "when the acl_datacenter config is used it implicitly enables
+        // acls" — whatever the same file's acl.enabled says.
+        if (from === "acl_datacenter") set(out, "acl.enabled", true);
         if (movesHere) moved[to] = from;
     }
     return { config: out, moved };

@@ -16,6 +16,12 @@ describe("audit: deprecated keys as Consul translates them", () => {
         assert.equal(b.config.tls.defaults.verify_incoming, true, "and the other way round");
     });
 
+    it("the deprecated acl_datacenter turns ACLs on, whatever the file's acl.enabled says, and names the primary", () => {
+        const a = loadAgentFiles(dir, [write("acl-dc.json", { acl_datacenter: "dc1", acl: { enabled: false } })]);
+        assert.equal(a.config.acl.enabled, true);
+        assert.equal(a.config.primary_datacenter, "dc1");
+    });
+
     it("the deprecated top-level verify_incoming leaves gRPC unverified unless tls.grpc says otherwise", () => {
         assert.equal(loadAgentFiles(dir, [write("e.json", { verify_incoming: true })]).config.tls.grpc.verify_incoming, false);
         assert.equal(loadAgentFiles(dir, [write("f.json", { verify_incoming: true, tls: { grpc: { verify_incoming: true } } })]).config.tls.grpc.verify_incoming, true);
