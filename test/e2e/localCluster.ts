@@ -135,6 +135,13 @@ export class LocalAgents {
         this.procs.push({ name, proc, configFiles });
     }
 
+    /** Whether the agent's last process has exited (with its exit code), or is still running. */
+    exited(name: string): number | null | undefined {
+        const agent = [...this.procs].reverse().find((p) => p.name === name);
+        if (!agent) throw new Error(`agent ${name} was never started`);
+        return agent.proc.exitCode ?? (agent.proc.signalCode ? -1 : undefined);
+    }
+
     /** Stops one agent by PID (SIGTERM: it leaves gracefully) and waits for it to exit; its files stay. */
     async stop(name: string): Promise<void> {
         const agent = this.procs.find((p) => p.name === name && p.proc.exitCode === null && p.proc.signalCode === null);
