@@ -24,7 +24,7 @@ describe("the audit on real third-party configs (Consul 1.16.3's fixtures, integ
     after(() => console.log(`      real corpus: ${REAL_CONFIGS.length} configs, ${verdicts.refused} refused and ${verdicts.accepted} accepted by consul validate, as expected`));
 
     for (const entry of REAL_CONFIGS) {
-        it(`${entry.name} (${entry.path}${entry.block ? ` block ${entry.block}` : ""}): ${entry.refused ? "refused" : "accepted"}, ${entry.ids.length} finding IDs`, () => {
+        it(`${entry.name} (${[entry.path].flat().join(" + ")}${entry.block ? ` block ${entry.block}` : ""}): ${entry.refused ? "refused" : "accepted"}, ${entry.ids.length} finding IDs`, () => {
             const dir = materialize(entry, root, parent);
             const consul = spawnSync(CONSUL, ["validate", dir], { encoding: "utf8" });
             assert.equal(consul.status !== 0, entry.refused, `consul validate: ${`${consul.stdout}${consul.stderr}`.trim().split("\n").pop()}`);

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { extname, join } from "node:path";
+import { basename, extname, join } from "node:path";
 import { RealConfig } from "../fixtures/real/corpus";
 
 export const CONSUL_MODULE = "github.com/hashicorp/consul@v1.16.3";
@@ -28,10 +28,12 @@ export function codeBlock(page: string, n: number): { lang: string; text: string
 export function materialize(entry: RealConfig, root: string, parent: string): string {
     const dir = join(parent, entry.name);
     mkdirSync(dir, { recursive: true });
-    const source = readFileSync(join(root, entry.path), "utf8");
-    if (entry.block === undefined) writeFileSync(join(dir, `config${extname(entry.path)}`), source);
+    if (Array.isArray(entry.path)) {
+        // A config directory as its source assembles it: numbered so that Consul reads them in this order.
+        entry.path.forEach((p, i) => writeFileSync(join(dir, `${i + 1}-${basename(p)}`), readFileSync(join(root, p), "utf8")));
+    } else if (entry.block === undefined) writeFileSync(join(dir, `config${extname(entry.path)}`), readFileSync(join(root, entry.path), "utf8"));
     else {
-        const { lang, text } = codeBlock(source, entry.block);
+        const { lang, text } = codeBlock(readFileSync(join(root, entry.path), "utf8"), entry.block);
         if (lang !== "hcl" && lang !== "json") throw new Error(`${entry.name}: block ${entry.block} is ${lang || "untagged"}, not hcl or json`);
         writeFileSync(join(dir, `config.${lang}`), text);
     }
