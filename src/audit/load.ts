@@ -159,6 +159,9 @@ export function parseConfigText(text: string): Record<string, any> | undefined {
 export function parseConfigFile(file: string): Record<string, any> {
     const text = readBounded(file);
     const ext = extname(file);
+    // Consul skips a file with no bytes at all (FileSource.Parse → ErrNoData, builder.go); a file
+    // of whitespace is still parsed (and, as JSON, refused).
+    if (text === "" && (ext === ".json" || ext === ".hcl")) return {};
     if (ext === ".json") {
         try {
             const value = JSON.parse(text);

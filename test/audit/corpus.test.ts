@@ -86,6 +86,16 @@ describe("audit semantics", () => {
         ["a JSON array", (d) => (writeFileSync(join(d, "a.json"), "[]"), join(d, "a.json")), /one JSON object/],
         ["a missing path", (d) => join(d, "nope.json"), /cannot read: ENOENT/],
     ];
+    it("skips an empty file as Consul does (ErrNoData), but refuses a JSON file of whitespace", () => {
+        const d = dir();
+        writeFileSync(join(d, "a.json"), JSON.stringify({ server: true, datacenter: "dc1" }));
+        writeFileSync(join(d, "b.json"), "");
+        writeFileSync(join(d, "c.hcl"), "");
+        assert.equal(loadAgent(d).config.server, true);
+        writeFileSync(join(d, "d.json"), "\n");
+        assert.throws(() => loadAgent(d), (e: unknown) => e instanceof AuditInputError && /d\.json.*JSON syntax error/.test(e.message));
+    });
+
     for (const [label, make, message] of bad) {
         it(`refuses ${label} with the file named`, () => {
             const d = dir();

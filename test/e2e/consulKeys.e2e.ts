@@ -19,8 +19,7 @@ import { agentFromObject } from "../../src/audit/load";
 import { AEAD_CIPHER_SUITES, WEAK_CIPHER_SUITES } from "../../src/config/tlsNames";
 import { CONSUL } from "./localCluster";
 import { generatedConfig, GENERATED_CASES } from "../support/differential";
-import { generatedDirectory, VERDICT_CASES, writeDirectory } from "../support/verdictCases";
-import { loadAgent } from "../../src/audit/load";
+import { auditVerdict, generatedDirectory, VERDICT_CASES, writeDirectory } from "../support/verdictCases";
 
 const KEYS_TOOL = join(__dirname, "..", "..", ".cache", "tools", "consul-1.16.3", "consul-keys");
 const FIXTURES = join(__dirname, "..", "fixtures", "differential");
@@ -123,15 +122,11 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
             const home = join(dir, `dir-${seed}`);
             writeDirectory(home, c.files);
             const consul = consulVerdict(home);
-            const agent = loadAgent(home);
-            const ours = auditAgent(agent).filter((f) => f.id === "CONSUL-REJECT");
-            // Consul stops at the first file that fails to parse: its unknown keys, or a decode error.
-            const first = agent.files.find((f) => agent.decodeErrors.some((e) => e.file === f) || agent.unknownKeys.some((k) => k.file === f));
-            const firstKeys = agent.decodeErrors.some((e) => e.file === first) ? "decode" : JSON.stringify(agent.unknownKeys.filter((k) => k.file === first).map((k) => k.path).sort());
+            const ours = auditVerdict(home);
             let why = "";
-            if (consul.refused !== ours.length > 0) why = `consul ${consul.refused ? `refuses (${consul.message})` : "accepts"}, audit ${ours.length ? `refuses (${ours[0].path}: ${ours[0].message})` : "accepts"}`;
-            else if (consul.file !== undefined && (consul.file !== first || (consul.keys ? JSON.stringify(consul.keys) : "decode") !== firstKeys))
-                why = `consul fails ${consul.file} with ${consul.keys ? JSON.stringify(consul.keys) : "a decode error"}; audit's first failing file ${first} with ${firstKeys}`;
+            if (consul.refused !== ours.refused) why = `consul ${consul.refused ? `refuses (${consul.message})` : "accepts"}, audit ${ours.refused ? `refuses (${ours.why})` : "accepts"}`;
+            else if (consul.file !== undefined && (consul.file !== ours.firstFile || (consul.keys ? JSON.stringify(consul.keys) : "parse error") !== ours.firstFails))
+                why = `consul fails ${consul.file} with ${consul.keys ? JSON.stringify(consul.keys) : "a parse error"}; the audit's first failing file is ${ours.firstFile} with ${ours.firstFails}`;
             if (why) {
                 disagreements.push(`seed ${seed} [${c.what.join("; ")}]: ${why}`);
                 writeFileSync(join(FIXTURES, `verdict-seed-${seed}.json`), JSON.stringify({ seed, what: c.what, consulRefuses: consul.refused, consulSays: consul.message, files: c.files }, null, 1) + "\n");

@@ -5,10 +5,12 @@
  * one and of two where one value goes, blocks given twice, the builder's known-bad combinations),
  * then split by top-level key over one to three files, each JSON or HCL. Deterministic by seed.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { extname, join } from "node:path";
 import KEYS from "../../src/config/consul-keys-1.16.3.json";
 import { DEPRECATED_KEYS } from "../../src/audit/deprecated";
+import { auditAgent } from "../../src/audit/audit";
+import { AuditInputError, loadAgentFiles } from "../../src/audit/load";
 import { renderHcl } from "../../src/config/render";
 import { AEAD_CIPHER_SUITES } from "../../src/config/tlsNames";
 import { BLOCKS, put, random } from "./differential";
@@ -181,9 +183,13 @@ function split(config: Record<string, any>, r: () => number): [string, string][]
     const count = 1 + Math.floor(r() * 3);
     const parts: Record<string, any>[] = Array.from({ length: count }, () => ({}));
     for (const [k, v] of Object.entries(config)) parts[Math.floor(r() * count)][k] = v;
-    return parts
+    const files: [string, string][] = parts
         .filter((p) => Object.keys(p).length > 0)
         .map((p, i) => (r() < 0.5 ? [`part-${i}.json`, JSON.stringify(p, null, 1)] : [`part-${i}.hcl`, renderHcl(p)]));
+    // Now and then a file with nothing in it, as config directories hold: empty (skipped by Consul),
+    // whitespace or only a comment (parsed: JSON refuses whitespace, HCL takes it).
+    if (r() < 0.1) files.push(pick<[string, string]>([["zz-empty.json", ""], ["zz-empty.hcl", ""], ["zz-blank.json", "\n"], ["zz-comment.hcl", "# managed elsewhere\n"]], r));
+    return files;
 }
 
 export function generatedDirectory(bases: Record<string, unknown>[], seed: number): GeneratedDirectory {
@@ -202,4 +208,29 @@ export function generatedDirectory(bases: Record<string, unknown>[], seed: numbe
 export function writeDirectory(home: string, files: [string, string][]): void {
     mkdirSync(home);
     for (const [name, text] of files) writeFileSync(join(home, name), text);
+}
+
+/**
+ * The audit's refusal verdict on a config directory, in the terms `consul validate` gives it: refused
+ * or not, why, and — as Consul stops at the first file that fails to parse — that file, with its
+ * unknown keys or "parse error" (a value the decoder refuses, or text that is no JSON/HCL at all).
+ */
+export function auditVerdict(home: string): { refused: boolean; why: string; firstFile?: string; firstFails?: string } {
+    const files = readdirSync(home).filter((f) => [".json", ".hcl"].includes(extname(f))).sort().map((f) => join(home, f));
+    let agent;
+    let unreadable: AuditInputError | undefined;
+    try {
+        agent = loadAgentFiles(home, files);
+    } catch (e) {
+        if (!(e instanceof AuditInputError)) throw e;
+        // The files before the unreadable one may already fail, and Consul reads them first.
+        unreadable = e;
+        agent = loadAgentFiles(home, files.slice(0, files.indexOf(e.file)));
+    }
+    const refusals = auditAgent(agent).filter((f) => f.id === "CONSUL-REJECT");
+    const firstFile = agent.files.find((f) => agent.decodeErrors.some((e) => e.file === f) || agent.unknownKeys.some((k) => k.file === f));
+    if (firstFile === undefined && unreadable) return { refused: true, why: unreadable.message, firstFile: unreadable.file, firstFails: "parse error" };
+    const firstFails = agent.decodeErrors.some((e) => e.file === firstFile) ? "parse error" : JSON.stringify(agent.unknownKeys.filter((k) => k.file === firstFile).map((k) => k.path).sort());
+    const refused = refusals.length > 0 || unreadable !== undefined;
+    return { refused, why: refusals.length ? `${refusals[0].path}: ${refusals[0].message}` : unreadable?.message ?? "", firstFile, firstFails };
 }
