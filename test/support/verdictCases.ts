@@ -152,6 +152,18 @@ const MUTATIONS: Mutation[] = [
         c[key] = twice ? [c[key], {}] : [c[key]];
         return `${key} as a list of ${twice ? "two blocks" : "one block"}`;
     },
+    // A service definition: one `service` block, a `services` list, a block given twice, a sidecar
+    // (a service inside a service) with its upstreams — lists of blocks at depth.
+    (c, r) => {
+        const upstream = { destination_name: "db", local_bind_port: 9191, ...(r() < 0.3 ? { zz_in_upstream: 1 } : {}) };
+        const web = (n: number) => ({ name: `web-${n}`, port: 8080 + n, check: { http: `http://127.0.0.1:${8080 + n}/health`, interval: "10s" }, connect: { sidecar_service: { port: 21000 + n, proxy: { upstreams: r() < 0.5 ? [upstream] : [upstream, { ...upstream, destination_name: "cache", local_bind_port: 9292 }] } } } });
+        const form = pick(["service", "services of one", "services of two", "service twice"] as const, r);
+        if (form === "service") c.service = web(1);
+        else if (form === "services of one") c.services = [web(1)];
+        else if (form === "services of two") c.services = [web(1), web(2)];
+        else c.service = [web(1), web(2)];
+        return `a ${form}${JSON.stringify(c).includes("zz_in_upstream") ? " with an unknown key in an upstream" : ""}`;
+    },
     // The builder's known-bad combinations (and a few that look bad but are taken).
     (c, r) => {
         const cases: [string, (c: Record<string, any>) => void][] = [
