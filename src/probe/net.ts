@@ -38,15 +38,30 @@ export function plaintextHttpAnswers(at: Endpoint, timeoutMs = TIMEOUT_MS): Prom
     });
 }
 
+/** What a TLS session with a listener came to: the version agreed, or why there was none. */
+export interface TlsOutcome {
+    version?: string;
+    refused?: string;
+}
+
+export interface TlsOptions {
+    maxVersion?: tls.SecureVersion;
+    minVersion?: tls.SecureVersion;
+    /** First send Consul's RPC-TLS byte (3), as agent/pool does on the server port. */
+    rpcTls?: boolean;
+    alpn?: string[];
+    /** Verify the listener's certificate for this name (e.g. `server.dc1.consul`); else only its chain. */
+    serverName?: string;
+}
+
 /**
- * A TLS session with the listener: undefined when it refused (no handshake, or an alert right
- * after), else the TLS version it agreed to. `rpcTls` first sends Consul's RPC-TLS byte (3), as
- * agent/pool does on the server port.
+ * A TLS session with the listener, judged after the listener's own verdict: a TLS 1.3 server
+ * checks the client certificate after our Finished and refuses with an alert right after.
  */
-export function tlsAccepted(at: Endpoint, client: ClientTls, options: { maxVersion?: tls.SecureVersion; minVersion?: tls.SecureVersion; rpcTls?: boolean; alpn?: string[] } = {}, timeoutMs = TIMEOUT_MS): Promise<string | undefined> {
+export function tlsHandshake(at: Endpoint, client: ClientTls, options: TlsOptions = {}, timeoutMs = TIMEOUT_MS): Promise<TlsOutcome> {
     return new Promise((resolve) => {
         let settled = false;
-        const finish = (v: string | undefined) => {
+        const finish = (v: TlsOutcome) => {
             if (!settled) (settled = true), resolve(v);
         };
         const raw = net.connect(at, () => {
@@ -56,8 +71,8 @@ export function tlsAccepted(at: Endpoint, client: ClientTls, options: { maxVersi
                 ca: client.ca,
                 cert: client.cert,
                 key: client.key,
-                // The probe judges listeners, not names: the chain is verified, the host name is not.
-                checkServerIdentity: () => undefined,
+                // The probe judges listeners, not names: without serverName the chain is verified, the host name is not.
+                ...(options.serverName ? { servername: options.serverName } : { checkServerIdentity: () => undefined }),
                 minVersion: options.minVersion ?? "TLSv1",
                 maxVersion: options.maxVersion ?? "TLSv1.3",
                 // TLS 1.0/1.1 need OpenSSL's lowest security level to be offered at all.
@@ -65,15 +80,20 @@ export function tlsAccepted(at: Endpoint, client: ClientTls, options: { maxVersi
                 ALPNProtocols: options.alpn,
             }, () => {
                 const version = s.getProtocol() ?? "unknown";
-                const accepted = setTimeout(() => (s.destroy(), finish(version)), VERDICT_MS);
-                s.once("error", () => (clearTimeout(accepted), finish(undefined)));
-                s.once("close", () => (clearTimeout(accepted), finish(undefined)));
+                const accepted = setTimeout(() => (s.destroy(), finish({ version })), VERDICT_MS);
+                s.once("error", (e) => (clearTimeout(accepted), finish({ refused: `refused: ${e.message}` })));
+                s.once("close", () => (clearTimeout(accepted), finish({ refused: "closed the connection" })));
             });
-            s.once("error", () => finish(undefined));
+            s.once("error", (e) => finish({ refused: e.message }));
         });
-        raw.once("error", () => finish(undefined));
-        raw.setTimeout(timeoutMs, () => (raw.destroy(), finish(undefined)));
+        raw.once("error", (e) => finish({ refused: e.message }));
+        raw.setTimeout(timeoutMs, () => (raw.destroy(), finish({ refused: "timeout" })));
     });
+}
+
+/** The TLS version a listener agreed to, or undefined when it refused (see tlsHandshake). */
+export function tlsAccepted(at: Endpoint, client: ClientTls, options: TlsOptions = {}, timeoutMs = TIMEOUT_MS): Promise<string | undefined> {
+    return tlsHandshake(at, client, options, timeoutMs).then((o) => o.version);
 }
 
 /** Whether the server port keeps a plaintext RPC connection open (Consul's RPC byte 0, no TLS). */

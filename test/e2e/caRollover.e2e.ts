@@ -14,6 +14,7 @@ import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { ClusterCaOptions, HardenedClusterArgs } from "../../src/cluster/options";
 import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
+import { tlsHandshake } from "../../src/probe/net";
 import { api, CONSUL, LocalAgents, until } from "./localCluster";
 
 const NODES = ["consul-server-1", "consul-server-2", "consul-server-3"];
@@ -32,22 +33,8 @@ function through(ip: string, files: Files, token: string): ApiConnection {
  * real Consul (verify_incoming against its own ca.pem): it refuses with a TLS alert right after.
  */
 async function rpcHandshake(ip: string, from: { ca: string; cert: string; key: string }): Promise<string | undefined> {
-    const tls = await import("node:tls");
-    const net = await import("node:net");
-    return new Promise((resolve) => {
-        const raw = net.connect({ host: ip, port: 8300 }, () => {
-            raw.write(Buffer.from([3])); // agent/pool: RPCTLS
-            const s = tls.connect({ socket: raw, ca: from.ca, cert: from.cert, key: from.key, servername: "server.dc1.consul" }, () => {
-                // TLS 1.3: the server checks our certificate after our Finished; wait for its verdict.
-                const accepted = setTimeout(() => (s.destroy(), resolve(undefined)), 700);
-                s.once("error", (e) => (clearTimeout(accepted), resolve(`${ip} refused: ${e.message}`)));
-                s.once("close", () => (clearTimeout(accepted), resolve(`${ip} closed the connection`)));
-            });
-            s.once("error", (e) => resolve(`to ${ip}: ${e.message}`));
-        });
-        raw.once("error", (e) => resolve(`to ${ip}: ${e.message}`));
-        raw.setTimeout(10_000, () => raw.destroy(new Error("timeout")));
-    });
+    const o = await tlsHandshake({ host: ip, port: 8300 }, from, { rpcTls: true, serverName: "server.dc1.consul" }, 10_000);
+    return o.refused === undefined ? undefined : `${ip}: ${o.refused}`;
 }
 
 /** One `pulumi up` over the recorded state: the cluster's files, and the state for the next one. */
