@@ -14,8 +14,7 @@ import { HardenedClusterArgs } from "./options";
 import { CoverageRow, coverageReport } from "../audit/coverage";
 import { ProblemList } from "../errors";
 import { addCaProblems, caConstraints, existingCaProblems, LeafPlan } from "../tls/existingCa";
-import { DEFAULT_CERT_VALIDITY_HOURS } from "../tls/validity";
-import { plannedLeafNames, serverExtraDnsNames } from "./leafNames";
+import { leafNameInput, plannedLeafNames, serverExtraDnsNames } from "./leafNames";
 import { AgentCertProfile } from "../tls/profiles";
 import { caGenerationSpecs } from "./caGenerations";
 import { CaRolloverPlan, planCaRollover } from "../tls/rollover/plan";
@@ -196,16 +195,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
         const guard = new CaTrustGuard(`${name}-ca-trust`, { trusted: trustedNames, signing }, parent);
         const afterGuard = (o: pulumi.Output<string>): pulumi.Output<string> => pulumi.all([guard.signing, o]).apply(([, v]) => v);
         const leafPlanUnder = (constraints: ReturnType<typeof caConstraints> | undefined) =>
-            plannedLeafNames({
-                datacenter: s.datacenter,
-                domain: s.domain,
-                serverNodeNames: n.servers.map((x) => x.nodeName),
-                serverAddresses: args.serverAddresses ?? [],
-                extraServerDnsNames: n.extraServerDnsNames,
-                extraServerIpAddresses: args.extraServerIpAddresses ?? [],
-                constraints,
-                validityHours: args.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
-            });
+            plannedLeafNames(leafNameInput(args, n.servers.map((x) => x.nodeName), constraints));
         const cas = specs.map((g) => {
             const ca = new CertificateAuthority(g.resourceName, g.args, { ...parent, dependsOn: [guard], ...(g.formerName ? { aliases: [{ name: g.formerName }] } : {}) });
             const existing = g.args.existing;

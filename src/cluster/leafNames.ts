@@ -3,6 +3,8 @@
  * CLI certificates carry, so a brought CA's name constraints can be checked against them.
  */
 import { agentCertProfile } from "../tls/profiles";
+import { DEFAULT_CERT_VALIDITY_HOURS } from "../tls/validity";
+import { HardenedClusterArgs } from "./options";
 import { LeafPlan, NameConstraintSet, namePermitted } from "../tls/existingCa";
 
 /**
@@ -25,6 +27,20 @@ export interface LeafNameInput {
     /** The brought CA's name constraints, when known. */
     constraints: NameConstraintSet | undefined;
     validityHours: number;
+}
+
+/** The names a cluster's options put on its certificates (validation and the component read them alike). */
+export function leafNameInput(a: HardenedClusterArgs, serverNodeNames: string[], constraints: NameConstraintSet | undefined): LeafNameInput {
+    return {
+        datacenter: a.datacenter,
+        domain: a.domain ?? "consul",
+        serverNodeNames,
+        serverAddresses: a.serverAddresses ?? [],
+        extraServerDnsNames: a.extraServerDnsNames ?? [],
+        extraServerIpAddresses: a.extraServerIpAddresses ?? [],
+        constraints,
+        validityHours: a.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
+    };
 }
 
 /** Every name the server and CLI certificates will carry, each with the option it comes from. */

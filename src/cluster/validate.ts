@@ -13,7 +13,7 @@ import {
 } from "../tls/validity";
 import { validateGenerations } from "../gossip/rotation";
 import { addCaProblems, caConstraints, existingCaProblems, namePermitted } from "../tls/existingCa";
-import { plannedLeafNames } from "./leafNames";
+import { leafNameInput, plannedLeafNames } from "./leafNames";
 import { validateAgentTokenGenerations } from "../secrets/bootstrapSecrets";
 import { checkedSeed } from "../secrets/seed";
 import { CONSUL_UUID } from "../secrets/derive";
@@ -238,16 +238,7 @@ function validateExistingCa(a: HardenedClusterArgs, p: ProblemList): void {
                 `the CA's name constraints (${prefix}existing) exclude the bare node names, so server certificates leave them out and providerArgs.address (a node name) would fail hostname verification`,
                 "set serverAddresses (their IPs go into the certificates), or an extraServerDnsNames entry inside the CA's constraints",
             );
-        const plan = plannedLeafNames({
-            datacenter: a.datacenter,
-            domain: a.domain ?? "consul",
-            serverNodeNames,
-            serverAddresses: a.serverAddresses ?? [],
-            extraServerDnsNames: a.extraServerDnsNames ?? [],
-            extraServerIpAddresses: a.extraServerIpAddresses ?? [],
-            constraints,
-            validityHours: a.certificates?.validityHours ?? DEFAULT_CERT_VALIDITY_HOURS,
-        });
+        const plan = plannedLeafNames(leafNameInput(a, serverNodeNames, constraints));
         const key = typeof existing.privateKeyPem === "string" ? existing.privateKeyPem : undefined;
         addCaProblems(existingCaProblems(existing.certPem, key, plan), p, `${prefix}existing`);
     }
