@@ -157,11 +157,66 @@ function builderRefusals(cfg: Record<string, any>): [string, string, string][] {
         else if (Array.isArray(cfg.retry_join_wan) && cfg.retry_join_wan.length > 0)
             out.push(["retry_join_wan", "'retry_join_wan' is incompatible with 'connect.enable_mesh_gateway_wan_federation = true'", "use primary_gateways instead"]);
     }
+    out.push(...autoConfigRefusals(cfg, server), ...portRefusals(cfg.ports ?? {}));
     if (Array.isArray(cfg.primary_gateways) && cfg.primary_gateways.length > 0) {
         if (!server) out.push(["primary_gateways", "'primary_gateways' requires 'server = true'", "set it on servers only"]);
         // An unset primary_datacenter is the agent's own datacenter (dc1 when that is unset too).
         else if (String(cfg.primary_datacenter || cfg.datacenter || "dc1").toLowerCase() === String(cfg.datacenter || "dc1").toLowerCase())
             out.push(["primary_gateways", "'primary_gateways' should only be configured in a secondary datacenter", "remove it in the primary datacenter"]);
     }
+    return out;
+}
+
+/**
+ * validateAutoConfig and validateAutoConfigAuthorizer (builder.go), up to the JWT validator's own
+ * checks: of those only "exactly one key source" (go-sso/oidcauth config.go) is modelled; key and
+ * URL contents and claim-assertion syntax are not.
+ */
+function autoConfigRefusals(cfg: Record<string, any>, server: boolean): [string, string, string][] {
+    const out: [string, string, string][] = [];
+    const ac = cfg.auto_config ?? {};
+    const tls = cfg.tls ?? {};
+    const rpcCert = tls.internal_rpc?.cert_file ?? tls.defaults?.cert_file;
+    // verify_server_hostname forces outgoing verification on (buildTLSConfig).
+    const rpcVerifiesOutgoing = (tls.internal_rpc?.verify_outgoing ?? tls.defaults?.verify_outgoing) === true || tls.internal_rpc?.verify_server_hostname === true;
+    const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : typeof v === "string" && v !== "");
+    if (ac.authorization?.enabled === true) {
+        const dc = String(cfg.datacenter || "dc1").toLowerCase();
+        const primary = String(cfg.primary_datacenter || dc).toLowerCase();
+        const st = ac.authorization.static ?? {};
+        const sources = ["jwt_validation_pub_keys", "jwks_url", "oidc_discovery_url"].filter((k) => nonEmpty(st[k]));
+        if (cfg.acl?.enabled === true && primary !== dc && cfg.acl?.enable_token_replication !== true)
+            out.push(["auto_config.authorization.enabled", "auto-config authorization in a secondary datacenter with ACLs needs acl.enable_token_replication", "set acl.enable_token_replication = true"]);
+        else if (!server) out.push(["auto_config.authorization.enabled", "auto_config.authorization.enabled cannot be set to true for client agents", "set it on servers only"]);
+        else if (!rpcCert) out.push(["auto_config.authorization.enabled", "auto_config.authorization.enabled needs a TLS certificate for the server (tls.internal_rpc or tls.defaults cert_file)", "set tls.defaults.cert_file"]);
+        else if (sources.length !== 1) out.push(["auto_config.authorization.static", "exactly one of jwt_validation_pub_keys, jwks_url or oidc_discovery_url must be set", "keep one of them"]);
+    }
+    if (ac.enabled === true) {
+        if (!rpcVerifiesOutgoing) out.push(["auto_config.enabled", "auto_config.enabled cannot be set without TLS for server communications (verify_outgoing)", "set tls.defaults.verify_outgoing = true"]);
+        else if (server) out.push(["auto_config.enabled", "auto_config.enabled cannot be set to true for server agents", "use it on client agents only"]);
+        // (CONSUL_INTRO_TOKEN in the agent's environment also counts; a config alone cannot show it.)
+        else if (!nonEmpty(ac.intro_token) && !nonEmpty(ac.intro_token_file)) out.push(["auto_config.intro_token", "one of auto_config.intro_token or intro_token_file must be set (or CONSUL_INTRO_TOKEN in the agent's environment)", "set auto_config.intro_token_file"]);
+        else if (!nonEmpty(ac.server_addresses)) out.push(["auto_config.server_addresses", "auto_config.enabled is set without a list of server addresses", "set auto_config.server_addresses"]);
+    }
+    return out;
+}
+
+/** Port defaults the builder compares against (DefaultSource, agent/config/default.go). */
+const DEFAULT_PORTS: Record<string, number> = { server: 8300, serf_lan: 8301, proxy_min_port: 20000, proxy_max_port: 20255, sidecar_min_port: 21000, sidecar_max_port: 21255, expose_min_port: 21500, expose_max_port: 21755 };
+
+/** Build's port checks (builder.go portVal and after): above 65535 refused, 0 or below is "off". */
+function portRefusals(ports: Record<string, unknown>): [string, string, string][] {
+    const out: [string, string, string][] = [];
+    const value = (name: string): number => {
+        const v = ports[name] ?? DEFAULT_PORTS[name];
+        return typeof v === "number" && v > 0 ? v : -1;
+    };
+    for (const [name, v] of Object.entries(ports))
+        if (typeof v === "number" && v > 65535) out.push([`ports.${name}`, `${v} is not a port (at most 65535)`, "use a port from 1 to 65535, or -1 to turn the listener off"]);
+    if (value("server") <= 0) out.push(["ports.server", "the server RPC port must be greater than zero", "remove it (8300) or set a port"]);
+    if (value("serf_lan") <= 0) out.push(["ports.serf_lan", "the LAN gossip port must be greater than zero", "remove it (8301) or set a port"]);
+    for (const range of ["proxy", "sidecar", "expose"])
+        if (value(`${range}_max_port`) < value(`${range}_min_port`))
+            out.push([`ports.${range}_min_port`, `${range}_min_port must be less than ${range}_max_port (both 0 turns the range off)`, `set ${range}_min_port below ${range}_max_port`]);
     return out;
 }

@@ -1,11 +1,12 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditAgent } from "../../src/audit/audit";
-import { AuditInputError, loadAgent, MAX_CONFIG_BYTES } from "../../src/audit/load";
+import { agentFromObject, AuditInputError, loadAgent, MAX_CONFIG_BYTES } from "../../src/audit/load";
 import { GUARDED_IDS } from "../../src/config/guard";
 import { AUDIT_CASES } from "../fixtures/auditCases";
+import { BUILDER_CASES } from "../support/verdictCases";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "audit");
 const ids = (path: string, role?: "server" | "client"): string[] => [...new Set(auditAgent(loadAgent(path), role).map((f) => f.id as string))].sort();
@@ -101,6 +102,17 @@ describe("audit semantics", () => {
             const d = dir();
             const path = make(d);
             assert.throws(() => loadAgent(path), (e: unknown) => e instanceof AuditInputError && message.test(e.message));
+        });
+    }
+});
+
+describe("audit: the builder's rules (agent/config/builder.go), checked against consul validate by npm run test:e2e", () => {
+    const server = JSON.parse(readFileSync(join(FIXTURES, "secure", "server.json"), "utf8"));
+    for (const [what, mutate, refused] of BUILDER_CASES) {
+        it(`${what}: ${refused ? "refused" : "taken"}`, () => {
+            const config = structuredClone(server);
+            mutate(config);
+            assert.equal(auditAgent(agentFromObject("x.json", config)).some((f) => f.id === "CONSUL-REJECT"), refused);
         });
     }
 });

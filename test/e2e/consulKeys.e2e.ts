@@ -19,7 +19,8 @@ import { agentFromObject } from "../../src/audit/load";
 import { AEAD_CIPHER_SUITES, WEAK_CIPHER_SUITES } from "../../src/config/tlsNames";
 import { CONSUL } from "./localCluster";
 import { generatedConfig, GENERATED_CASES } from "../support/differential";
-import { auditVerdict, generatedDirectory, VERDICT_CASES, writeDirectory } from "../support/verdictCases";
+import { auditVerdict, BUILDER_CASES, generatedDirectory, VERDICT_CASES, writeDirectory } from "../support/verdictCases";
+import { consulModuleRoot } from "../support/realCorpus";
 
 const KEYS_TOOL = join(__dirname, "..", "..", ".cache", "tools", "consul-1.16.3", "consul-keys");
 const FIXTURES = join(__dirname, "..", "fixtures", "differential");
@@ -91,6 +92,8 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
             cases.push([`TLSv1_2 with ${suite}`, (c) => ((c.tls.defaults.tls_min_version = "TLSv1_2"), (c.tls.defaults.tls_cipher_suites = suite))]);
         cases.push(["TLSv1_3 with a cipher suite", (c) => (c.tls.defaults.tls_cipher_suites = AEAD_CIPHER_SUITES[0])]);
         cases.push(["auto_encrypt.tls on a server", (c) => (c.auto_encrypt = { ...c.auto_encrypt, tls: true })]);
+        // The builder's own rules (BUILDER_CASES, also judged without Consul by the unit suite).
+        for (const [what, mutate] of BUILDER_CASES) cases.push([what, mutate]);
         // Enterprise keys the community edition warns about ("will have no effect") and still loads.
         cases.push(["Enterprise keys on the community edition", (c) => Object.assign(c, { partition: "p1", license_path: "/etc/consul.d/license.hclic", audit: { enabled: true }, autopilot: { redundancy_zone_tag: "az" } })]);
         cases.push(["tls.grpc.verify_outgoing", (c) => (c.tls.grpc = { ...c.tls.grpc, verify_outgoing: true })]);
@@ -115,10 +118,12 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
 
     it(`${VERDICT_CASES} generated config directories (mixed JSON/HCL, 1-3 files): consul validate and the audit give the same refusal verdict, and name the same first file and keys (0 disagreements)`, () => {
         const bases = ["server", "client"].map((role) => JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "audit", "secure", `${role}.json`), "utf8")));
+        // Valid keys from every block, with values Consul takes: Consul's own every-key fixture.
+        const donor = JSON.parse(readFileSync(join(consulModuleRoot(), "agent", "config", "testdata", "full-config.json"), "utf8"));
         const disagreements: string[] = [];
         const counts = { refused: 0, multiFile: 0, hcl: 0 };
         for (let seed = 1; seed <= VERDICT_CASES; seed++) {
-            const c = generatedDirectory(bases, seed);
+            const c = generatedDirectory(bases, seed, donor);
             const home = join(dir, `dir-${seed}`);
             writeDirectory(home, c.files);
             const consul = consulVerdict(home);

@@ -2,8 +2,9 @@
  * Generated agent config directories for the refusal-verdict differential against `consul
  * validate`: the library's own server or client config, mutated (unknown keys, other letter cases,
  * two spellings, deprecated spellings, old TLS version names, values of the wrong type, lists of
- * one and of two where one value goes, blocks given twice, the builder's known-bad combinations),
- * then split by top-level key over one to three files, each JSON or HCL. Deterministic by seed.
+ * one and of two where one value goes, blocks given twice, the builder's known-bad combinations,
+ * valid keys of every block from Consul's own full-config fixture), then split by top-level key
+ * over one to three files, each JSON or HCL, now and then with an empty one. Deterministic by seed.
  */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { extname, join } from "node:path";
@@ -190,6 +191,42 @@ const MUTATIONS: Mutation[] = [
     },
 ];
 
+/**
+ * Valid keys from every block with values Consul takes: copied from a donor config — Consul's own
+ * every-key fixture (agent/config/testdata/full-config.json), which `consul validate` passes — a
+ * whole top-level block, or one leaf of a block, into the base.
+ */
+function donated(c: Record<string, any>, donor: Record<string, any>, r: () => number): string {
+    const key = pick(Object.keys(donor), r);
+    const value = donor[key];
+    if (isObject(value) && isObject(c[key]) && r() < 0.5) {
+        const leaf = pick(Object.keys(value), r);
+        c[key] = { ...c[key], [leaf]: structuredClone(value[leaf]) };
+        return `${key}.${leaf} from Consul's full-config`;
+    }
+    c[key] = structuredClone(value);
+    return `${key} from Consul's full-config`;
+}
+
+/**
+ * The builder's rules (Build, validate, validateAutoConfig in agent/config/builder.go), each as a
+ * change to the library's server config and whether Consul refuses the result by its source.
+ */
+export const BUILDER_CASES: [string, (c: Record<string, any>) => void, boolean][] = [
+    ["ports.server = 0", (c) => (c.ports.server = 0), true],
+    ["ports.serf_lan = -1", (c) => (c.ports.serf_lan = -1), true],
+    ["ports.https = 70000", (c) => (c.ports.https = 70000), true],
+    ["ports.dns = 0 (off)", (c) => (c.ports.dns = 0), false],
+    ["expose_min_port above expose_max_port", (c) => (c.ports.expose_min_port = 30000), true],
+    ["sidecar range both 0 (off)", (c) => Object.assign(c.ports, { sidecar_min_port: 0, sidecar_max_port: 0 }), false],
+    ["auto_config.enabled on a server", (c) => (c.auto_config = { enabled: true, intro_token: "t", server_addresses: ["10.0.0.1"] }), true],
+    ["auto_config.authorization on a client", (c) => ((c.server = false), delete c.bootstrap_expect, delete c.auto_encrypt, (c.auto_config = { authorization: { enabled: true, static: { jwks_url: "https://x/jwks" } } })), true],
+    ["auto_config.authorization with two key sources", (c) => (c.auto_config = { authorization: { enabled: true, static: { jwks_url: "https://x/jwks", oidc_discovery_url: "https://x" } } }), true],
+    ["auto_config.authorization in a secondary without token replication", (c) => ((c.primary_datacenter = "dc0"), (c.auto_config = { authorization: { enabled: true, static: { jwks_url: "https://x/jwks" } } })), true],
+    ["bootstrap_expect = -1", (c) => (c.bootstrap_expect = -1), true],
+    ["datacenter in capitals (lowercased)", (c) => (c.datacenter = "DC1"), false],
+];
+
 /** Splits the config by top-level key over 1–3 files, each rendered as JSON or HCL. */
 function split(config: Record<string, any>, r: () => number): [string, string][] {
     const count = 1 + Math.floor(r() * 3);
@@ -204,7 +241,7 @@ function split(config: Record<string, any>, r: () => number): [string, string][]
     return files;
 }
 
-export function generatedDirectory(bases: Record<string, unknown>[], seed: number): GeneratedDirectory {
+export function generatedDirectory(bases: Record<string, unknown>[], seed: number, donor?: Record<string, any>): GeneratedDirectory {
     const r = random(seed);
     const config = structuredClone(bases[Math.floor(r() * bases.length)]) as Record<string, any>;
     const what: string[] = [];
@@ -213,6 +250,7 @@ export function generatedDirectory(bases: Record<string, unknown>[], seed: numbe
         const done = MUTATIONS[Math.floor(r() * MUTATIONS.length)](config, r);
         if (done) what.push(done);
     }
+    if (donor) for (let d = Math.floor(r() * 3); d > 0; d--) what.push(donated(config, donor, r));
     return { seed, what, files: split(config, r) };
 }
 
