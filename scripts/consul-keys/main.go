@@ -8,7 +8,8 @@
 // "opaque" — paths whose contents Consul does not check (maps and free-form values);
 // "recursive" — blocks of a type that encloses itself, mapped to the enclosing path;
 // "types" — what each key's field decodes from (see kindOf), so that the audit refuses the values
-// mapstructure's decoder refuses (it runs without WeaklyTypedInput: FileSource.Parse).
+// mapstructure's decoder refuses (it runs without WeaklyTypedInput: FileSource.Parse);
+// "durations" — the string keys the builder parses with time.ParseDuration (see durationKeys).
 //
 // Built by scripts/e2e-tools.sh inside the module that builds Consul 1.16.3, so it reads exactly
 // the definitions of the binary the end-to-end tests run.
@@ -16,8 +17,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -141,11 +146,49 @@ func sorted(m map[string]bool) []string {
 	return out
 }
 
+// durationKeys reads agent/config/builder.go of the module this tool is built with: every
+// b.durationVal…("name", …) call names a key the builder parses as a Go duration ("invalid
+// duration" otherwise). The names are labels: most are the key's path, a few its last part
+// ("prometheus_retention_time" is telemetry's) or with a doubled dot; each is matched to the one
+// key it stands for. Checks are named by id (`check[%s].interval`): those fields, in every check.
+func durationKeys(keys map[string]bool) []string {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		panic(err)
+	}
+	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "github.com/hashicorp/consul@v1.16.3/agent/config/builder.go"))
+	if err != nil {
+		panic(err)
+	}
+	found := map[string]bool{}
+	for _, m := range regexp.MustCompile(`durationVal\w*\("([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
+		label := strings.ReplaceAll(m[1], "..", ".")
+		var match []string
+		for k := range keys {
+			if k == label || strings.HasSuffix(k, "."+label) {
+				match = append(match, k)
+			}
+		}
+		if len(match) != 1 {
+			panic(fmt.Sprintf("duration label %q matches %v", m[1], match))
+		}
+		found[match[0]] = true
+	}
+	for _, m := range regexp.MustCompile(`durationVal\(fmt\.Sprintf\("check\[%s\]\.(\w+)"`).FindAllStringSubmatch(string(src), -1) {
+		for k := range keys {
+			if strings.HasSuffix(k, "check."+m[1]) || strings.HasSuffix(k, "checks[]."+m[1]) {
+				found[k] = true
+			}
+		}
+	}
+	return sorted(found)
+}
+
 func main() {
 	w := &walker{keys: map[string]bool{}, opaque: map[string]bool{}, recursive: map[string]string{}, types: map[string]string{}, open: map[reflect.Type]string{}}
 	w.walk(reflect.TypeOf(config.DeprecatedConfig{}), "", 0)
 	w.walk(reflect.TypeOf(config.Config{}), "", 0)
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", " ")
-	_ = enc.Encode(map[string]any{"consul": "1.16.3", "keys": sorted(w.keys), "opaque": sorted(w.opaque), "recursive": w.recursive, "types": w.types})
+	_ = enc.Encode(map[string]any{"consul": "1.16.3", "keys": sorted(w.keys), "opaque": sorted(w.opaque), "recursive": w.recursive, "types": w.types, "durations": durationKeys(w.keys)})
 }

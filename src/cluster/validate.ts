@@ -19,7 +19,7 @@ import { checkedSeed } from "../secrets/seed";
 import { CONSUL_UUID } from "../secrets/derive";
 import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS, CONSUL_TLS_VERSIONS, WEAK_CIPHER_SUITES } from "../config/tlsNames";
 import { AGENT_CONFIG_KEYS } from "../config/schema";
-import { decodeAsConsul, invalidConsulKeys } from "../config/consulKeys";
+import { decodeAsConsul, invalidConsulKeys, invalidDurations } from "../config/consulKeys";
 import { DEPRECATED_KEYS } from "../audit/deprecated";
 import { isPlainObject } from "../config/merge";
 import { isCatchAllCidr, isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";
@@ -294,8 +294,11 @@ function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
         // Every key Consul 1.16 accepts is welcome (the audit's table); the guard then judges the result.
         for (const path of invalidConsulKeys(o))
             p.add(`overrides.${role}.${path}`, "(set)", "Consul 1.16 rejects this key (invalid config key)", "remove it, or check its spelling against Consul's agent configuration reference");
-        for (const e of decodeAsConsul(o).errors)
+        const decoded = decodeAsConsul(o);
+        for (const e of decoded.errors)
             p.add(`overrides.${role}.${e.path}`, "(set)", `Consul 1.16 cannot read this value: ${e.message}`, "write it in the type Consul's agent configuration reference gives");
+        for (const path of invalidDurations(decoded.config))
+            p.add(`overrides.${role}.${path}`, "(set)", "not a duration Consul can read (Go's time.ParseDuration)", 'write a number with its unit, e.g. "10s" or "500ms"');
         for (const key of Object.keys(o).filter((k) => k in DEPRECATED_KEYS))
             p.add(`overrides.${role}.${key}`, "(set)", `deprecated: Consul translates it to ${DEPRECATED_KEYS[key]}, which the library renders`, `write ${DEPRECATED_KEYS[key]} instead`);
         for (const key of MANAGED_KEYS) {

@@ -14,7 +14,7 @@ import KEYS from "./consul-keys-1.16.3.json";
  * a block is expected is taken as that block (decode.HookWeakDecodeFromSlice, what HCL produces);
  * opaque values (maps, free-form settings) are not looked into.
  */
-const table = KEYS as { keys: string[]; opaque: string[]; recursive: Record<string, string>; types: Record<string, string> };
+const table = KEYS as { keys: string[]; opaque: string[]; recursive: Record<string, string>; types: Record<string, string>; durations: string[] };
 const KNOWN = new Map(table.keys.map((k) => [k.toLowerCase(), k]));
 const OPAQUE = new Set(table.opaque);
 const RECURSIVE = Object.entries(table.recursive);
@@ -156,6 +156,31 @@ export function decodeAsConsul(config: Record<string, unknown>): { config: Recor
         return out;
     };
     return { config: walk(config, "", ""), errors };
+}
+
+const DURATIONS = new Set(table.durations);
+/** Go's time.ParseDuration grammar: "0", or decimal numbers each with a unit (ns us µs ms s m h). */
+const GO_DURATION = /^[-+]?(0|((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
+
+/**
+ * Durations the builder cannot parse (builder.go durationVal: "invalid duration"), by the path
+ * written, in a merged config whose keys are Consul's spelling (decodeAsConsul's output): the
+ * builder reads the merged value, so a later file's good value mends an earlier bad one.
+ */
+export function invalidDurations(config: Record<string, unknown>): string[] {
+    const out: string[] = [];
+    const walk = (node: Record<string, unknown>, canonical: string, written: string) => {
+        for (const [key, v] of Object.entries(node)) {
+            const path = known(canonical, key);
+            if (path === undefined || OPAQUE.has(unfold(path))) continue;
+            const shown = written ? `${written}.${key}` : key;
+            if (typeof v === "string" && DURATIONS.has(unfold(path)) && !GO_DURATION.test(v)) out.push(shown);
+            else if (isObject(v)) walk(v, path, shown);
+            else if (Array.isArray(v) && LISTS.has(unfold(path).toLowerCase())) v.forEach((item, i) => isObject(item) && walk(item, `${path}[]`, `${shown}[${i}]`));
+        }
+    };
+    walk(config, "", "");
+    return out;
 }
 
 /** How many keys the table holds (for reports). */

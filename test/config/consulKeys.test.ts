@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeAsConsul, invalidConsulKeys } from "../../src/config/consulKeys";
+import { decodeAsConsul, invalidConsulKeys, invalidDurations } from "../../src/config/consulKeys";
 import { parseHcl } from "../../src/hcl/parse";
 import { auditVerdict, writeDirectory } from "../support/verdictCases";
 
@@ -67,5 +67,17 @@ describe("decodeAsConsul: a file as Consul's decoder reads it (FileSource.Parse,
         assert.equal(config.server, undefined);
         assert.equal(config.bootstrap_expect, 1.5, "a number goes into an int field (decodeInt takes floats)");
         assert.deepEqual(invalidConsulKeys({ raft_boltdb: { zzz: true, NoFreelistSync: true } }), ["raft_boltdb.zzz"]);
+    });
+});
+
+describe("invalidDurations: what the builder's durationVal refuses (Go's time.ParseDuration)", () => {
+    it("refuses a number without its unit, a unit in capitals, an empty string; takes Go's forms", () => {
+        for (const bad of ["5", "5 s", "5sec", "10S", ""]) assert.deepEqual(invalidDurations({ limits: { rpc_handshake_timeout: bad } }), ["limits.rpc_handshake_timeout"], bad);
+        for (const good of ["0", "300ms", "1h30m", ".5s", "1.5h", "2m0s"]) assert.deepEqual(invalidDurations({ limits: { rpc_handshake_timeout: good } }), [], good);
+    });
+
+    it("reads every check, a sidecar's too, and only the keys the builder parses as durations", () => {
+        const config = decodeAsConsul({ services: [{ name: "web", check: { interval: "10" }, connect: { sidecar_service: { checks: [{ ttl: "30" }] } } }], node_name: "5", telemetry: { prometheus_retention_time: "60" } }).config;
+        assert.deepEqual(invalidDurations(config).sort(), ["services[0].check.interval", "services[0].connect.sidecar_service.checks[0].ttl", "telemetry.prometheus_retention_time"]);
     });
 });

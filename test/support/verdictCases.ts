@@ -153,6 +153,16 @@ const MUTATIONS: Mutation[] = [
         c[key] = twice ? [c[key], {}] : [c[key]];
         return `${key} as a list of ${twice ? "two blocks" : "one block"}`;
     },
+    // A duration written as people write them, right or wrong (Go's time.ParseDuration decides).
+    (c, r) => {
+        const durations = new Set((KEYS as { durations: string[] }).durations);
+        const leaves = typedLeaves(c).filter(([path]) => durations.has(path));
+        if (!leaves.length) return undefined;
+        const [path] = pick(leaves, r);
+        const v = pick(["5", "5 s", "5sec", "10S", "", "1h30m", "0", "300ms", "1.5h", ".5s", "2m0s"], r);
+        setPath(c, path, v);
+        return `${path} = "${v}"`;
+    },
     // A service definition: one `service` block, a `services` list, a block given twice, a sidecar
     // (a service inside a service) with its upstreams — lists of blocks at depth.
     (c, r) => {
