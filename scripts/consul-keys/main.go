@@ -9,7 +9,8 @@
 // "recursive" — blocks of a type that encloses itself, mapped to the enclosing path;
 // "types" — what each key's field decodes from (see kindOf), so that the audit refuses the values
 // mapstructure's decoder refuses (it runs without WeaklyTypedInput: FileSource.Parse);
-// "durations" — the string keys the builder parses with time.ParseDuration (see durationKeys).
+// "durations" — the string keys the builder parses with time.ParseDuration (see durationKeys);
+// "addresses" — the keys the builder parses as addresses or CIDRs, with how (see addressKeys).
 //
 // Built by scripts/e2e-tools.sh inside the module that builds Consul 1.16.3, so it reads exactly
 // the definitions of the binary the end-to-end tests run.
@@ -151,30 +152,12 @@ func sorted(m map[string]bool) []string {
 // duration" otherwise). The names are labels: most are the key's path, a few its last part
 // ("prometheus_retention_time" is telemetry's) or with a doubled dot; each is matched to the one
 // key it stands for. Checks are named by id (`check[%s].interval`): those fields, in every check.
-func durationKeys(keys map[string]bool) []string {
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		panic(err)
-	}
-	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "github.com/hashicorp/consul@v1.16.3/agent/config/builder.go"))
-	if err != nil {
-		panic(err)
-	}
+func durationKeys(keys map[string]bool, src string) []string {
 	found := map[string]bool{}
-	for _, m := range regexp.MustCompile(`durationVal\w*\("([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
-		label := strings.ReplaceAll(m[1], "..", ".")
-		var match []string
-		for k := range keys {
-			if k == label || strings.HasSuffix(k, "."+label) {
-				match = append(match, k)
-			}
-		}
-		if len(match) != 1 {
-			panic(fmt.Sprintf("duration label %q matches %v", m[1], match))
-		}
-		found[match[0]] = true
+	for _, m := range regexp.MustCompile(`durationVal\w*\("([^"]+)"`).FindAllStringSubmatch(src, -1) {
+		found[match(keys, strings.ReplaceAll(m[1], "..", "."))] = true
 	}
-	for _, m := range regexp.MustCompile(`durationVal\(fmt\.Sprintf\("check\[%s\]\.(\w+)"`).FindAllStringSubmatch(string(src), -1) {
+	for _, m := range regexp.MustCompile(`durationVal\(fmt\.Sprintf\("check\[%s\]\.(\w+)"`).FindAllStringSubmatch(src, -1) {
 		for k := range keys {
 			if strings.HasSuffix(k, "check."+m[1]) || strings.HasSuffix(k, "checks[]."+m[1]) {
 				found[k] = true
@@ -184,11 +167,57 @@ func durationKeys(keys map[string]bool) []string {
 	return sorted(found)
 }
 
+// match finds the one key a builder label stands for: the key itself, else the one key it ends.
+func match(keys map[string]bool, label string) string {
+	if keys[label] {
+		return label
+	}
+	var found []string
+	for k := range keys {
+		if strings.HasSuffix(k, "."+label) {
+			found = append(found, k)
+		}
+	}
+	if len(found) != 1 {
+		panic(fmt.Sprintf("builder label %q matches %v", label, found))
+	}
+	return found[0]
+}
+
+// addressKeys reads builder.go for the keys it parses as addresses: expandAddrs ("addrs": IPs or
+// unix:// sockets, space-separated), expandIPs ("ips": IPs only), expandFirstIP ("ip": one IP),
+// cidrsVal and memberlist.ParseCIDRs ("cidrs": a list of CIDRs). go-sockaddr templates are
+// expanded first, on the agent's host.
+func addressKeys(keys map[string]bool, src string) map[string]string {
+	out := map[string]string{}
+	kinds := map[string]string{"expandAddrs": "addrs", "expandIPs": "ips", "expandFirstIP": "ip", "cidrsVal": "cidrs"}
+	for _, m := range regexp.MustCompile(`b\.(expandAddrs|expandIPs|expandFirstIP|cidrsVal)\("([^"]+)"`).FindAllStringSubmatch(src, -1) {
+		out[match(keys, m[2])] = kinds[m[1]]
+	}
+	for _, m := range regexp.MustCompile(`memberlist\.ParseCIDRs\(c\.\w+\)\s+if err != nil \{\s+return RuntimeConfig\{\}, fmt\.Errorf\("(\w+): `).FindAllStringSubmatch(src, -1) {
+		out[match(keys, m[1])] = "cidrs"
+	}
+	return out
+}
+
+func builderSource() string {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		panic(err)
+	}
+	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "github.com/hashicorp/consul@v1.16.3/agent/config/builder.go"))
+	if err != nil {
+		panic(err)
+	}
+	return string(src)
+}
+
 func main() {
 	w := &walker{keys: map[string]bool{}, opaque: map[string]bool{}, recursive: map[string]string{}, types: map[string]string{}, open: map[reflect.Type]string{}}
 	w.walk(reflect.TypeOf(config.DeprecatedConfig{}), "", 0)
 	w.walk(reflect.TypeOf(config.Config{}), "", 0)
+	src := builderSource()
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", " ")
-	_ = enc.Encode(map[string]any{"consul": "1.16.3", "keys": sorted(w.keys), "opaque": sorted(w.opaque), "recursive": w.recursive, "types": w.types, "durations": durationKeys(w.keys)})
+	_ = enc.Encode(map[string]any{"consul": "1.16.3", "keys": sorted(w.keys), "opaque": sorted(w.opaque), "recursive": w.recursive, "types": w.types, "durations": durationKeys(w.keys, src), "addresses": addressKeys(w.keys, src)})
 }

@@ -19,7 +19,8 @@ import { checkedSeed } from "../secrets/seed";
 import { CONSUL_UUID } from "../secrets/derive";
 import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS, CONSUL_TLS_VERSIONS, WEAK_CIPHER_SUITES } from "../config/tlsNames";
 import { AGENT_CONFIG_KEYS } from "../config/schema";
-import { decodeAsConsul, invalidConsulKeys, invalidDurations } from "../config/consulKeys";
+import { decodeAsConsul, invalidConsulKeys } from "../config/consulKeys";
+import { builderValueRefusals } from "../config/builderValues";
 import { DEPRECATED_KEYS } from "../audit/deprecated";
 import { isPlainObject } from "../config/merge";
 import { isCatchAllCidr, isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";
@@ -297,8 +298,7 @@ function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
         const decoded = decodeAsConsul(o);
         for (const e of decoded.errors)
             p.add(`overrides.${role}.${e.path}`, "(set)", `Consul 1.16 cannot read this value: ${e.message}`, "write it in the type Consul's agent configuration reference gives");
-        for (const path of invalidDurations(decoded.config))
-            p.add(`overrides.${role}.${path}`, "(set)", "not a duration Consul can read (Go's time.ParseDuration)", 'write a number with its unit, e.g. "10s" or "500ms"');
+        for (const r of builderValueRefusals(decoded.config)) p.add(`overrides.${role}.${r.path}`, "(set)", `Consul 1.16 refuses it: ${r.message}`, r.fix);
         for (const key of Object.keys(o).filter((k) => k in DEPRECATED_KEYS))
             p.add(`overrides.${role}.${key}`, "(set)", `deprecated: Consul translates it to ${DEPRECATED_KEYS[key]}, which the library renders`, `write ${DEPRECATED_KEYS[key]} instead`);
         for (const key of MANAGED_KEYS) {

@@ -14,7 +14,14 @@ import KEYS from "./consul-keys-1.16.3.json";
  * a block is expected is taken as that block (decode.HookWeakDecodeFromSlice, what HCL produces);
  * opaque values (maps, free-form settings) are not looked into.
  */
-const table = KEYS as { keys: string[]; opaque: string[]; recursive: Record<string, string>; types: Record<string, string>; durations: string[] };
+const table = KEYS as {
+    keys: string[];
+    opaque: string[];
+    recursive: Record<string, string>;
+    types: Record<string, string>;
+    durations: string[];
+    addresses: Record<string, "addrs" | "ips" | "ip" | "cidrs">;
+};
 const KNOWN = new Map(table.keys.map((k) => [k.toLowerCase(), k]));
 const OPAQUE = new Set(table.opaque);
 const RECURSIVE = Object.entries(table.recursive);
@@ -158,30 +165,28 @@ export function decodeAsConsul(config: Record<string, unknown>): { config: Recor
     return { config: walk(config, "", ""), errors };
 }
 
-const DURATIONS = new Set(table.durations);
-/** Go's time.ParseDuration grammar: "0", or decimal numbers each with a unit (ns us µs ms s m h). */
-const GO_DURATION = /^[-+]?(0|((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
-
 /**
- * Durations the builder cannot parse (builder.go durationVal: "invalid duration"), by the path
- * written, in a merged config whose keys are Consul's spelling (decodeAsConsul's output): the
- * builder reads the merged value, so a later file's good value mends an earlier bad one.
+ * Visits every value under a key Consul knows, outside free-form blocks, in a config whose keys
+ * are Consul's spelling (decodeAsConsul's output): `path` is the key's canonical path (a sidecar's
+ * keys as its service's), `written` the path as written (`services[0].check.interval`).
  */
-export function invalidDurations(config: Record<string, unknown>): string[] {
-    const out: string[] = [];
+export function forEachKnownValue(config: Record<string, unknown>, visit: (path: string, written: string, value: unknown) => void): void {
     const walk = (node: Record<string, unknown>, canonical: string, written: string) => {
         for (const [key, v] of Object.entries(node)) {
             const path = known(canonical, key);
             if (path === undefined || OPAQUE.has(unfold(path))) continue;
             const shown = written ? `${written}.${key}` : key;
-            if (typeof v === "string" && DURATIONS.has(unfold(path)) && !GO_DURATION.test(v)) out.push(shown);
-            else if (isObject(v)) walk(v, path, shown);
+            visit(unfold(path), shown, v);
+            if (isObject(v)) walk(v, path, shown);
             else if (Array.isArray(v) && LISTS.has(unfold(path).toLowerCase())) v.forEach((item, i) => isObject(item) && walk(item, `${path}[]`, `${shown}[${i}]`));
         }
     };
     walk(config, "", "");
-    return out;
 }
+
+/** The builder's duration keys and address keys (with how it parses each), from the table. */
+export const DURATION_KEYS: ReadonlySet<string> = new Set(table.durations);
+export const ADDRESS_KEYS: Readonly<Record<string, "addrs" | "ips" | "ip" | "cidrs">> = table.addresses;
 
 /** How many keys the table holds (for reports). */
 export const CONSUL_KEY_COUNT = table.keys.length;

@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeAsConsul, invalidConsulKeys, invalidDurations } from "../../src/config/consulKeys";
+import { decodeAsConsul, invalidConsulKeys } from "../../src/config/consulKeys";
+import { builderValueRefusals } from "../../src/config/builderValues";
 import { parseHcl } from "../../src/hcl/parse";
 import { auditVerdict, writeDirectory } from "../support/verdictCases";
 
@@ -70,7 +71,8 @@ describe("decodeAsConsul: a file as Consul's decoder reads it (FileSource.Parse,
     });
 });
 
-describe("invalidDurations: what the builder's durationVal refuses (Go's time.ParseDuration)", () => {
+describe("builderValueRefusals: values the builder parses after decoding (builder.go)", () => {
+    const invalidDurations = (c: Record<string, unknown>) => builderValueRefusals(c).map((r) => r.path);
     it("refuses a number without its unit, a unit in capitals, an empty string; takes Go's forms", () => {
         for (const bad of ["5", "5 s", "5sec", "10S", ""]) assert.deepEqual(invalidDurations({ limits: { rpc_handshake_timeout: bad } }), ["limits.rpc_handshake_timeout"], bad);
         for (const good of ["0", "300ms", "1h30m", ".5s", "1.5h", "2m0s"]) assert.deepEqual(invalidDurations({ limits: { rpc_handshake_timeout: good } }), [], good);
@@ -79,5 +81,16 @@ describe("invalidDurations: what the builder's durationVal refuses (Go's time.Pa
     it("reads every check, a sidecar's too, and only the keys the builder parses as durations", () => {
         const config = decodeAsConsul({ services: [{ name: "web", check: { interval: "10" }, connect: { sidecar_service: { checks: [{ ttl: "30" }] } } }], node_name: "5", telemetry: { prometheus_retention_time: "60" } }).config;
         assert.deepEqual(invalidDurations(config).sort(), ["services[0].check.interval", "services[0].connect.sidecar_service.checks[0].ttl", "telemetry.prometheus_retention_time"]);
+    });
+
+    it("addresses as expandAddrs, expandIPs and expandFirstIP read them; CIDRs as net.ParseCIDR; templates left to the host", () => {
+        const refused = (c: Record<string, unknown>) => builderValueRefusals(c).map((r) => r.path);
+        assert.deepEqual(refused({ addresses: { http: "localhost" } }), ["addresses.http"]);
+        assert.deepEqual(refused({ addresses: { http: "127.0.0.1 unix:///run/consul.sock", https: "[::]" } }), []);
+        assert.deepEqual(refused({ client_addr: "unix:///run/consul.sock" }), ["client_addr"], "client_addr takes IPs only");
+        assert.deepEqual(refused({ advertise_addr: "10.0.0.1 10.0.0.2" }), ["advertise_addr"], "one address");
+        assert.deepEqual(refused({ bind_addr: "" }), ["bind_addr"]);
+        assert.deepEqual(refused({ bind_addr: '{{ GetPrivateInterfaces | attr "address" }}', client_addr: "010.0.0.1" }), ["client_addr"], "leading zeros are no IPv4 for Go");
+        assert.deepEqual(refused({ http_config: { allow_write_http_from: ["10.0.0.0/8", "10.0.0.1", "::1/129"] }, serf_lan_allowed_cidrs: ["10.0.0.0/33"] }), ["http_config.allow_write_http_from", "http_config.allow_write_http_from", "serf_lan_allowed_cidrs"]);
     });
 });

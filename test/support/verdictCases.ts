@@ -163,6 +163,19 @@ const MUTATIONS: Mutation[] = [
         setPath(c, path, v);
         return `${path} = "${v}"`;
     },
+    // An address or CIDR as people write them, right or wrong (Go's net.ParseIP / ParseCIDR decide).
+    // Unspecified and empty addresses are left out where Consul would look for one on the host.
+    (c, r) => {
+        const listeners = ["client_addr", "addresses.http", "addresses.https", "addresses.dns", "addresses.grpc_tls"];
+        const path = pick([...listeners, "bind_addr", "advertise_addr", "http_config.allow_write_http_from"], r);
+        const anywhere = ["localhost", "10.0.0.5", "::1", "010.0.0.1", "10.0.0.5 10.0.0.6", "unix:///tmp/consul.sock", "fe80::1%eth0", "10.0.0.256"];
+        const v =
+            path === "http_config.allow_write_http_from"
+                ? [pick(["10.0.0.0/8", "10.0.0.1", "::/0", "10.0.0.0/33", " 127.0.0.0/8", "localhost/8"], r)]
+                : pick(listeners.includes(path) ? [...anywhere, "0.0.0.0", "[::]", "127.0.0.1 ::1"] : anywhere, r);
+        setPath(c, path, v);
+        return `${path} = ${JSON.stringify(v)}`;
+    },
     // A service definition: one `service` block, a `services` list, a block given twice, a sidecar
     // (a service inside a service) with its upstreams — lists of blocks at depth.
     (c, r) => {
