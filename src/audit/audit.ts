@@ -5,7 +5,7 @@ import { deepMerge } from "../config/merge";
 import { AgentConfig } from "../config/types";
 import { AEAD_CIPHER_SUITES, CONSUL_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "../config/tlsNames";
 import { CONSUL_GOSSIP_KEY_SIZES, gossipKeyBytes } from "../gossip/key";
-import { builderValueRefusals } from "../config/builderValues";
+import { builderValueRefusals, validatedSettingRefusals } from "../config/builderValues";
 import { consulDefaults } from "./consulDefaults";
 import { CHECKLIST_SEVERITY, Finding } from "./findings";
 import { LoadedAgent } from "./load";
@@ -68,7 +68,7 @@ export function auditAgent(agent: LoadedAgent, roleOverride?: Role): Finding[] {
     for (const e of agent.decodeErrors)
         findings.push({ id: "CONSUL-REJECT", severity: "high", file: e.file, path: e.path, message: `Consul cannot read this value: ${e.message}`, fix: "write the value in the type Consul's agent configuration reference gives" });
     findings.push(...consulRejections(agent.config, role, file));
-    for (const r of builderValueRefusals(agent.config)) push({ id: "CONSUL-REJECT", severity: "high", path: shown(r.path), message: r.message, fix: r.fix });
+    for (const r of [...builderValueRefusals(agent.config), ...validatedSettingRefusals(agent.config)]) push({ id: "CONSUL-REJECT", severity: "high", path: shown(r.path), message: r.message, fix: r.fix });
 
     const effective = deepMerge(consulDefaults(role === "server"), agent.config) as AgentConfig;
     for (const gap of findHardeningGaps(effective, role))

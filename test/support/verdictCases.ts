@@ -248,6 +248,21 @@ export const BUILDER_CASES: [string, (c: Record<string, any>) => void, boolean][
     ["auto_config.authorization in a secondary without token replication", (c) => ((c.primary_datacenter = "dc0"), (c.auto_config = { authorization: { enabled: true, static: { jwks_url: "https://x/jwks" } } })), true],
     ["bootstrap_expect = -1", (c) => (c.bootstrap_expect = -1), true],
     ["datacenter in capitals (lowercased)", (c) => (c.datacenter = "DC1"), false],
+    ["raft_protocol = 2", (c) => (c.raft_protocol = 2), true],
+    ["connect.ca_provider = vault-pki", (c) => (c.connect = { ca_provider: "vault-pki" }), true],
+    ["dns_config.recursor_strategy = roundrobin", (c) => (c.dns_config = { recursor_strategy: "roundrobin" }), true],
+    ["limits.request_limits.mode = strict", (c) => (c.limits.request_limits = { mode: "strict" }), true],
+    ["limits.request_limits.mode = enforcing", (c) => (c.limits.request_limits = { mode: "enforcing" }), false],
+    ["raft_logstore.backend = sqlite on a server", (c) => (c.raft_logstore = { backend: "sqlite" }), true],
+    ["auto_encrypt.tls with auto_config on a client", (c) => ((c.server = false), delete c.bootstrap_expect, (c.auto_encrypt = { tls: true }), (c.auto_config = { enabled: true, intro_token: "t", server_addresses: ["10.0.0.1"] })), true],
+    ["performance.grpc_keepalive_interval = 500ms", (c) => (c.performance = { grpc_keepalive_interval: "500ms" }), true],
+    ["server_rejoin_age_max = 1h", (c) => (c.server_rejoin_age_max = "1h"), true],
+    ["server_rejoin_age_max = 6h", (c) => (c.server_rejoin_age_max = "6h"), false],
+    ["ui_config.dir beside ui_config.enabled", (c) => (c.ui_config = { enabled: true, dir: "/opt/ui" }), true],
+    ["ui_config.metrics_provider_options_json not JSON", (c) => (c.ui_config = { ...c.ui_config, metrics_provider_options_json: "{x}" }), true],
+    ["ui_config.metrics_proxy.base_url without a scheme", (c) => (c.ui_config = { ...c.ui_config, metrics_proxy: { base_url: "prometheus:9090" } }), true],
+    ["ui_config.metrics_proxy.path_allowlist relative", (c) => (c.ui_config = { ...c.ui_config, metrics_proxy: { base_url: "http://p:9090", path_allowlist: ["api/v1/query"] } }), true],
+    ["ui_config.dashboard_url_templates with a capital key", (c) => (c.ui_config = { ...c.ui_config, dashboard_url_templates: { Service: "https://grafana/x" } }), true],
 ];
 
 /** Splits the config by top-level key over 1–3 files, each rendered as JSON or HCL. */
