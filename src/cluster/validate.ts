@@ -20,7 +20,7 @@ import { CONSUL_UUID } from "../secrets/derive";
 import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS, CONSUL_TLS_VERSIONS, WEAK_CIPHER_SUITES } from "../config/tlsNames";
 import { AGENT_CONFIG_KEYS } from "../config/schema";
 import { decodeAsConsul, invalidConsulKeys } from "../config/consulKeys";
-import { builderValueRefusals } from "../config/builderValues";
+import { builderValueRefusals } from "../config/consulBuilder";
 import { DEPRECATED_KEYS } from "../audit/deprecated";
 import { isPlainObject } from "../config/merge";
 import { isCatchAllCidr, isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";

@@ -3,8 +3,7 @@ import { AgentConfig } from "./types";
 /**
  * Runtime mirror of `AgentConfig`: every key Consul accepts in the blocks this library renders.
  * The compiler keeps it in step with the types (a key missing here, or one not in the types, is a
- * type error), and `unknownKeys` uses it to refuse an override key Consul would reject with
- * "invalid config key" — before `pulumi up`, not at agent start.
+ * type error). What Consul itself accepts is consulKeys.ts's table, not this.
  */
 type KeyTree<T> = {
     [K in keyof Required<T>]-?: NonNullable<T[K]> extends unknown[]
@@ -88,19 +87,3 @@ export const AGENT_CONFIG_KEYS: KeyTree<AgentConfig> = {
     },
     ui_config: { enabled: "leaf" },
 };
-
-/** Dotted paths of keys in `value` that are not in the schema, or blocks given as scalars. */
-export function unknownKeys(value: unknown, tree: unknown = AGENT_CONFIG_KEYS, prefix = ""): string[] {
-    if (tree === "leaf" || tree === "map") return [];
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        return [`${prefix || "<root>"} (a block was expected)`];
-    }
-    const out: string[] = [];
-    const known = tree as Record<string, unknown>;
-    for (const [key, child] of Object.entries(value)) {
-        const path = prefix ? `${prefix}.${key}` : key;
-        if (!(key in known)) out.push(path);
-        else out.push(...unknownKeys(child, known[key], path));
-    }
-    return out;
-}

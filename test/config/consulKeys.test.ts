@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeAsConsul, invalidConsulKeys } from "../../src/config/consulKeys";
-import { builderValueRefusals } from "../../src/config/builderValues";
+import { builderValueRefusals } from "../../src/config/consulBuilder";
 import { parseHcl } from "../../src/hcl/parse";
 import { auditVerdict, writeDirectory } from "../support/verdictCases";
 

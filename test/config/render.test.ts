@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { renderHcl, renderJson } from "../../src/config/render";
-import { AGENT_CONFIG_KEYS, unknownKeys } from "../../src/config/schema";
+import { AGENT_CONFIG_KEYS } from "../../src/config/schema";
+import { decodeAsConsul, invalidConsulKeys } from "../../src/config/consulKeys";
+import { consulBuilderRefusals } from "../../src/config/consulBuilder";
 import { buildClientIdentityConfig } from "../../src/config/agentConfig";
 import { defaultConfigs } from "../support/fixtures";
 import { foldBlocks, parseHcl } from "../../src/hcl/parse";
@@ -23,8 +25,11 @@ describe("rendering agent configs", () => {
                 const fromJson = JSON.parse(renderJson(cfg));
                 assert.deepEqual(fromHcl, fromJson);
             });
-            it(`${label}: ${role} uses only keys Consul knows`, () => {
-                assert.deepEqual(unknownKeys(JSON.parse(renderJson(cfg))), []);
+            it(`${label}: ${role} uses only keys Consul 1.16 knows, with values it reads`, () => {
+                const json = JSON.parse(renderJson(cfg));
+                assert.deepEqual(invalidConsulKeys(json), []);
+                assert.deepEqual(decodeAsConsul(json).errors, []);
+                assert.deepEqual(consulBuilderRefusals(json, role as "server" | "client"), []);
             });
         }
     }
@@ -32,7 +37,7 @@ describe("rendering agent configs", () => {
     it("the per-node client identity file parses and merges into the profile", () => {
         const identity = buildClientIdentityConfig("app-1", "0b0e6c52-1111-4222-8333-444455556666");
         assert.deepEqual(foldBlocks(parseHcl(renderHcl(identity))), identity);
-        assert.deepEqual(unknownKeys(identity), []);
+        assert.deepEqual(invalidConsulKeys(identity), []);
     });
 
     it("strings with quotes, backslashes and newlines survive HCL", () => {
@@ -47,8 +52,9 @@ describe("rendering agent configs", () => {
         assert.equal(renderJson(a.server), renderJson(structuredClone(a.server)));
     });
 
-    it("unknownKeys names a typo and a block given as a scalar", () => {
-        assert.deepEqual(unknownKeys({ acl: { default_polcy: "deny" }, tls: "on" }), ["acl.default_polcy", "tls (a block was expected)"]);
+    it("the table names a typo, the decoder a block given as a scalar", () => {
+        assert.deepEqual(invalidConsulKeys({ acl: { default_polcy: "deny" } }), ["acl.default_polcy"]);
+        assert.deepEqual(decodeAsConsul({ tls: "on" }).errors.map((e) => e.path), ["tls"]);
         assert.ok("limits" in AGENT_CONFIG_KEYS);
     });
 });
