@@ -39,11 +39,18 @@ function unfold(path: string): string {
 
 /** The canonical path of `parent` + `key` when Consul knows it. */
 function known(parent: string, key: string): string | undefined {
+    // Every walk asks this for every key: answers are kept (the table is fixed; the key names a
+    // config uses are few).
+    const memo = `${parent}\u0000${key}`;
+    if (KNOWN_MEMO.has(memo)) return KNOWN_MEMO.get(memo);
     const joined = parent ? `${unfold(parent)}.${key}` : key;
     // The self-enclosing block itself (`…connect.sidecar_service`): known, its keys its ancestor's.
     const block = RECURSIVE.find(([inner]) => inner.toLowerCase() === joined.toLowerCase());
-    return block ? block[0] : KNOWN.get(unfold(joined).toLowerCase());
+    const path = block ? block[0] : KNOWN.get(unfold(joined).toLowerCase());
+    if (KNOWN_MEMO.size < 100_000) KNOWN_MEMO.set(memo, path);
+    return path;
 }
+const KNOWN_MEMO = new Map<string, string | undefined>();
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
