@@ -43,6 +43,14 @@ function parseAsConsul(file: string, parsed: Record<string, any>) {
     };
 }
 
+/** A config directory's .json and .hcl files, in the lexical order Consul reads them. */
+export function configFilesIn(dir: string): string[] {
+    return readdirSync(dir)
+        .filter((f) => [".json", ".hcl"].includes(extname(f)))
+        .sort()
+        .map((f) => join(dir, f));
+}
+
 /**
  * Reads one agent's configuration: a file, or a config directory merged as Consul does (its
  * .json and .hcl files in lexical order; objects merge, lists append, later values win).
@@ -54,12 +62,7 @@ export function loadAgent(path: string): LoadedAgent {
     } catch (e) {
         throw new AuditInputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const files = stat.isDirectory()
-        ? readdirSync(path)
-              .filter((f) => [".json", ".hcl"].includes(extname(f)))
-              .sort()
-              .map((f) => join(path, f))
-        : [path];
+    const files = stat.isDirectory() ? configFilesIn(path) : [path];
     if (files.length === 0) throw new AuditInputError(path, "directory holds no .json or .hcl agent config");
     return loadAgentFiles(path, files);
 }
@@ -90,7 +93,6 @@ export function loadAgentFiles(source: string, files: string[]): LoadedAgent {
     return { source, files, raw, config, moved, decodeErrors, unknownKeys };
 }
 
-const configsIn = (dir: string) => readdirSync(dir).filter((f) => [".json", ".hcl"].includes(extname(f))).sort();
 const subdirs = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
 /**
@@ -107,7 +109,7 @@ export function loadAgents(path: string): LoadedAgent[] {
     } catch (e) {
         throw new AuditInputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    if (!stat.isDirectory() || configsIn(path).length > 0) return [loadAgent(path)];
+    if (!stat.isDirectory() || configFilesIn(path).length > 0) return [loadAgent(path)];
     const exists = (p: string) => {
         try {
             return statSync(p).isFile();
@@ -128,7 +130,7 @@ export function loadAgents(path: string): LoadedAgent[] {
         }
     } else {
         const walk = (dir: string, depth: number) => {
-            if (configsIn(dir).length > 0) agents.push(loadAgent(dir));
+            if (configFilesIn(dir).length > 0) agents.push(loadAgent(dir));
             else if (depth < 4) for (const d of subdirs(dir)) walk(join(dir, d), depth + 1);
         };
         walk(path, 0);

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { ADDRESS_KEYS, DURATION_KEYS, forEachKnownValue } from "./consulKeys";
 import { AEAD_CIPHER_SUITES, CONSUL_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "./tlsNames";
-import { SECRET_PLACEHOLDER } from "./guard";
+import { rpcVerifiesOutgoing, SECRET_PLACEHOLDER } from "./guard";
 import { gossipKeyBytes } from "../gossip/key";
 
 /**
@@ -220,11 +220,19 @@ function builderRefusals(cfg: Record<string, any>): BuilderRefusal[] {
     out.push(...autoConfigRefusals(cfg, server), ...portRefusals(cfg.ports ?? {}));
     if (Array.isArray(cfg.primary_gateways) && cfg.primary_gateways.length > 0) {
         if (!server) out.push(refusal("primary_gateways", "'primary_gateways' requires 'server = true'", "set it on servers only"));
-        // An unset primary_datacenter is the agent's own datacenter (dc1 when that is unset too).
-        else if (String(cfg.primary_datacenter || cfg.datacenter || "dc1").toLowerCase() === String(cfg.datacenter || "dc1").toLowerCase())
+        else if (datacenters(cfg).primary === datacenters(cfg).dc)
             out.push(refusal("primary_gateways", "'primary_gateways' should only be configured in a secondary datacenter", "remove it in the primary datacenter"));
     }
     return out;
+}
+
+/**
+ * The agent's datacenter and the primary, as the builder lowercases them: an unset
+ * primary_datacenter is the agent's own (dc1 when that is unset too).
+ */
+function datacenters(cfg: Record<string, any>): { dc: string; primary: string } {
+    const dc = String(cfg.datacenter || "dc1").toLowerCase();
+    return { dc, primary: String(cfg.primary_datacenter || dc).toLowerCase() };
 }
 
 /**
@@ -237,12 +245,9 @@ function autoConfigRefusals(cfg: Record<string, any>, server: boolean): BuilderR
     const ac = cfg.auto_config ?? {};
     const tls = cfg.tls ?? {};
     const rpcCert = tls.internal_rpc?.cert_file ?? tls.defaults?.cert_file;
-    // verify_server_hostname forces outgoing verification on (buildTLSConfig).
-    const rpcVerifiesOutgoing = (tls.internal_rpc?.verify_outgoing ?? tls.defaults?.verify_outgoing) === true || tls.internal_rpc?.verify_server_hostname === true;
     const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.length > 0 : typeof v === "string" && v !== "");
     if (ac.authorization?.enabled === true) {
-        const dc = String(cfg.datacenter || "dc1").toLowerCase();
-        const primary = String(cfg.primary_datacenter || dc).toLowerCase();
+        const { dc, primary } = datacenters(cfg);
         const st = ac.authorization.static ?? {};
         const sources = ["jwt_validation_pub_keys", "jwks_url", "oidc_discovery_url"].filter((k) => nonEmpty(st[k]));
         if (cfg.acl?.enabled === true && primary !== dc && cfg.acl?.enable_token_replication !== true)
@@ -252,7 +257,7 @@ function autoConfigRefusals(cfg: Record<string, any>, server: boolean): BuilderR
         else if (sources.length !== 1) out.push(refusal("auto_config.authorization.static", "exactly one of jwt_validation_pub_keys, jwks_url or oidc_discovery_url must be set", "keep one of them"));
     }
     if (ac.enabled === true) {
-        if (!rpcVerifiesOutgoing) out.push(refusal("auto_config.enabled", "auto_config.enabled cannot be set without TLS for server communications (verify_outgoing)", "set tls.defaults.verify_outgoing = true"));
+        if (!rpcVerifiesOutgoing(cfg)) out.push(refusal("auto_config.enabled", "auto_config.enabled cannot be set without TLS for server communications (verify_outgoing)", "set tls.defaults.verify_outgoing = true"));
         else if (server) out.push(refusal("auto_config.enabled", "auto_config.enabled cannot be set to true for server agents", "use it on client agents only"));
         // (CONSUL_INTRO_TOKEN in the agent's environment also counts; a config alone cannot show it.)
         else if (!nonEmpty(ac.intro_token) && !nonEmpty(ac.intro_token_file)) out.push(refusal("auto_config.intro_token", "one of auto_config.intro_token or intro_token_file must be set (or CONSUL_INTRO_TOKEN in the agent's environment)", "set auto_config.intro_token_file"));

@@ -1,4 +1,5 @@
 import KEYS from "./consul-keys-1.16.3.json";
+import { isPlainObject } from "./merge";
 
 /**
  * The configuration keys Consul 1.16.3 accepts — one table for the audit's "Consul refuses"
@@ -52,7 +53,7 @@ function known(parent: string, key: string): string | undefined {
 }
 const KNOWN_MEMO = new Map<string, string | undefined>();
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = isPlainObject;
 
 /** Dotted paths (as written) of keys Consul would refuse with "invalid config key". */
 export function invalidConsulKeys(config: Record<string, unknown>): string[] {

@@ -35,7 +35,7 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
     const gap = (id: ChecklistId, path: string, message: string) => gaps.push({ id, path, message });
     const tls = cfg.tls ?? {};
     const d = tls.defaults ?? {};
-    const pick = (block: TlsInterfaceConfig | undefined, key: "verify_incoming" | "verify_outgoing") =>
+    const pick = (block: TlsInterfaceConfig | undefined, key: "verify_incoming") =>
         block?.[key] ?? d[key];
 
     if (role === "server" && d.verify_incoming !== true)
@@ -46,9 +46,7 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
         gap("CSM-TLS-03", "tls.internal_rpc.verify_incoming", "servers must verify incoming RPC");
     if (listensBeyondLoopback(cfg, "grpc_tls") && pick(tls.grpc, "verify_incoming") !== true)
         gap("CSM-TLS-04", "tls.grpc.verify_incoming", "gRPC beyond loopback must require client certificates");
-    // builder.go (buildTLSConfig): "Setting only verify_server_hostname is documented to imply
-    // verify_outgoing" — Consul forces it on for internal RPC (CVE-2018-19653).
-    const verifyOutgoing = pick(tls.internal_rpc, "verify_outgoing") === true || tls.internal_rpc?.verify_server_hostname === true;
+    const verifyOutgoing = rpcVerifiesOutgoing(cfg);
     if (!verifyOutgoing) gap("CSM-TLS-05", "tls.defaults.verify_outgoing", "outgoing TLS must be verified");
     if (cfg.enable_agent_tls_for_checks !== true)
         gap("CSM-TLS-06", "enable_agent_tls_for_checks", "checks must use the agent's TLS");
@@ -122,6 +120,16 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
     if (role === "client" && (["http", "https", "dns", "grpc", "grpc_tls"] as const).some((l) => listensBeyondLoopback(cfg, l)))
         gap("CSM-NET-01", "client_addr", "client agents' APIs must bind to loopback");
     return gaps;
+}
+
+/**
+ * Whether Consul verifies the servers it makes RPC connections to. builder.go (buildTLSConfig):
+ * "Setting only verify_server_hostname is documented to imply verify_outgoing" — Consul forces it
+ * on for internal RPC (CVE-2018-19653).
+ */
+export function rpcVerifiesOutgoing(cfg: Pick<AgentConfig, "tls">): boolean {
+    const tls = cfg.tls ?? {};
+    return (tls.internal_rpc?.verify_outgoing ?? tls.defaults?.verify_outgoing) === true || tls.internal_rpc?.verify_server_hostname === true;
 }
 
 type Listener = "dns" | "http" | "https" | "grpc" | "grpc_tls";

@@ -7,7 +7,7 @@
  * test/fixtures/differential and replayed by the default suite.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ import { invalidConsulKeys } from "../../src/config/consulKeys";
 import { auditAgent } from "../../src/audit/audit";
 import { agentFromObject } from "../../src/audit/load";
 import { AEAD_CIPHER_SUITES, WEAK_CIPHER_SUITES } from "../../src/config/tlsNames";
-import { CONSUL } from "./localCluster";
+import { consulVerdict } from "./localCluster";
 import { generatedConfig, GENERATED_CASES } from "../support/differential";
 import { auditVerdict, BUILDER_CASES, generatedDirectory, VERDICT_CASES, writeDirectory } from "../support/verdictCases";
 import { consulModuleRoot } from "../support/realCorpus";
@@ -27,21 +27,8 @@ const FIXTURES = join(__dirname, "..", "fixtures", "differential");
 
 /** What `consul validate` refuses of one config file: its "invalid config key" list, or other errors. */
 function consulRefuses(file: string): { keys: string[]; other: string } {
-    const r = spawnSync(CONSUL, ["validate", file], { encoding: "utf8" });
-    const out = `${r.stdout}${r.stderr}`;
-    if (r.status === 0) return { keys: [], other: "" };
-    const keys = [...out.matchAll(/\* invalid config key (\S+)/g)].map((m) => m[1]).sort();
-    return { keys, other: keys.length ? "" : out.trim() };
-}
-
-/** `consul validate` of a directory: refused or not, and when a file failed to parse, which and how. */
-function consulVerdict(home: string): { refused: boolean; message: string; file?: string; keys?: string[] } {
-    const r = spawnSync(CONSUL, ["validate", home], { encoding: "utf8" });
-    const out = `${r.stdout}${r.stderr}`.trim();
-    if (r.status === 0) return { refused: false, message: "" };
-    const failed = /failed to parse (\S+?):/.exec(out);
-    const keys = [...out.matchAll(/\* invalid config key (\S+)/g)].map((m) => m[1]).sort();
-    return { refused: true, message: out.split("\n").filter((l) => l.trim()).slice(-1)[0].slice(0, 200), file: failed?.[1], keys: failed && keys.length ? keys : undefined };
+    const v = consulVerdict(file);
+    return { keys: v.keys ?? [], other: v.refused && !v.keys ? v.message : "" };
 }
 
 describe("the audit's key verdicts against the real Consul 1.16.3 (consul validate)", function () {
@@ -107,10 +94,10 @@ describe("the audit's key verdicts against the real Consul 1.16.3 (consul valida
             mutate(config);
             const file = join(dir, `value-${i}.json`);
             writeFileSync(file, JSON.stringify(config));
-            const consul = spawnSync(CONSUL, ["validate", file], { encoding: "utf8" });
+            const consul = consulVerdict(file);
             const ours = auditAgent(agentFromObject(file, config)).filter((f) => f.id === "CONSUL-REJECT");
-            if ((consul.status !== 0) !== ours.length > 0)
-                disagreements.push(`${what}: consul ${consul.status === 0 ? "accepts" : `refuses (${`${consul.stdout}${consul.stderr}`.trim().split("\n").pop()})`}, audit ${ours.length ? `refuses (${ours[0].message})` : "accepts"}`);
+            if (consul.refused !== ours.length > 0)
+                disagreements.push(`${what}: consul ${consul.refused ? `refuses (${consul.message})` : "accepts"}, audit ${ours.length ? `refuses (${ours[0].message})` : "accepts"}`);
         }
         console.log(`      values: ${cases.length} configs compared, ${disagreements.length} disagreements`);
         assert.deepEqual(disagreements, []);

@@ -199,6 +199,20 @@ export function consulValidate(file: string): [number, string] {
     return [r.status ?? -1, `${r.stdout}${r.stderr}`];
 }
 
+/**
+ * `consul validate` of a file or directory as a verdict: refused or not, its last line, and — when
+ * a file failed to parse (Consul stops at the first) — that file and its "invalid config key" list
+ * (none when it was a decode error).
+ */
+export function consulVerdict(path: string): { refused: boolean; message: string; file?: string; keys?: string[] } {
+    const [code, output] = consulValidate(path);
+    const out = output.trim();
+    if (code === 0) return { refused: false, message: "" };
+    const failed = /failed to parse (\S+?):/.exec(out);
+    const keys = [...out.matchAll(/\* invalid config key (\S+)/g)].map((m) => m[1]).sort();
+    return { refused: true, message: out.split("\n").filter((l) => l.trim()).slice(-1)[0].slice(0, 200), file: failed?.[1], keys: failed && keys.length ? keys : undefined };
+}
+
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
     const end = Date.now() + timeoutMs;
     let last: unknown;

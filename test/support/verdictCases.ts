@@ -6,13 +6,14 @@
  * valid keys of every block from Consul's own full-config fixture), then split by top-level key
  * over one to three files, each JSON or HCL, now and then with an empty one. Deterministic by seed.
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { extname, join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import KEYS from "../../src/config/consul-keys-1.16.3.json";
 import { DEPRECATED_KEYS } from "../../src/audit/deprecated";
 import { auditAgent } from "../../src/audit/audit";
-import { AuditInputError, loadAgentFiles } from "../../src/audit/load";
+import { AuditInputError, configFilesIn, loadAgentFiles } from "../../src/audit/load";
 import { renderHcl } from "../../src/config/render";
+import { isPlainObject, valueAtPath } from "../../src/config/merge";
 import { AEAD_CIPHER_SUITES } from "../../src/config/tlsNames";
 import { BLOCKS, put, random } from "./differential";
 
@@ -27,7 +28,7 @@ export interface GeneratedDirectory {
 }
 
 const TYPES = (KEYS as { types: Record<string, string> }).types;
-const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = isPlainObject as (v: unknown) => v is Record<string, any>;
 
 /** Leaves of plain blocks in the config with the type Consul's field has, as [path, kind]. */
 function typedLeaves(config: Record<string, any>, prefix = ""): [string, string][] {
@@ -48,9 +49,7 @@ function setPath(config: Record<string, any>, path: string, value: unknown): voi
     if (parts.length) put(config, parts.join("."), leaf, value);
     else config[leaf] = value;
 }
-function getPath(config: Record<string, any>, path: string): unknown {
-    return path.split(".").reduce<any>((node, p) => (isObject(node) ? node[p] : undefined), config);
-}
+
 
 /** A value of another type than `kind` (mapstructure refuses it without weak typing). */
 function wrongValue(kind: string, r: () => number): unknown {
@@ -102,14 +101,14 @@ const MUTATIONS: Mutation[] = [
     },
     // A deprecated spelling instead of (or beside) the new key.
     (c, r) => {
-        const moved = Object.entries(DEPRECATED_KEYS).filter(([old, now]) => !old.includes(".") && getPath(c, now) !== undefined);
+        const moved = Object.entries(DEPRECATED_KEYS).filter(([old, now]) => !old.includes(".") && valueAtPath(c, now) !== undefined);
         if (!moved.length) return undefined;
         const [old, now] = pick(moved, r);
-        c[old] = getPath(c, now);
+        c[old] = valueAtPath(c, now);
         const keep = r() < 0.4;
         if (!keep) {
             const parts = now.split(".");
-            const parent = (parts.length > 1 ? getPath(c, parts.slice(0, -1).join(".")) : c) as Record<string, unknown>;
+            const parent = (parts.length > 1 ? valueAtPath(c, parts.slice(0, -1).join(".")) : c) as Record<string, unknown>;
             delete parent[parts[parts.length - 1]];
         }
         return `deprecated ${old}${keep ? ` beside ${now}` : ` for ${now}`}`;
@@ -139,7 +138,7 @@ const MUTATIONS: Mutation[] = [
         const leaves = typedLeaves(c).filter(([, kind]) => !kind.startsWith("list:"));
         if (!leaves.length) return undefined;
         const [path] = pick(leaves, r);
-        const v = getPath(c, path);
+        const v = valueAtPath(c, path);
         const two = r() < 0.5;
         setPath(c, path, two ? [v, v] : [v]);
         return `${path} as a list of ${two ? "two" : "one"}`;
@@ -304,7 +303,7 @@ export function writeDirectory(home: string, files: [string, string][]): void {
  * unknown keys or "parse error" (a value the decoder refuses, or text that is no JSON/HCL at all).
  */
 export function auditVerdict(home: string): { refused: boolean; why: string; firstFile?: string; firstFails?: string } {
-    const files = readdirSync(home).filter((f) => [".json", ".hcl"].includes(extname(f))).sort().map((f) => join(home, f));
+    const files = configFilesIn(home);
     let agent;
     let unreadable: AuditInputError | undefined;
     try {
