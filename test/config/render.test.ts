@@ -5,7 +5,7 @@ import { decodeAsConsul, invalidConsulKeys } from "../../src/config/consulKeys";
 import { consulBuilderRefusals } from "../../src/config/consulBuilder";
 import { buildClientIdentityConfig } from "../../src/config/agentConfig";
 import { defaultConfigs } from "../support/fixtures";
-import { foldBlocks, parseHcl } from "../../src/hcl/parse";
+import { parseHcl } from "../../src/hcl/parse";
 
 describe("rendering agent configs", () => {
     const variants = {
@@ -20,8 +20,8 @@ describe("rendering agent configs", () => {
     };
     for (const [label, { server, client }] of Object.entries(variants)) {
         for (const [role, cfg] of Object.entries({ server, client })) {
-            it(`${label}: ${role} HCL parses with HashiCorp's HCL parser and equals the JSON`, () => {
-                const fromHcl = foldBlocks(parseHcl(renderHcl(cfg)));
+            it(`${label}: ${role} HCL parses with HashiCorp's HCL parser and, read as Consul reads it, equals the JSON`, () => {
+                const fromHcl = decodeAsConsul(parseHcl(renderHcl(cfg))).config;
                 const fromJson = JSON.parse(renderJson(cfg));
                 assert.deepEqual(fromHcl, fromJson);
             });
@@ -36,13 +36,13 @@ describe("rendering agent configs", () => {
 
     it("the per-node client identity file parses and merges into the profile", () => {
         const identity = buildClientIdentityConfig("app-1", "0b0e6c52-1111-4222-8333-444455556666");
-        assert.deepEqual(foldBlocks(parseHcl(renderHcl(identity))), identity);
+        assert.deepEqual(decodeAsConsul(parseHcl(renderHcl(identity))).config, identity);
         assert.deepEqual(invalidConsulKeys(identity), []);
     });
 
     it("strings with quotes, backslashes and newlines survive HCL", () => {
         const tricky = { node_name: 'a"b\\c\nd', http_config: { response_headers: { "X-Odd Header": "v\t1" } } };
-        assert.deepEqual(foldBlocks(parseHcl(renderHcl(tricky))), tricky);
+        assert.deepEqual(decodeAsConsul(parseHcl(renderHcl(tricky))).config, tricky);
     });
 
     it("rendering is deterministic (no preview churn)", () => {
