@@ -46,6 +46,15 @@ const EMULATORS: Record<string, Emulator> = {
     "pulumi-nodejs:dynamic/consul-hardened:CaTrustGuard": (inputs) => ({ ...inputs }),
 };
 
+/**
+ * The built-in emulator of a resource type — tls, random, consul and this library's own dynamic
+ * resources — shared by the mocks (`ProviderEmulation`) and the provider plugins the real engine
+ * runs (`src/testing/plugin`), so both front ends create the same resources.
+ */
+export function builtInEmulator(type: string, consul: ConsulEmulation): Emulator | undefined {
+    return EMULATORS[type] ?? consul.resources[type];
+}
+
 export interface EmulationOptions {
     /** Trivial mocks (inputs plus placeholders) instead of real cryptography: for benchmarks. */
     echo?: boolean;
@@ -199,8 +208,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         const emulate =
             this.options.providers?.[reg.type] ??
             (this.options.echo ? echoEmulator(reg.type) : undefined) ??
-            EMULATORS[reg.type] ??
-            this.consul.resources[reg.type] ??
+            builtInEmulator(reg.type, this.consul) ??
             (this.options.otherResources === "echo" ? (i: Props) => ({ ...i }) : undefined);
         if (!emulate)
             throw new Error(
@@ -280,7 +288,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
 }
 
 /** A tls certificate whose early-renewal window has begun (the provider's rule, see apply()). */
-function dueForRenewal(type: string, state: Props, now: Date): boolean {
+export function dueForRenewal(type: string, state: Props, now: Date): boolean {
     if (type !== "tls:index/locallySignedCert:LocallySignedCert" && type !== "tls:index/selfSignedCert:SelfSignedCert") return false;
     const end = Date.parse(String(state.validityEndTime));
     return Number.isFinite(end) && readyForRenewal(now, new Date(end), Number(state.earlyRenewalHours ?? 0));
