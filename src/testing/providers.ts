@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as tlsEmulation from "./tlsEmulation";
 import { readyForRenewal, setTlsClock } from "./tlsEmulation";
 import * as randomEmulation from "./randomEmulation";
@@ -83,6 +84,12 @@ interface Registration {
     wireInputs: Props;
     /** The request's aliases (parents as engine URNs). */
     aliases: AliasSpec[];
+    /** The explicit provider reference `<engine URN>::<id>` (empty: the package's default provider). */
+    provider: string;
+    /** The package version the SDK asks for (it names the default provider). */
+    version: string;
+    /** The resources this one depends on, as engine URNs. */
+    dependencies: string[];
 }
 
 /** The provider emulation plus a record of what was created, in creation order. */
@@ -100,6 +107,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     /** New URN → the old URN its state was found under, when that was an alias (the engine's `sg.aliases`). */
     private readonly aliasUsed = new Map<string, string>();
     private pending?: Registration;
+    private stackOutputs: Props = {};
 
     constructor(private readonly options: EmulationOptions = {}) {}
 
@@ -128,11 +136,12 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         const reg: Registration =
             this.pending?.name === args.name && this.pending.type === args.type
                 ? this.pending
-                : { type: args.type, name: args.name, urn: urnOf("", args.type, args.name, true), parent: "", protect: false, additionalSecretOutputs: [], wireInputs: args.inputs, aliases: [] };
+                : { type: args.type, name: args.name, urn: urnOf("", args.type, args.name, true), parent: "", protect: false, additionalSecretOutputs: [], wireInputs: args.inputs, aliases: [], provider: "", version: "", dependencies: [] };
         this.pending = undefined;
         const secretInputs: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretInputs) as Props;
-        const base = { urn: reg.urn, type: args.type, name: args.name, parent: reg.parent || undefined, protect: reg.protect, wireInputs: reg.wireInputs, inputs, secretInputs };
+        const dependencies = reg.dependencies.length ? { dependencies: reg.dependencies } : {};
+        const base = { urn: reg.urn, type: args.type, name: args.name, parent: reg.parent || undefined, protect: reg.protect, wireInputs: reg.wireInputs, inputs, secretInputs, ...dependencies };
         if (args.custom === false) {
             // A component: the engine creates nothing for it; outputs arrive with registerOutputs.
             // Its old state is still looked up, so that its children can inherit an alias match.
@@ -144,7 +153,8 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         }
         const { id, state } = await this.apply(reg, inputs);
         const wireOutputs = engineOutputs(args.type, state, reg.wireInputs, reg.additionalSecretOutputs, hasProviderIdRule(args.type));
-        const record: RecordedResource = { ...base, custom: true, id, state, wireOutputs, additionalSecretOutputs: reg.additionalSecretOutputs };
+        const provider = args.type.startsWith("pulumi:providers:") ? undefined : reg.provider || this.defaultProvider(args.type, reg.version);
+        const record: RecordedResource = { ...base, custom: true, id, state, wireOutputs, additionalSecretOutputs: reg.additionalSecretOutputs, ...(provider ? { provider } : {}) };
         this.resources.push(record);
         this.all.push(record);
         // The program gets the outputs with the engine's secret marks, as from a real deployment.
@@ -224,6 +234,43 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         return providerId(reg.type, state);
     }
 
+    /**
+     * The reference `<URN>::<ID>` of the provider the engine makes for a package when a resource
+     * names none, created with the first such resource (pkg/resource/deploy/default_providers.go;
+     * its name from providers.ProviderRequest.DefaultName: `default_<major>_<minor>_<patch>`, with
+     * pre-release and build parts, or `default` without a version). It stores its version.
+     */
+    private defaultProvider(type: string, version: string): string {
+        const pkg = type.split(":")[0];
+        const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:providers:${pkg}::${defaultProviderName(version)}`;
+        let record = this.all.find((r) => r.urn === urn);
+        if (!record) {
+            // Over prior state the engine keeps the default provider (same URN, same ID).
+            const prior = this.prior?.get(urn);
+            this.prior?.delete(urn);
+            const props = version ? { version } : {};
+            record = { urn, type: `pulumi:providers:${pkg}`, name: urn.split("::").pop()!, custom: true, id: prior?.id ?? providerId(`pulumi:providers:${pkg}`, {}), inputs: props, state: props, secretInputs: [], wireInputs: version ? { __internal: {}, version } : {}, wireOutputs: { ...props } };
+            this.all.push(record);
+        }
+        return `${urn}::${record.id}`;
+    }
+
+    /**
+     * Records the program's exports as the engine stores them: the outputs of the root
+     * `pulumi:pulumi:Stack` resource, secrets marked (what `pulumi stack output` reads). Call it with
+     * the program module after it ran; `stateExport()` then shows them.
+     */
+    async recordStackOutputs(exports: Record<string, unknown>): Promise<void> {
+        const plainExports = Object.fromEntries(Object.entries(exports).filter(([k]) => k !== "__esModule" && k !== "default"));
+        const massaged = await stackOutputValue(plainExports, []);
+        this.stackOutputs = (await rpc.serializeProperties("stack outputs", massaged as Props, { keepOutputValues: false })) as Props;
+    }
+
+    /** Waits until every registration the program started has reached the emulation (outputs included). */
+    async settled(): Promise<void> {
+        await (runtimeSettings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    }
+
     /** A component's `registerOutputs` values, as the engine stores them. */
     noteComponentOutputs(urn: string, outputs: Props): void {
         const c = this.components.find((r) => r.urn === urn);
@@ -251,7 +298,11 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
      * outputs first (e.g. `await outputValue(...)`): components' outputs arrive asynchronously.
      */
     stateExport(): StateExport {
-        return stateExport(this.all);
+        // The engine's root resource, parent of every resource the program registers at the top.
+        const root = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:pulumi:Stack::${pulumi.getProject()}-${pulumi.getStack()}`;
+        const stack: StoredResource = { urn: root, type: "pulumi:pulumi:Stack", custom: false, wireInputs: {}, wireOutputs: this.stackOutputs };
+        const parented = this.all.map((r) => (r.parent || r.type.startsWith("pulumi:providers:") ? r : { ...r, parent: root }));
+        return stateExport([stack, ...parented]);
     }
 
     /** The record of this run, to pass as `prior` to the next `reset` (a later `pulumi up`). */
@@ -283,8 +334,48 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         this.pending = undefined;
         this.prior = prior ? new Map(prior.map((r) => [r.urn, r])) : undefined;
         this.aliasUsed.clear();
+        this.stackOutputs = {};
         if (!prior) this.consul = new ConsulEmulation();
     }
+}
+
+/**
+ * A program export as the SDK hands it to the engine (@pulumi/pulumi runtime/stack.js, `massage`):
+ * Outputs and promises awaited (an Output stays one, so its secret mark survives), resources as
+ * plain objects of their properties (those not starting with "__"), a value met again inside
+ * itself as the resource's URN or left out.
+ */
+async function stackOutputValue(value: unknown, seen: unknown[]): Promise<unknown> {
+    if (value === null || value === undefined || typeof value !== "object") return value;
+    if (value instanceof Promise) return stackOutputValue(await value, seen);
+    if (pulumi.Output.isInstance(value)) {
+        const inner = value.apply((v) => stackOutputValue(v, seen));
+        await (inner as unknown as { promise(): Promise<unknown> }).promise();
+        return inner;
+    }
+    if (seen.includes(value)) return pulumi.Resource.isInstance(value) ? stackOutputValue(value.urn, seen) : undefined;
+    seen.push(value);
+    try {
+        if (Array.isArray(value)) {
+            const out: unknown[] = [];
+            for (const v of value) out.push(await stackOutputValue(v, seen));
+            return out;
+        }
+        const resource = pulumi.Resource.isInstance(value);
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(value)) if (!resource || !k.startsWith("__")) out[k] = await stackOutputValue((value as Record<string, unknown>)[k], seen);
+        return out;
+    } finally {
+        seen.pop();
+    }
+}
+
+/** providers.ProviderRequest.DefaultName (pkg/resource/deploy/providers/provider.go). */
+function defaultProviderName(version: string): string {
+    const m = /^v?(\d+)\.(\d+)\.(\d+)(?:-([^+]*))?(?:\+(.*))?$/.exec(version);
+    if (!m) return "default";
+    const [, major, minor, patch, pre, build] = m;
+    return ["default", major, minor, patch, ...(pre ? pre.split(".") : []), ...(build ? build.split(".") : [])].join("_");
 }
 
 /** A tls certificate whose early-renewal window has begun (the provider's rule, see apply()). */
@@ -313,6 +404,13 @@ function hookMonitor(emulation: ProviderEmulation): void {
     const monitor = runtimeSettings.getMonitor() as any;
     const engineUrns = new Map<string, string>(); // mock URN → engine URN
     const registerResource = monitor.registerResource.bind(monitor);
+    // A provider reference `<mock URN>::<ID>` with the URN as the engine forms it.
+    const engineProviderRef = (ref: string): string => {
+        if (!ref) return "";
+        const at = ref.lastIndexOf("::");
+        const urn = ref.slice(0, at);
+        return `${engineUrns.get(urn) ?? urn}${ref.slice(at)}`;
+    };
     monitor.registerResource = (req: any, callback: unknown) => {
         const [type, name, mockParent] = [req.getType(), req.getName(), req.getParent() as string];
         const parent = engineUrns.get(mockParent) ?? mockParent;
@@ -326,6 +424,9 @@ function hookMonitor(emulation: ProviderEmulation): void {
             protect: Boolean(req.getProtect()),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             wireInputs: (req.getObject()?.toJavaScript() ?? {}) as Props,
+            provider: engineProviderRef(req.getProvider() as string),
+            version: req.getVersion() as string,
+            dependencies: (req.getDependenciesList() as string[]).map((d) => engineUrns.get(d) ?? d),
             aliases: (req.getAliasesList() as any[]).map((a): AliasSpec => {
                 if (a.hasUrn()) return { urn: a.getUrn() };
                 const spec = a.getSpec();

@@ -12,17 +12,7 @@ import { dirname, join } from "node:path";
 import { findSecrets } from "../../src/testing";
 import { SECRET_SIG, SIG_KEY } from "../../src/testing/state/wire";
 import { consulValidate, CONSUL, runBin } from "../e2e/localCluster";
-import { PulumiWorkspace, REPO } from "./pulumiCli";
-
-/** The sh block after the README's engine-stage marker. */
-export function readmeBlock(): string {
-    const readme = readFileSync(join(REPO, "README.md"), "utf8");
-    const at = readme.indexOf("<!-- engine-stage:");
-    assert.ok(at >= 0, "README has no engine-stage marker before its `pulumi up` block");
-    const m = /```sh\n([\s\S]*?)```/.exec(readme.slice(at));
-    assert.ok(m, "no sh block after the engine-stage marker");
-    return m[1];
-}
+import { readmeStack } from "./readmeStack";
 
 /** Every secret value among a stack's outputs (labels are output paths). */
 export function secretValues(outputs: Record<string, unknown>, files: Record<string, string>): Record<string, string> {
@@ -43,25 +33,16 @@ export function secretValues(outputs: Record<string, unknown>, files: Record<str
 
 describe("README: a real `pulumi up` (the Pulumi engine, examples/basic)", function () {
     this.timeout(600_000);
-    let ws: PulumiWorkspace;
-    let project: string;
-    before(() => {
-        ws = new PulumiWorkspace();
-        project = ws.projectCopy("readme");
-    });
-    after(() => ws?.dispose());
 
     it("the README block runs as written: up, stack output review, files with secrets", () => {
-        // The block logs in itself: the workspace's backend variable would override its login.
-        const env = { ...ws.env, PULUMI_BACKEND_URL: "" };
-        const r = ws.run("bash", ["-euo", "pipefail", "-c", readmeBlock()], project, { env, timeoutMs: 480_000 });
+        const { run: r, project } = readmeStack();
         assert.match(r.stdout, /Resources:\s*\n\s*\+ \d+ created/, r.stdout.slice(-2000));
         assert.match(r.stdout, /server \{|"server"|datacenter/, "the review output is printed");
         assert.ok(existsSync(join(project, "bundle.json")), "bundle.json was written");
     });
 
     it("pulumi stack export holds no secret in plaintext, and every secret as ciphertext", () => {
-        const env = { ...ws.env, PULUMI_BACKEND_URL: "" };
+        const { ws, project, env } = readmeStack();
         const exported = ws.run("pulumi", ["stack", "export", "--non-interactive"], project, { env }).stdout;
         const outputs = JSON.parse(ws.run("pulumi", ["stack", "output", "--json", "--show-secrets", "--non-interactive"], project, { env }).stdout);
         const files = JSON.parse(readFileSync(join(project, "bundle.json"), "utf8")) as Record<string, string>;
@@ -75,6 +56,7 @@ describe("README: a real `pulumi up` (the Pulumi engine, examples/basic)", funct
     });
 
     it("the bundle from the outputs passes the audit and consul validate", async () => {
+        const { ws, project } = readmeStack();
         const files = JSON.parse(readFileSync(join(project, "bundle.json"), "utf8")) as Record<string, string>;
         const dir = join(ws.home, "bundle");
         for (const [path, content] of Object.entries(files)) {

@@ -16,6 +16,10 @@ export interface StoredResource {
     id?: string;
     parent?: string;
     protect?: boolean;
+    /** `<provider URN>::<provider ID>` of a custom resource. */
+    provider?: string;
+    /** The resources this one depends on. */
+    dependencies?: string[];
     /** Inputs and outputs with secret envelopes still holding their values. */
     wireInputs: Props;
     wireOutputs: Props;
@@ -31,6 +35,8 @@ export interface ExportedResource {
     outputs: Props;
     parent?: string;
     protect?: boolean;
+    provider?: string;
+    dependencies?: string[];
     additionalSecretOutputs?: string[];
 }
 
@@ -74,6 +80,8 @@ export function stateExport(resources: readonly StoredResource[]): StateExport {
                 outputs: encrypt(r.wireOutputs),
                 ...(r.parent ? { parent: r.parent } : {}),
                 ...(r.protect ? { protect: true } : {}),
+                ...(r.provider ? { provider: r.provider } : {}),
+                ...(r.dependencies?.length ? { dependencies: r.dependencies } : {}),
                 ...(r.additionalSecretOutputs?.length ? { additionalSecretOutputs: r.additionalSecretOutputs } : {}),
             })),
         },
