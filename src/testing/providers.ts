@@ -143,9 +143,11 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         const dependencies = reg.dependencies.length ? { dependencies: reg.dependencies } : {};
         const base = { urn: reg.urn, type: args.type, name: args.name, parent: reg.parent || undefined, protect: reg.protect, wireInputs: reg.wireInputs, inputs, secretInputs, ...dependencies };
         if (args.custom === false) {
-            // A component: the engine creates nothing for it; outputs arrive with registerOutputs.
-            // Its old state is still looked up, so that its children can inherit an alias match.
-            this.findPrior(reg);
+            // A component: no provider creates it; outputs arrive with registerOutputs. Its old
+            // state is still looked up (its children inherit an alias match), and the engine's
+            // preview shows it as created or kept like any resource (its inputs are none).
+            const prior = this.findPrior(reg);
+            if (this.prior) this.steps.push({ op: prior ? "same" : "create", urn: reg.urn, type: reg.type, diffs: [] });
             const record: RecordedResource = { ...base, custom: false, state: {}, wireOutputs: {} };
             this.components.push(record);
             this.all.push(record);
@@ -312,7 +314,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
 
     /** The current run's steps, with a delete for every prior resource the program no longer declares. */
     plan(): PlanStep[] {
-        const deletes = [...(this.prior?.values() ?? [])].filter((r) => r.custom).map((r): PlanStep => ({ op: "delete", urn: r.urn, type: r.type, oldId: r.id, diffs: [] }));
+        const deletes = [...(this.prior?.values() ?? [])].map((r): PlanStep => ({ op: "delete", urn: r.urn, type: r.type, oldId: r.id, diffs: [] }));
         return [...this.steps, ...deletes];
     }
 

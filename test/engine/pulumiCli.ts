@@ -103,6 +103,21 @@ export class PulumiWorkspace {
         return dir;
     }
 
+    /**
+     * A JavaScript Pulumi project in a fresh folder whose program is `source` (CommonJS, no
+     * TypeScript step), with the repository's node_modules; `require(REPO)` gives the built library.
+     */
+    jsProject(name: string, source: string): string {
+        const dir = join(this.home, name);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, "Pulumi.yaml"), `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`);
+        writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, main: "index.js" }));
+        writeFileSync(join(dir, "index.js"), source.replaceAll("REPO", JSON.stringify(REPO)));
+        symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
+        this.pulumi(["stack", "init", "test"], dir);
+        return dir;
+    }
+
     dispose(): void {
         if (!process.env.KEEP_ENGINE) rmSync(this.home, { recursive: true, force: true });
     }

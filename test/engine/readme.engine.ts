@@ -14,16 +14,20 @@ import { SECRET_SIG, SIG_KEY } from "../../src/testing/state/wire";
 import { consulValidate, CONSUL, runBin } from "../e2e/localCluster";
 import { readmeStack } from "./readmeStack";
 
-/** Every secret value among a stack's outputs (labels are output paths). */
+/** Outputs of HardenedCluster that hold key material or tokens (src/plugin/secretProperties.ts marks them). */
+const SECRET_LEAF = /^(bootstrapToken|gossipKey|secretSeed|caPrivateKeyPem|cliKeyPem|keyPem|token|agentToken)$/;
+const SECRET_MAP = /^(gossipKeys|agentTokens)$/;
+
+/** Every secret value among a stack's outputs and bundle files (labels are output paths). */
 export function secretValues(outputs: Record<string, unknown>, files: Record<string, string>): Record<string, string> {
     const secrets: Record<string, string> = {};
     for (const [path, content] of Object.entries(files)) if (/key\.pem$/.test(path)) secrets[`files.${path}`] = content;
-    const walk = (v: unknown, path: string): void => {
-        if (typeof v === "string" && /token|seed|gossip|key/i.test(path) && !/certPem|caCert|\.pem$/i.test(path)) secrets[path] = v;
-        else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
-        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+    const walk = (v: unknown, path: string, key: string, parentKey: string): void => {
+        if (typeof v === "string" && (SECRET_LEAF.test(key) || SECRET_MAP.test(parentKey))) secrets[path] = v;
+        else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`, key, parentKey));
+        else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k, k, key);
     };
-    walk(outputs, "");
+    walk(outputs, "", "", "");
     // Keys and tokens inside config files (gossip "encrypt", ACL tokens) are secrets too.
     for (const [path, content] of Object.entries(files)) {
         for (const m of content.matchAll(/"(encrypt|initial_management|agent|default|replication|dns)"\s*[:=]\s*"([^"]{16,})"/g)) secrets[`files.${path}:${m[1]}`] = m[2];

@@ -40,7 +40,7 @@ describe("CA rollover in stages (ca.generations), over recorded state", () => {
 
         // Stage 1: the new CA joins the trust; the running CA (adopted by "old") keeps signing.
         const trust = await run(start.state, { generations: [{ name: "old" }, { name: "new" }] });
-        assert.deepEqual(trust.steps, ["create ro-ca-new-cert", "create ro-ca-new-key", "update ro-ca-trust"]);
+        assert.deepEqual(trust.steps, ["create ro-ca-new", "create ro-ca-new-cert", "create ro-ca-new-key", "update ro-ca-trust"]);
         const trusted = bundle(trust.files["ca.pem"]);
         assert.equal(trusted.length, 2);
         assert.equal(trusted[0].fingerprint256, oldCa.fingerprint256, "the same CA, first: it still signs");
@@ -65,7 +65,7 @@ describe("CA rollover in stages (ca.generations), over recorded state", () => {
 
         // Stage 3: the old CA leaves the trust; nothing it signed is in use.
         const retire = await run(issue.state, { generations: [{ name: "new" }], signing: "new" });
-        assert.deepEqual(retire.steps, ["delete ro-ca-old-cert", "delete ro-ca-old-key", "update ro-ca-trust"]);
+        assert.deepEqual(retire.steps, ["delete ro-ca-old", "delete ro-ca-old-cert", "delete ro-ca-old-key", "update ro-ca-trust"]);
         assert.deepEqual(bundle(retire.files["ca.pem"]).map((c) => c.fingerprint256), [newCa.fingerprint256]);
         assert.equal(serverCert(retire).serialNumber, serverCert(issue).serialNumber, "nothing re-issued");
         assert.equal(retire.cluster.caRolloverPlan.stage, "steady");
@@ -75,7 +75,7 @@ describe("CA rollover in stages (ca.generations), over recorded state", () => {
         const vault = opensslCa("vault-ca", CA_V3);
         const start = await run(undefined, { generations: [{ name: "gen" }] });
         const trust = await run(start.state, { generations: [{ name: "gen" }, { name: "vault", existing: vault }] });
-        assert.deepEqual(trust.steps, ["update ro-ca-trust"], "a brought CA creates no resource");
+        assert.deepEqual(trust.steps, ["create ro-ca-vault", "update ro-ca-trust"], "a brought CA creates no provider resource, only its component");
         const issue = await run(trust.state, { generations: [{ name: "gen", protectKey: false }, { name: "vault", existing: vault }], signing: "vault" });
         const retire = await run(issue.state, { generations: [{ name: "vault", existing: vault }], signing: "vault" });
         const leaf = (r: Run) => r.files["servers/consul-server-1/server.pem"];
