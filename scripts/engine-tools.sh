@@ -81,7 +81,9 @@ build_yaml() {
         echo "pulumi-language-yaml $yaml_version: built in $((SECONDS - start))s"
     fi
     mkdir -p "$bin"
-    ln -sfn "$dir/pulumi-language-yaml" "$bin/pulumi-language-yaml"
+    # Beside pulumi, as a file of its own: the YAML host loads plugins itself and, like the engine,
+    # looks for bundled ones next to its own resolved path.
+    ln -f "$dir/pulumi-language-yaml" "$bin/pulumi-language-yaml"
 }
 
 case "${1:-all}" in
