@@ -18,6 +18,15 @@ export function engineBin(): string {
     return execFileSync("bash", [join(REPO, "scripts", "engine-tools.sh"), "--print-bin"], { encoding: "utf8" }).trim();
 }
 
+export interface RunOptions {
+    /** Bound on the command's run time (it is killed then, and the call throws). @default 240 s */
+    timeoutMs?: number;
+    /** Return a failed command's result instead of throwing. */
+    allowFailure?: boolean;
+    env?: NodeJS.ProcessEnv;
+    stdin?: string;
+}
+
 export interface CommandResult {
     code: number;
     stdout: string;
@@ -48,20 +57,25 @@ export class PulumiWorkspace {
     }
 
     /** `pulumi <args>` in `cwd`, bounded in time; throws with the output unless `allowFailure`. */
-    pulumi(args: string[], cwd: string, opts: { timeoutMs?: number; allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): CommandResult {
+    pulumi(args: string[], cwd: string, opts: RunOptions = {}): CommandResult {
         return this.run("pulumi", [...args, "--non-interactive"], cwd, opts);
     }
 
     /** Any command with this workspace's environment (e.g. `bash -c` of a README block). */
-    run(cmd: string, args: string[], cwd: string, opts: { timeoutMs?: number; allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): CommandResult {
+    run(cmd: string, args: string[], cwd: string, opts: RunOptions = {}): CommandResult {
         const timeout = opts.timeoutMs ?? 240_000;
-        const r = spawnSync(cmd, args, { cwd, env: { ...this.env, ...opts.env }, encoding: "utf8", timeout, killSignal: "SIGKILL", maxBuffer: 256 * 1024 * 1024 });
+        const r = spawnSync(cmd, args, { cwd, env: { ...this.env, ...opts.env }, input: opts.stdin, encoding: "utf8", timeout, killSignal: "SIGKILL", maxBuffer: 256 * 1024 * 1024 });
         const result = { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
         if (r.error && (r.error as NodeJS.ErrnoException).code === "ETIMEDOUT")
             throw new Error(`${cmd} ${args.join(" ")} did not finish within ${timeout / 1000}s:\n${tail(result.stdout)}\n${tail(result.stderr)}`);
         if (r.error) throw new Error(`${cmd} could not start: ${r.error.message}`);
         if (result.code !== 0 && !opts.allowFailure) throw new Error(`${cmd} ${args.join(" ")} exited ${result.code}:\n${tail(result.stdout)}\n${tail(result.stderr)}`);
         return result;
+    }
+
+    /** `pulumi config set --secret <key>` with the value on standard input (never on a command line). */
+    setSecret(cwd: string, key: string, value: string): void {
+        this.pulumi(["config", "set", "--secret", key], cwd, { stdin: value });
     }
 
     /** The stack's `pulumi stack export`, parsed. */

@@ -75,4 +75,17 @@ describe("README: a real `pulumi up` (the Pulumi engine, examples/basic)", funct
             assert.equal(code, 0, `${server}: ${out}`);
         }
     });
+
+    it("pulumi destroy stops at the protected CA key, as the README says; after `pulumi state unprotect` it removes everything", () => {
+        const { ws, project, env } = readmeStack();
+        const stopped = ws.pulumi(["destroy", "--yes", "--skip-preview"], project, { env, allowFailure: true });
+        assert.notEqual(stopped.code, 0, "destroy went through a protected resource");
+        assert.match(`${stopped.stdout}${stopped.stderr}`, /demo-ca-key[\s\S]*protect|protect[\s\S]*demo-ca-key/i);
+        const caKey = (ws.run("pulumi", ["stack", "export", "--non-interactive"], project, { env }).stdout.match(/"urn":\s*"([^"]*::demo-ca-key)"/) ?? [])[1];
+        assert.ok(caKey, "the CA key is still in the state");
+        ws.pulumi(["state", "unprotect", caKey, "--yes"], project, { env });
+        ws.pulumi(["destroy", "--yes", "--skip-preview"], project, { env });
+        const left = JSON.parse(ws.run("pulumi", ["stack", "export", "--non-interactive"], project, { env }).stdout).deployment.resources ?? [];
+        assert.deepEqual(left, []);
+    });
 });
