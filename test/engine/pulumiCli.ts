@@ -6,7 +6,7 @@
  * Every command runs with a time bound and fails with its output, never hangs.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PLUGIN_PACKAGES } from "../../src/testing/plugin/providerPlugin";
@@ -38,8 +38,11 @@ export class PulumiWorkspace {
     readonly env: NodeJS.ProcessEnv;
 
     constructor(readonly passphrase = "engine-stage-passphrase") {
-        this.home = mkdtempSync(join(tmpdir(), "ch-engine-"));
         const bin = engineBin();
+        for (const tool of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"])
+            if (!existsSync(join(bin, tool))) throw new Error(`${join(bin, tool)} is missing: run scripts/engine-tools.sh (npm run test:engine does)`);
+        if (!existsSync(join(REPO, "dist", "testing", "plugin", "main.js"))) throw new Error("dist/ is not built: run npm run build (npm run test:engine does)");
+        this.home = mkdtempSync(join(tmpdir(), "ch-engine-"));
         this.env = {
             ...process.env,
             PATH: `${bin}:${process.env.PATH}`,
