@@ -8,8 +8,8 @@
 #     inside engine/ (its go.mod pins the version). The newest pkg/v3 the module proxy serves; an
 #     engine runs programs of older SDKs (the library's @pulumi/pulumi 3.248.0 speaks the same
 #     resource-monitor protocol, and the engine negotiates features with SupportsFeature).
-#   pulumi-language-nodejs — consul-hardened's own small host (engine/cmd/pulumi-language-nodejs):
-#     Pulumi's own nodejs host is not served by the module proxy. README, "A real `pulumi up`".
+#   pulumi-language-nodejs, pulumi-language-go — consul-hardened's own small hosts (engine/cmd/):
+#     Pulumi's own hosts are not served by the module proxy. docs/engine-stage.md.
 #   pulumi-resource-pulumi-nodejs — the dynamic-provider launcher, as Pulumi's distribution ships it:
 #     a script that runs @pulumi/pulumi's cmd/dynamic-provider from the program's node_modules.
 #   pulumi-language-yaml — github.com/pulumi/pulumi-yaml v1.25.0 at the pkg/v3 its own go.mod pins
@@ -43,17 +43,19 @@ build_cli() {
     mkdir -p "$bin"
     # A hard link, not a symlink: the engine looks for its plugins beside its own resolved path.
     ln -f "$cli" "$bin/pulumi"
-    if [ -x "$bin/pulumi-language-nodejs" ]; then echo "pulumi-language-nodejs: reusing $bin"; else
+    local host
+    for host in nodejs go; do
+        if [ -x "$bin/pulumi-language-$host" ]; then echo "pulumi-language-$host: reusing $bin"; continue; fi
         need_go
         local start=$SECONDS
-        log="$bin/../host-build.log"
-        if ! (cd engine && go build -o "$bin/pulumi-language-nodejs" ./cmd/pulumi-language-nodejs >"$log" 2>&1); then
-            echo "engine-tools: building engine/cmd/pulumi-language-nodejs failed:" >&2
+        log="$bin/../host-$host-build.log"
+        if ! (cd engine && go build -o "$bin/pulumi-language-$host" "./cmd/pulumi-language-$host" >"$log" 2>&1); then
+            echo "engine-tools: building engine/cmd/pulumi-language-$host failed:" >&2
             grep -v '^go: downloading' "$log" | tail -20 >&2
             exit 1
         fi
-        echo "pulumi-language-nodejs: built in $((SECONDS - start))s"
-    fi
+        echo "pulumi-language-$host: built in $((SECONDS - start))s"
+    done
     # The dynamic-provider plugin runs from the program's directory: it resolves @pulumi/pulumi there.
     cat >"$bin/pulumi-resource-pulumi-nodejs" <<'EOF'
 #!/bin/sh

@@ -4,10 +4,11 @@
  * consul-hardened:index:HardenedCluster from this repository as `pulumi package add <path>` wires
  * it (`packages:` in Pulumi.yaml; the engine serves the package through the nodejs host's
  * RunPlugin). Its outputs equal a TypeScript-side program's with the same options, secret flags
- * included.
+ * included. The same for examples/sdk-go through the Go SDK the SDK stage generated and a Go
+ * language host of ours (engine/cmd/pulumi-language-go).
  */
 import { strict as assert } from "node:assert";
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as yaml from "js-yaml";
 import { X509Certificate } from "node:crypto";
@@ -28,7 +29,7 @@ function stackOutputs(ws: PulumiWorkspace, project: string): { values: Record<st
     return { values, secret: secretPaths(stack.outputs ?? {}) };
 }
 
-describe("multi-language: the component package from Pulumi YAML (real engine and YAML host)", function () {
+describe("multi-language: the component package from Pulumi YAML and Go (real engine, YAML host, our Go host)", function () {
     this.timeout(600_000);
     let ws: PulumiWorkspace;
     before(() => (ws = new PulumiWorkspace()));
@@ -67,5 +68,30 @@ describe("multi-language: the component package from Pulumi YAML (real engine an
         assert.equal(a.publicKey.asymmetricKeyDetails?.namedCurve, "prime256v1");
         const files = [fromYaml, fromTs].map((o) => Object.keys(o.values.files as Record<string, string>).sort());
         assert.deepEqual(files[0], files[1], "the same bundle files");
+    });
+
+    it("examples/sdk-go through the Go SDK the SDK stage generated: outputs equal the TypeScript program's, secrets still secret", function () {
+        const sdk = join(REPO, ".cache", "sdk", "go");
+        if (!existsSync(join(sdk, "cmd", "example", "main.go"))) throw new Error(`${sdk} has no example program: the SDK stage generates it (npm run test:sdks)`);
+        const pkg = ws.projectCopy("package-go", ["package.json", "PulumiPlugin.yaml", "tsconfig.json", "src", "dist"]);
+        const dir = join(ws.home, "go");
+        cpSync(sdk, dir, { recursive: true });
+        writeFileSync(join(dir, "Pulumi.yaml"), `name: consul-go\nruntime: go\nmain: cmd/example\npackages:\n  consul-hardened: ${pkg}\n`);
+        symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
+        ws.pulumi(["stack", "init", "test"], dir);
+        ws.pulumi(["up", "--yes", "--skip-preview"], dir, { timeoutMs: 400_000 });
+        const fromGo = stackOutputs(ws, dir);
+
+        // The same options as examples/sdk-go/main.go, from a Node program.
+        const args = { datacenter: "dc1", servers: 3, serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"], clientNodeNames: ["app-1", "app-2"], adminNetworks: ["10.0.0.5/32"], ca: { key: { algorithm: "ECDSA" } } };
+        const ts = ws.jsProject("typescript-side-go", TS_PROGRAM.replace('"cluster"', '"prod"'));
+        ws.pulumi(["up", "--yes", "--skip-preview"], ts, { env: { CH_CLUSTER_ARGS: JSON.stringify(args) } });
+        const fromTs = stackOutputs(ws, ts);
+
+        assert.deepEqual(Object.keys(fromGo.values).sort(), ["caCertPem", "files", "review"]);
+        assert.deepEqual(fromGo.secret, fromTs.secret, "the same outputs are secret");
+        assert.deepEqual(fromGo.secret, ["files"]);
+        assert.deepEqual(fromGo.values.review, fromTs.values.review, "the same review");
+        assert.deepEqual(Object.keys(fromGo.values.files as object).sort(), Object.keys(fromTs.values.files as object).sort());
     });
 });
