@@ -8,6 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+// allConfig and the @internal isConfigSecret: the stack config as the program sees it.
+const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { allConfig(): Record<string, string>; isConfigSecret(key: string): boolean };
 import * as tlsEmulation from "./tlsEmulation";
 import { readyForRenewal, setTlsClock } from "./tlsEmulation";
 import * as randomEmulation from "./randomEmulation";
@@ -18,7 +20,7 @@ import { changedInputs, PlanStep, renderPlan } from "./state/plan";
 import { hasProviderIdRule, providerId } from "./state/providerIds";
 import { replacingKeys } from "./state/replaceRules";
 import { StateExport, stateExport, StoredResource } from "./state/stateExport";
-import { Props, unwrapSecrets } from "./state/wire";
+import { makeSecret, Props, unwrapSecrets } from "./state/wire";
 import { AliasSpec, generateAliases } from "./state/aliases";
 import { checkInputs } from "./state/checkRules";
 
@@ -250,8 +252,9 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
             // Over prior state the engine keeps the default provider (same URN, same ID).
             const prior = this.prior?.get(urn);
             this.prior?.delete(urn);
-            const props = version ? { version } : {};
-            record = { urn, type: `pulumi:providers:${pkg}`, name: urn.split("::").pop()!, custom: true, id: prior?.id ?? providerId(`pulumi:providers:${pkg}`, {}), inputs: props, state: props, secretInputs: [], wireInputs: version ? { __internal: {}, version } : {}, wireOutputs: { ...props } };
+            const props: Props = { ...packageConfig(pkg), ...(version ? { version } : {}) };
+            const plainProps = unwrapSecrets(props) as Props;
+            record = { urn, type: `pulumi:providers:${pkg}`, name: urn.split("::").pop()!, custom: true, id: prior?.id ?? providerId(`pulumi:providers:${pkg}`, {}), inputs: plainProps, state: plainProps, secretInputs: [], wireInputs: version ? { __internal: {}, ...props } : props, wireOutputs: { ...props } };
             this.all.push(record);
         }
         return `${urn}::${record.id}`;
@@ -370,6 +373,22 @@ async function stackOutputValue(value: unknown, seen: unknown[]): Promise<unknow
     } finally {
         seen.pop();
     }
+}
+
+/**
+ * The stack configuration a default provider gets (pkg/resource/deploy/target.go,
+ * `GetPackageConfig`): the keys of its package's namespace, by name — or, for the dynamic
+ * provider, every key with its namespace — secret where the config value is.
+ */
+function packageConfig(pkg: string): Props {
+    const dynamic = pkg === "pulumi-nodejs";
+    const out: Props = {};
+    for (const [key, value] of Object.entries(runtimeConfig.allConfig())) {
+        const at = key.indexOf(":");
+        if (!dynamic && key.slice(0, at) !== pkg) continue;
+        out[dynamic ? key : key.slice(at + 1)] = runtimeConfig.isConfigSecret(key) ? makeSecret(value) : value;
+    }
+    return out;
 }
 
 /** providers.ProviderRequest.DefaultName (pkg/resource/deploy/providers/provider.go). */

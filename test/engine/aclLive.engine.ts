@@ -13,7 +13,10 @@ import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { emulateProviders, outputValue } from "../../src/testing";
 import { api, CONSUL, LocalAgents, until } from "../e2e/localCluster";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
+import * as pulumi from "@pulumi/pulumi";
+import { AclSystem } from "../../src/acl/aclSystem";
 import { PulumiWorkspace } from "./pulumiCli";
+import { compareStates, renderDisagreements } from "./stateDiff";
 
 const SERVER = "127.0.0.71";
 const PROGRAM = `
@@ -80,6 +83,29 @@ describe("ACL tokens through the real engine and dynamic-provider plugin, on a l
         const exported = ws.pulumi(["stack", "export"], project).stdout;
         for (const node of ["consul-server-1", "app-1"]) assert.ok(!exported.includes(tokens[node]), `${node}'s SecretID in plaintext in the state`);
         assert.ok(!exported.includes(conn.token!), "the management token in plaintext in the state");
+    });
+
+    it("the kit's stateExport() of the same AclSystem agrees with the engine's (explicit consul provider, dynamic tokens)", async () => {
+        const emu = await emulateProviders();
+        // The stack's config as the engine passed it (the dynamic provider receives all of it).
+        const config = { "acl:keyPem": conn.keyPem, "acl:managementToken": conn.token!, "acl:serverToken": tokens["consul-server-1"], "acl:clientToken": tokens["app-1"] };
+        pulumi.runtime.setAllConfig(config, Object.keys(config));
+        const program = { conn: JSON.parse(env.CH_CONNECTION), keyPem: pulumi.secret(conn.keyPem), token: pulumi.secret(conn.token!) };
+        const acl = new AclSystem("acl", {
+            datacenter: "dc1",
+            connection: { ...program.conn, keyPem: program.keyPem, token: program.token },
+            agents: [
+                { nodeName: "consul-server-1", secretId: pulumi.secret(tokens["consul-server-1"]) },
+                { nodeName: "app-1", secretId: pulumi.secret(tokens["app-1"]) },
+            ],
+        });
+        await Promise.all(Object.values(acl.tokens).map((t) => outputValue(t)));
+        await emu.settled();
+        await emu.recordStackOutputs({ tokens: acl.tokens });
+        const engine = ws.stackExport(project).deployment.resources ?? [];
+        const rows = compareStates(emu.stateExport().deployment.resources, engine);
+        console.log(`      ${renderDisagreements(rows)} (${engine.length} resources in the engine's state)`);
+        assert.deepEqual(rows, []);
     });
 
     it("a second up changes nothing; refresh finds no drift", () => {
