@@ -104,6 +104,7 @@ describe("ACL tokens through the real engine and dynamic-provider plugin, on a l
         await emu.recordStackOutputs({ tokens: acl.tokens });
         const engine = ws.stackExport(project).deployment.resources ?? [];
         const rows = compareStates(emu.stateExport().deployment.resources, engine);
+        pulumi.runtime.setAllConfig({}, []); // the process's config is global: leave none for the next spec
         console.log(`      ${renderDisagreements(rows)} (${engine.length} resources in the engine's state)`);
         assert.deepEqual(rows, []);
     });
