@@ -23,7 +23,8 @@ import { decodeAsConsul, invalidConsulKeys } from "../config/consulKeys";
 import { builderValueRefusals } from "../config/consulBuilder";
 import { DEPRECATED_KEYS } from "../audit/deprecated";
 import { isPlainObject } from "../config/merge";
-import { isCatchAllCidr, isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";
+import { isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";
+import { unrestrictedWrites } from "../validation/writeNetworks";
 import { DATACENTER_NAME, DOMAIN_NAME, NODE_NAME } from "../validation/names";
 import { DEFAULT_PORTS, LOOPBACK_HTTP_PORT } from "../config/settings";
 import { ClusterPorts, HardenedClusterArgs } from "./options";
@@ -137,9 +138,16 @@ function validateNetwork(a: HardenedClusterArgs, p: ProblemList): void {
         else
             list.forEach((c, i) => {
                 if (typeof c !== "string" || !isCidr(c)) p.add(`${option}[${i}]`, c, "not a CIDR", 'use e.g. "10.0.0.5/32"');
-                else if (isCatchAllCidr(c)) p.add(`${option}[${i}]`, c, "admits every address: no limit on HTTP writes at all (CSM-HTTP-02)", "list the admin hosts' networks, e.g. \"10.0.0.0/24\"");
             });
     }
+    // Judged on the union, as Consul matches clients: two halves admit as much as 0.0.0.0/0.
+    const lists = { allowWriteHttpFrom: a.allowWriteHttpFrom, adminNetworks: a.adminNetworks };
+    const cidrs = (l: unknown) => (Array.isArray(l) ? l.filter((c): c is string => typeof c === "string" && isCidr(c)) : []);
+    const fix = "list the admin hosts' networks, e.g. \"10.0.0.0/24\"";
+    const alone = (Object.keys(lists) as (keyof typeof lists)[]).filter((k) => unrestrictedWrites(cidrs(lists[k])));
+    for (const k of alone) p.add(k, lists[k], unrestrictedWrites(cidrs(lists[k]))!, fix);
+    const together = [...cidrs(a.allowWriteHttpFrom), ...cidrs(a.adminNetworks)];
+    if (alone.length === 0 && unrestrictedWrites(together)) p.add("allowWriteHttpFrom + adminNetworks", together, unrestrictedWrites(together)!, fix);
     validatePorts(a, p);
     for (const [key, value] of Object.entries(a.paths ?? {})) {
         if (value !== undefined && (typeof value !== "string" || !/^\/[^\s"'\\]*$/.test(value)))

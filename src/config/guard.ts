@@ -1,6 +1,7 @@
 import { ChecklistId } from "../checklist";
 import { GOSSIP_KEY_BYTES, gossipKeyBytes } from "../gossip/key";
-import { isCatchAllCidr, isLoopbackAddress } from "../validation/net";
+import { isLoopbackAddress } from "../validation/net";
+import { unrestrictedWrites } from "../validation/writeNetworks";
 import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS } from "./tlsNames";
 import { AgentConfig, TlsInterfaceConfig } from "./types";
 
@@ -96,8 +97,8 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
         gap("CSM-HTTP-01", "http_config.response_headers", "X-Frame-Options DENY and X-Content-Type-Options nosniff");
     const writeFrom = cfg.http_config?.allow_write_http_from ?? [];
     if (!writeFrom.length) gap("CSM-HTTP-02", "http_config.allow_write_http_from", "HTTP writes must be limited to listed CIDRs");
-    else if (writeFrom.some((c) => isCatchAllCidr(String(c))))
-        gap("CSM-HTTP-02", "http_config.allow_write_http_from", "0.0.0.0/0 or ::/0 admits every address: no limit at all");
+    else if (unrestrictedWrites(writeFrom.map(String)))
+        gap("CSM-HTTP-02", "http_config.allow_write_http_from", unrestrictedWrites(writeFrom.map(String))!);
 
     // Consul reads 0 (or "0s") as "no limit": that is as unset as an absent key.
     const lim = cfg.limits ?? {};

@@ -36,11 +36,6 @@ export function cidrContains(cidr: string, ip: string): boolean {
     return list.check(ip, type);
 }
 
-/** A CIDR with prefix length 0 (0.0.0.0/0, ::/0): every address of its family. */
-export function isCatchAllCidr(cidr: string): boolean {
-    return /\/0+$/.test(cidr.trim());
-}
-
 /** Whether every address a CIDR admits is a loopback address (127.0.0.0/8 or ::1). */
 export function isLoopbackCidr(cidr: string): boolean {
     const m = /^(.+)\/(\d{1,3})$/.exec(cidr);

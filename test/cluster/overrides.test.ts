@@ -58,6 +58,7 @@ describe("overrides", () => {
         ["TLS 1.2 by default (CSM-TLS-09)", { client: { tls: { defaults: { tls_min_version: "TLSv1_2" } } } }, "overrides.client.tls.defaults.tls_min_version", "allowTls12"],
         ["plaintext gRPC", { server: { ports: { grpc: 8502 } } }, "overrides.server.ports.grpc", undefined],
         ["writes from anywhere (CSM-HTTP-02)", { server: { http_config: { allow_write_http_from: ["0.0.0.0/0"] } } }, "overrides.server.http_config.allow_write_http_from", undefined],
+        ["writes from anywhere, spelled ::ffff:0.0.0.0/96 (CSM-HTTP-02)", { server: { http_config: { allow_write_http_from: ["127.0.0.0/8", "::ffff:0.0.0.0/96"] } } }, "overrides.server.http_config.allow_write_http_from", undefined],
     ];
     for (const [label, overrides, option, insecure] of weakenings) {
         it(`an override weakening ${label} needs ${insecure ? `insecure.${insecure}` : "more than an override: it is refused"}`, () => {

@@ -1,0 +1,93 @@
+/**
+ * The HTTP write restriction (`http_config.allow_write_http_from`, CSM-HTTP-02) judged on what it
+ * admits, not how it is spelled: one function for the library's validation, the config guard (so
+ * the audit and the policy pack) and the probe.
+ *
+ * How Consul matches a client: each entry is parsed with Go's net.ParseCIDR and a request's remote
+ * address is admitted when one of them `Contains` it (agent/config/builder.go `AllowWriteHTTPFrom`,
+ * agent/http.go). Go's `(*IPNet).Contains` (net/ip.go, networkNumberAndMask) reduces a network
+ * whose address is IPv4 or IPv4-mapped IPv6 (`::ffff:a.b.c.d`) to IPv4 with the last 32 bits of its
+ * mask — so `::ffff:0:0/96` admits every IPv4 client — and an IPv4 client (also one arriving as
+ * `::ffff:a.b.c.d` on a dual-stack socket) is matched as IPv4. Every other IPv6 network matches only
+ * IPv6 clients. The union of the entries is what is admitted: `0.0.0.0/1` + `128.0.0.0/1` admits
+ * every IPv4 address as surely as `0.0.0.0/0`.
+ */
+import { isIP } from "node:net";
+
+type Family = "IPv4" | "IPv6";
+interface Range {
+    family: Family;
+    start: bigint;
+    end: bigint;
+}
+
+/** An IPv4 or IPv6 address as a number (IPv6: 128 bits, embedded IPv4 tails allowed). */
+function addressValue(address: string): { family: Family; value: bigint } | undefined {
+    const family = isIP(address);
+    if (family === 4) return { family: "IPv4", value: address.split(".").reduce((n, octet) => (n << 8n) | BigInt(Number(octet)), 0n) };
+    if (family !== 6) return undefined;
+    let text = address;
+    const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+    if (v4) {
+        const n = addressValue(v4[1])!.value;
+        text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+    }
+    const [head, tail] = text.includes("::") ? text.split("::") : [text, undefined];
+    const groups = (s: string | undefined) => (s ? s.split(":").filter((g) => g !== "") : []);
+    const left = groups(head);
+    const right = groups(tail);
+    const all = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+    return { family: "IPv6", value: all.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n) };
+}
+
+const MAPPED_PREFIX = 0xffffn << 32n; // ::ffff:0:0/96
+
+/** The addresses a CIDR admits, as Go's Contains matches them; undefined when it is no CIDR. */
+export function admittedRange(cidr: string): Range | undefined {
+    const m = /^(.+)\/(\d{1,3})$/.exec(cidr.trim());
+    const parsed = m ? addressValue(m[1]) : undefined;
+    if (!m || !parsed) return undefined;
+    const bits = Number(m[2]);
+    const width = parsed.family === "IPv4" ? 32 : 128;
+    if (bits > width) return undefined;
+    const hostBits = BigInt(width - bits);
+    const network = (parsed.value >> hostBits) << hostBits; // ParseCIDR masks the address
+    if (parsed.family === "IPv6" && network >> 32n === MAPPED_PREFIX >> 32n) {
+        // IPv4-mapped: the last 32 bits of the mask apply to IPv4 clients.
+        const v4Host = BigInt(Math.min(32, 128 - bits));
+        const v4 = network & 0xffffffffn;
+        return { family: "IPv4", start: v4, end: v4 | ((1n << v4Host) - 1n) };
+    }
+    return { family: parsed.family, start: network, end: network | ((1n << hostBits) - 1n) };
+}
+
+/** Whether the ranges of one family cover [from, to] entirely. */
+function covers(ranges: Range[], from: bigint, to: bigint): boolean {
+    let next = from;
+    for (const r of [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))) {
+        if (r.start > next) return false;
+        if (r.end >= next) next = r.end + 1n;
+        if (next > to) return true;
+    }
+    return next > to;
+}
+
+/**
+ * The families whose every client address the list admits (empty: a real restriction). IPv6 is
+ * judged without the IPv4-mapped block, whose clients Consul matches as IPv4.
+ */
+export function familiesAdmittedEntirely(cidrs: readonly string[]): Family[] {
+    const ranges = cidrs.map((c) => admittedRange(String(c))).filter((r): r is Range => r !== undefined);
+    const out: Family[] = [];
+    if (covers(ranges.filter((r) => r.family === "IPv4"), 0n, (1n << 32n) - 1n)) out.push("IPv4");
+    const v6 = [...ranges.filter((r) => r.family === "IPv6"), { family: "IPv6" as const, start: MAPPED_PREFIX, end: MAPPED_PREFIX | 0xffffffffn }];
+    if (covers(v6, 0n, (1n << 128n) - 1n)) out.push("IPv6");
+    return out;
+}
+
+/** The problem with a write restriction that restricts nothing, or undefined. */
+export function unrestrictedWrites(cidrs: readonly string[]): string | undefined {
+    const families = familiesAdmittedEntirely(cidrs);
+    if (families.length === 0) return undefined;
+    return `together these networks admit every ${families.join(" and every ")} address: no limit on HTTP writes at all (CSM-HTTP-02)`;
+}
