@@ -258,7 +258,9 @@ export class HardenedCluster extends pulumi.ComponentResource {
                     profile: AgentCertProfile.Server,
                     nodeName: server.nodeName,
                     extraDnsNames: serverExtraDnsNames(server.nodeName, constraints, n.extraServerDnsNames),
-                    extraIpAddresses: n.extraServerIpAddresses,
+                    // Its own address and the shared ones (a VIP) only: a server certificate that
+                    // carried every server's address would let one server answer for another's.
+                    extraIpAddresses: [...new Set([...(server.bindAddr ? [server.bindAddr] : []), ...n.extraServerIpAddresses])],
                 },
                 parent,
             );

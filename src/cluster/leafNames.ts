@@ -58,7 +58,7 @@ export function plannedLeafNames(i: LeafNameInput): LeafPlan {
     const add = (profile: ReturnType<typeof agentCertProfile>) => {
         for (const n of [...profile.dnsNames, ...profile.ipAddresses]) if (!names.has(n)) names.set(n, optionOf(n));
     };
-    for (const nodeName of i.serverNodeNames)
+    i.serverNodeNames.forEach((nodeName, at) =>
         add(
             agentCertProfile({
                 profile: "server",
@@ -66,9 +66,11 @@ export function plannedLeafNames(i: LeafNameInput): LeafPlan {
                 domain: i.domain,
                 nodeName,
                 extraDnsNames: serverExtraDnsNames(nodeName, i.constraints, i.extraServerDnsNames),
-                extraIpAddresses: [...i.serverAddresses, ...i.extraServerIpAddresses],
+                // Each server its own address (HardenedCluster does the same), plus the shared ones.
+                extraIpAddresses: [...(i.serverAddresses[at] ? [i.serverAddresses[at]] : []), ...i.extraServerIpAddresses],
             }),
-        );
+        ),
+    );
     add(agentCertProfile({ profile: "cli", datacenter: i.datacenter, domain: i.domain }));
     return { names: [...names].map(([name, option]) => ({ name, option })), validityHours: i.validityHours };
 }

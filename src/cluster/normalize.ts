@@ -78,7 +78,7 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
         servers,
         clientNodeNames: args.clientNodeNames ?? [],
         extraServerDnsNames: args.extraServerDnsNames ?? [],
-        extraServerIpAddresses: unique([...(args.serverAddresses ?? []), ...(args.extraServerIpAddresses ?? [])]),
+        extraServerIpAddresses: unique(args.extraServerIpAddresses ?? []),
         secondary: primaryDatacenter !== args.datacenter,
         gossipGenerations: sharedKeyring(args.gossip?.generations ?? DEFAULT_GENERATIONS, args.federation?.gossipKeys),
         warnings: insecureWarnings(args),

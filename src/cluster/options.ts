@@ -36,7 +36,7 @@ export interface HardenedClusterArgs {
     clientNodeNames?: string[];
     /** Extra DNS names on every server certificate (e.g. a load balancer name). No wildcards. */
     extraServerDnsNames?: string[];
-    /** Extra IP addresses on every server certificate. */
+    /** Extra IP addresses on every server certificate, e.g. a load balancer's shared VIP. Each server certificate carries its own `serverAddresses` entry already, and no other server's. */
     extraServerIpAddresses?: string[];
     /** Listener ports. -1 is not accepted here: the library decides which listeners are off. */
     ports?: ClusterPorts;

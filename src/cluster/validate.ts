@@ -84,6 +84,15 @@ function validateIdentity(a: HardenedClusterArgs, p: ProblemList): Set<string> {
         if (serverNames.has(n)) p.add(`clientNodeNames[${i}]`, n, "also a server node name", "node names must be unique across the cluster");
     });
     validateSans(a.extraServerDnsNames, a.extraServerIpAddresses, "extraServerDnsNames", "extraServerIpAddresses", p);
+    // verify_server_hostname trusts `server.<dc>.<domain>`: that name of another datacenter on this
+    // one's servers would let them pose as that datacenter's servers (CSM-TLS-07).
+    const domain = typeof a.domain === "string" ? a.domain : "consul";
+    if (Array.isArray(a.extraServerDnsNames))
+        a.extraServerDnsNames.forEach((name, i) => {
+            const other = typeof name === "string" ? new RegExp(`^server\\.([^.]+)\\.${domain.replace(/\./g, "\\.")}\\.?$`, "i").exec(name) : null;
+            if (other && other[1].toLowerCase() !== String(a.datacenter).toLowerCase())
+                p.add(`extraServerDnsNames[${i}]`, name, `the name of datacenter ${other[1]}'s servers: this datacenter's servers would pass verify_server_hostname as ${other[1]}'s (CSM-TLS-07)`, `remove it; each datacenter's servers carry server.${String(a.datacenter)}.${domain} already`);
+        });
     return new Set([...serverNames, ...(clients ?? [])]);
 }
 
@@ -264,6 +273,12 @@ function validateFederation(a: HardenedClusterArgs, p: ProblemList): void {
         p.add("federation.replicationToken", undefined, `datacenter ${a.datacenter} is secondary to ${primary} and cannot replicate ACLs without a token`, "pass the primary's replication token (e.g. from a StackReference)");
     if (secondary && f.gossipKeys === undefined)
         p.add("federation.gossipKeys", undefined, `datacenter ${a.datacenter} would make its own gossip key, and WAN gossip with ${primary} needs one keyring ("No installed keys could decrypt the message")`, "pass the primary's keys: federation.gossipKeys = primary.gossipKeys, with the same gossip.generations");
+    // One trust domain by construction: a secondary's servers present certificates the primary's
+    // agents must verify (WAN gossip joins without TLS, then ACL replication and ?dc= requests fail
+    // with "x509: certificate signed by unknown authority").
+    const brought = a.ca?.existing !== undefined || (Array.isArray(a.ca?.generations) && a.ca.generations.length > 0 && a.ca.generations.every((g) => g?.existing !== undefined));
+    if (secondary && !brought)
+        p.add("ca.existing", undefined, `datacenter ${a.datacenter} is secondary to ${primary} and would make a CA of its own: servers of the two datacenters would not trust each other (ACL replication and ?dc= requests fail with "x509: certificate signed by unknown authority")`, `bring the primary's CA: ca: { existing: { certPem: primary.caCertPem, privateKeyPem: primary.caPrivateKeyPem } }`);
     if (f.gossipKeys !== undefined && !secondary)
         p.add("federation.gossipKeys", "(set)", "only a secondary datacenter takes the primary's keyring", "remove it here, or set primaryDatacenter to the primary's name");
     if (f.gossipKeys !== undefined)

@@ -50,6 +50,8 @@ const BAD: [string, HardenedClusterArgs, string, string][] = [
     ["P-224 curve", { ...base, certificates: { key: { ecdsaCurve: "P224" as never } } }, "certificates.key.ecdsaCurve", '"P224"'],
     ["early renewal >= validity", { ...base, certificates: { validityHours: 720, earlyRenewalHours: 720 } }, "certificates.earlyRenewalHours", "720"],
     ["relative TLS dir", { ...base, paths: { tlsDir: "tls/" } }, "paths.tlsDir", '"tls/"'],
+    ["secondary DC with a CA of its own (one trust domain)", { ...base, federation: { primaryDatacenter: "dc0", replicationToken: "11111111-2222-4333-8444-555555555555", gossipKeys: { g1: key16 } } }, "ca.existing", "undefined"],
+    ["a server name of another datacenter on this one's servers", { ...base, extraServerDnsNames: ["server.dc2.consul"] }, "extraServerDnsNames[0]", '"server.dc2.consul"'],
     ["secondary DC without replication token", { ...base, federation: { primaryDatacenter: "dc0" } }, "federation.replicationToken", "undefined"],
     ["secondary DC with a gossip key of its own (WAN gossip needs one keyring)", { ...base, federation: { primaryDatacenter: "dc0", replicationToken: "11111111-2222-4333-8444-555555555555" } }, "federation.gossipKeys", "undefined"],
     ["primary DC given a keyring to share", { ...base, federation: { gossipKeys: {} } }, "federation.gossipKeys", '"(set)"'],

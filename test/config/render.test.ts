@@ -6,6 +6,7 @@ import { consulBuilderRefusals } from "../../src/config/consulBuilder";
 import { buildClientIdentityConfig } from "../../src/config/agentConfig";
 import { defaultConfigs } from "../support/fixtures";
 import { parseHcl } from "../../src/hcl/parse";
+import { CA_V3, opensslCa } from "../support/openssl";
 
 describe("rendering agent configs", () => {
     const variants = {
@@ -13,6 +14,7 @@ describe("rendering agent configs", () => {
         "TLS 1.2, plaintext loopback HTTP, federation": defaultConfigs({
             datacenter: "dc2",
             federation: { primaryDatacenter: "dc1", replicationToken: "00000000-0000-4000-8000-000000000001", retryJoinWan: ["10.1.0.10"], gossipKeys: { g1: Buffer.alloc(32, 3).toString("base64") } },
+            ca: { existing: opensslCa("dc1-ca", CA_V3) }, // the primary's CA: a secondary brings it
             tls: { minVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"] },
             insecure: { allowTls12: true, plaintextHttpOnLoopback: true },
             serverAddresses: ["10.0.0.10", "10.0.0.11", "10.0.0.12"],

@@ -138,7 +138,12 @@ describe("secrets in Pulumi state", () => {
         const dc1 = new HardenedCluster("dc1", { datacenter: "dc1", servers: 1, adminNetworks: ["10.0.0.5/32"] });
         const acl1 = new AclSystem("dc1-acl", { ...aclArgsFromCluster(dc1), replication: true });
         const replicationToken = acl1.tokens.replication;
-        const dc2 = new HardenedCluster("dc2", { datacenter: "dc2", servers: 1, federation: { primaryDatacenter: "dc1", replicationToken, gossipKeys: dc1.gossipKeys } });
+        const dc2 = new HardenedCluster("dc2", {
+            datacenter: "dc2",
+            servers: 1,
+            ca: { existing: { certPem: dc1.caCertPem, privateKeyPem: dc1.caPrivateKeyPem } },
+            federation: { primaryDatacenter: "dc1", replicationToken, gossipKeys: dc1.gossipKeys },
+        });
         const dc2Server = JSON.parse(await valueOf(dc2.servers[0].config));
         assert.equal(dc2Server.acl.tokens.replication, await valueOf(replicationToken), "dc2's servers carry the token");
         const secrets = await secretsOf(emu, { ...(await clusterSecrets("dc1", dc1)), ...(await clusterSecrets("dc2", dc2)), replication: replicationToken });
