@@ -13,7 +13,17 @@ try {
     }
     throw e;
 }
-// A number, or a promise of one for the commands that talk to a cluster (rotate-gossip).
-Promise.resolve(cli.run(process.argv.slice(2))).then((code) => {
-    process.exitCode = code;
-});
+// A number, or a promise of one for the commands that talk to a cluster (rotate-gossip). An error
+// nobody foresaw is still one line, not a stack trace (CONSUL_HARDENED_DEBUG=1 shows the stack).
+Promise.resolve()
+    .then(() => cli.run(process.argv.slice(2)))
+    .then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (e) => {
+            console.error(`consul-hardened: unexpected error: ${e && e.message ? e.message.split("\n")[0] : String(e)}`);
+            if (process.env.CONSUL_HARDENED_DEBUG) console.error(e);
+            process.exitCode = 2;
+        },
+    );

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
+import { checkNesting, InputFileError, jsonErrorText, readTextFile } from "../validation/inputFile";
 import { basename, extname, join } from "node:path";
 import { HclSyntaxError, parseHcl } from "../hcl/parse";
 import { decodeAsConsul, DecodeError, invalidConsulKeys } from "../config/consulKeys";
@@ -173,7 +174,7 @@ export function parseConfigFile(file: string): Record<string, any> {
             if (e instanceof AuditInputError) throw e;
             const pos = /position (\d+)/.exec((e as Error).message);
             const { line, column } = pos ? lineColumn(text, Number(pos[1])) : { line: undefined, column: undefined };
-            throw new AuditInputError(file, `JSON syntax error: ${(e as Error).message.replace(/ in JSON at position \d+.*$/, "")}`, line, column);
+            throw new AuditInputError(file, `JSON syntax error: ${jsonErrorText(e)}`, line, column);
         }
     }
     if (ext === ".hcl") {
@@ -189,16 +190,13 @@ export function parseConfigFile(file: string): Record<string, any> {
 }
 
 function readBounded(file: string): string {
-    const size = statSync(file).size;
-    if (size > MAX_CONFIG_BYTES) throw new AuditInputError(file, `${size} bytes is larger than the ${MAX_CONFIG_BYTES}-byte limit for a config file`);
-    const fd = openSync(file, "r");
     try {
-        const buf = Buffer.alloc(size);
-        readSync(fd, buf, 0, size, 0);
-        if (buf.includes(0)) throw new AuditInputError(file, "binary file (NUL byte): not an agent config");
-        return buf.toString("utf8");
-    } finally {
-        closeSync(fd);
+        const text = readTextFile(file, MAX_CONFIG_BYTES);
+        checkNesting(file, text);
+        return text;
+    } catch (e) {
+        if (e instanceof InputFileError) throw new AuditInputError(file, e.message);
+        throw e;
     }
 }
 

@@ -1,22 +1,13 @@
 /**
- * `consul-hardened` — audit Consul agent configs against the Security Model checklist, and print
- * the library's threat-model coverage. Thin over src/audit.
- *
- *   consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
- *   consul-hardened report [--format markdown|json]
- *   consul-hardened certs <files or dirs…> [--ca FILE] [--format text|json|sarif] [--min-severity low|medium|high]
-  consul-hardened rotate-gossip --keys FILE --plan FILE [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F] [--stage-timeout SECONDS]
-  consul-hardened probe [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F] [--expect FILE] [--min-tls TLSv1_2|TLSv1_3]
-                        [--http-port N] [--grpc-port N] [--server-port N] [--format text|json|sarif]
- *   consul-hardened rotate-gossip --keys FILE --plan FILE [connection flags]
- *   consul-hardened probe [connection flags] [--expect FILE] [--min-tls V] [--format text|json|sarif]
- *
- * Exit codes: 0 clean, 1 findings at or above --min-severity, 2 unreadable input or a config
- * Consul itself would refuse (the findings are still printed).
+ * `consul-hardened` — the reviewers' and operators' command: audit agent configs and certificates
+ * against the Security Model checklist, print the library's coverage, rotate a live gossip
+ * keyring, probe a live agent. Thin over src/audit, src/certs, src/gossip/live and src/probe; each
+ * command's synopsis, help and exit codes are in COMMANDS below (`consul-hardened <command> --help`).
  */
 import { parseArgs } from "node:util";
 import { X509Certificate } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { checkNesting, InputFileError, jsonErrorText, readTextFile } from "../validation/inputFile";
 import { basename, join } from "node:path";
 import { certificateFacts, certificateFindings, pemCertificates } from "../certs/report";
 import { auditAgent, Role } from "../audit/audit";
@@ -33,34 +24,67 @@ function packageVersion(): string {
     return (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
 }
 
-const USAGE = `usage:
-  consul-hardened --version
-  consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]
-  consul-hardened report [--format markdown|json]
-  consul-hardened certs <files or dirs…> [--ca FILE] [--format text|json|sarif] [--min-severity low|medium|high]
-
-audit: each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does;
+/** Each command's synopsis and help text (`consul-hardened <command> --help`). */
+const COMMANDS: Record<string, { synopsis: string; help: string }> = {
+    audit: {
+        synopsis: "consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]",
+        help: `Each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does;
 a directory with no config of its own is searched (a bundle root: one agent per node).
 The agent's role comes from its own "server" key unless --server or --client says otherwise.
+Only regular text files are read (at most 1 MiB each, nesting at most 100 levels).
 Exit codes: 0 clean, 1 findings at or above --min-severity (default low), 2 unreadable input,
-or a config Consul itself would refuse (its findings are printed).
-certs: every certificate in the PEM files given (directories are searched for .pem/.crt): profile,
+or a config Consul itself would refuse (its findings are printed).`,
+    },
+    report: {
+        synopsis: "consul-hardened report [--format markdown|json]",
+        help: `The library's coverage of the Security Model checklist: which item each default, option or
+check serves. Exit codes: 0, or 2 for a bad flag.`,
+    },
+    certs: {
+        synopsis: "consul-hardened certs <files or dirs…> [--ca FILE] [--format text|json|sarif] [--min-severity low|medium|high]",
+        help: `Every certificate in the PEM files given (directories are searched for .pem/.crt): profile,
 names, usages, chain to the CA (--ca, else a ca.pem among them), days left; findings CSM-ROT-01
-(expired, due, too long) and CSM-TLS-07/05 (server names and usages, chain). Same exit codes.
-rotate-gossip: carries out a gossip keyring's staged rotation on a running cluster — install every
-live key, verify it on every member of every pool, make the primary primary, verify, remove the
-retired keys, verify — resuming where an earlier run stopped. --keys: JSON of every generation's
-key by name (\`pulumi stack output gossipKeys --show-secrets\`); --plan: the rotation plan
+(expired, due, too long) and CSM-TLS-07/05 (server names and usages, chain).
+Exit codes: 0 clean, 1 findings at or above --min-severity, 2 unreadable input or an input
+holding no PEM certificate (a DER file, an empty directory).`,
+    },
+    "rotate-gossip": {
+        synopsis: "consul-hardened rotate-gossip --keys FILE --plan FILE [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F] [--stage-timeout SECONDS]",
+        help: `Carries out a gossip keyring's staged rotation on a running cluster — install every live key,
+verify it on every member of every pool, make the primary primary, verify, remove the retired
+keys, verify — resuming where an earlier run stopped. --keys: JSON of every generation's key by
+name (\`pulumi stack output gossipKeys --show-secrets\`); --plan: the rotation plan
 (\`pulumi stack output gossipRotationPlan\`). The connection flags default to CONSUL_HTTP_ADDR,
 CONSUL_CACERT, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY as for the consul CLI; the token comes from
-CONSUL_HTTP_TOKEN (keyring = "write"). Exit codes: 0 done, 1 a stage did not reach every member
-(nothing removed before the primary is in use everywhere), 2 unreachable, unauthenticated or bad input.
-probe: checks a live agent, read-only and bounded, for what the Security Model says it must refuse
+CONSUL_HTTP_TOKEN (keyring = "write"). Keys are never printed.
+Exit codes: 0 done, 1 a stage did not reach every member (nothing removed before the primary is in
+use everywhere), 2 unreachable, unauthenticated or bad input.`,
+    },
+    probe: {
+        synopsis:
+            "consul-hardened probe [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F] [--expect FILE] [--min-tls TLSv1_2|TLSv1_3]\n                        [--http-port N] [--grpc-port N] [--server-port N] [--format text|json|sarif]",
+        help: `Checks a live agent, read-only and bounded, for what the Security Model says it must refuse
 (plaintext HTTP, HTTPS or gRPC-TLS without a client certificate, TLS below --min-tls on HTTPS and
 server RPC, plaintext RPC, anonymous reads beyond DNS, missing response headers) and, with
 CONSUL_HTTP_TOKEN (agent:read), its effective config from /v1/agent/self, and drift from --expect
 (an intended consul.json; its tls_min_version is the minimum unless --min-tls says otherwise).
-Exit codes: 0 clean, 1 findings, 2 cannot reach or cannot authenticate.`;
+Exit codes: 0 clean, 1 findings, 2 cannot reach or cannot authenticate, or bad input.`,
+    },
+};
+
+const USAGE = `usage:
+  consul-hardened --version
+  consul-hardened help [command]
+${Object.values(COMMANDS)
+    .map((c) => `  ${c.synopsis}`)
+    .join("\n")}
+
+\`consul-hardened <command> --help\` explains a command and its exit codes.`;
+
+function commandHelp(command: string): string {
+    const c = COMMANDS[command];
+    return `usage:\n  ${c.synopsis}\n\n${c.help}\n`;
+}
 
 export interface Io {
     out: (s: string) => void;
@@ -78,8 +102,18 @@ export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(
             return 0;
         }
         if (command === undefined || command === "--help" || command === "-h") {
-            io.out(USAGE + "\n");
+            (command === undefined ? io.err : io.out)(USAGE + "\n");
             return command === undefined ? 2 : 0;
+        }
+        if (command === "help") {
+            const topic = rest[0];
+            if (topic === undefined) return io.out(USAGE + "\n"), 0;
+            if (!(topic in COMMANDS)) throw new UsageError(`help: unknown command "${topic}"`);
+            return io.out(commandHelp(topic)), 0;
+        }
+        if (command in COMMANDS && (rest.includes("--help") || rest.includes("-h"))) {
+            io.out(commandHelp(command));
+            return 0;
         }
         if (command === "audit") return audit(rest, io);
         if (command === "report") return report(rest, io);
@@ -155,23 +189,33 @@ function certs(args: string[], io: Io, now = new Date()): number {
     if (!(threshold in SEVERITY_RANK)) throw new UsageError(`--min-severity ${threshold}: use low, medium or high`);
     if (positionals.length === 0) throw new UsageError("certs needs at least one file or directory");
     const errors: string[] = [];
+    const named = new Set(positionals);
     const read = (file: string): X509Certificate[] => {
         try {
-            return pemCertificates(readFileSync(file, "utf8"));
+            const certs = pemCertificates(readTextFile(file, MAX_PEM_BYTES));
+            // Never a "no findings" verdict on a file that held nothing to judge (a key file found
+            // in a directory is no such file: bundles keep keys beside certificates).
+            if (certs.length === 0 && named.has(file)) errors.push(`${file}: no PEM certificate in it (a DER file? convert it: openssl x509 -inform der -in ${basename(file)})`);
+            return certs;
         } catch (e) {
-            errors.push(`${file}: ${(e as Error).message.split("\n")[0]}`);
+            errors.push(e instanceof InputFileError ? `${file}: ${e.message}` : `${file}: not a certificate file (${(e as Error).message.split("\n")[0]})`);
             return [];
         }
     };
     const files = positionals.flatMap((p) => {
         try {
-            return statSync(p).isDirectory() ? pemFilesUnder(p) : [p];
+            if (!statSync(p).isDirectory()) return [p];
+            const found = pemFilesUnder(p);
+            if (found.length === 0) errors.push(`${p}: no .pem or .crt file in it`);
+            return found;
         } catch (e) {
-            errors.push(`${p}: ${(e as Error).message.split("\n")[0]}`);
+            errors.push(`${p}: cannot read: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
             return [];
         }
     });
     const certsByFile = files.map((file) => ({ file, certs: read(file) }));
+    for (const p of positionals.filter((p) => !files.includes(p)))
+        if (files.some((f) => f.startsWith(p)) && !certsByFile.some(({ file, certs }) => file.startsWith(p) && certs.length > 0)) errors.push(`${p}: no PEM certificate in any .pem or .crt file in it`);
     const caFile = values.ca ?? files.find((f) => basename(f) === "ca.pem");
     const ca = caFile ? read(caFile)[0] : undefined;
     if (values.ca && !ca) errors.push(`--ca ${values.ca}: no certificate in it`);
@@ -211,10 +255,18 @@ function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
     const timeout = Number(values["stage-timeout"]);
     if (!Number.isFinite(timeout) || timeout <= 0) problems.push(`--stage-timeout ${values["stage-timeout"]}: a number of seconds above 0`);
     let target;
-    try {
-        if (keysText && planText) target = rotationTarget(JSON.parse(keysText), JSON.parse(planText));
-    } catch (e) {
-        problems.push(e instanceof SyntaxError ? `--keys/--plan: not JSON (${e.message})` : (e as Error).message);
+    // The keys file is secret: nothing of its content reaches a message.
+    const keys = keysText === undefined ? undefined : parseJsonFlag(problems, "keys", keysText, true);
+    const plan = planText === undefined ? undefined : parseJsonFlag(problems, "plan", planText, false);
+    if (keys !== undefined && plan !== undefined) {
+        problems.push(...rotationInputProblems(keys, plan));
+        if (problems.length === 0) {
+            try {
+                target = rotationTarget(keys as Record<string, string>, plan as Parameters<typeof rotationTarget>[1]);
+            } catch (e) {
+                problems.push((e as Error).message);
+            }
+        }
     }
     if (problems.length > 0 || !target) {
         io.err(problems.map((p) => `consul-hardened rotate-gossip: ${p}\n`).join(""));
@@ -250,9 +302,12 @@ function probeCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
     const expectText = flagFile(problems, "expect", values.expect, false);
     if (expectText !== undefined) {
         try {
-            expect = { file: values.expect!, config: JSON.parse(expectText) };
+            checkNesting(values.expect!, expectText);
+            const config = JSON.parse(expectText);
+            if (!config || typeof config !== "object" || Array.isArray(config)) problems.push(`--expect ${values.expect}: not a JSON object; give the bundle's consul.json`);
+            else expect = { file: values.expect!, config };
         } catch (e) {
-            problems.push(`--expect ${values.expect}: not JSON (${(e as Error).message}); give the bundle's consul.json`);
+            problems.push(`--expect ${values.expect}: ${e instanceof InputFileError ? e.message : `not JSON (${jsonErrorText(e)})`}; give the bundle's consul.json`);
         }
     }
     const minTls = values["min-tls"] ?? expect?.config?.tls?.defaults?.tls_min_version ?? "TLSv1_2";
@@ -300,9 +355,9 @@ function flagFile(problems: string[], flag: string, path: string | undefined, re
         return undefined;
     }
     try {
-        return readFileSync(path, "utf8");
+        return readTextFile(path, MAX_PEM_BYTES);
     } catch (e) {
-        problems.push(`--${flag} ${path}: ${(e as Error).message}`);
+        problems.push(`--${flag} ${path}: ${e instanceof InputFileError ? e.message : (e as Error).message}`);
         return undefined;
     }
 }
@@ -327,6 +382,32 @@ function connectionFrom(
         certPem: flagFile(problems, "client-cert", values["client-cert"] ?? env.CONSUL_CLIENT_CERT, clientCert && "CONSUL_CLIENT_CERT"),
         keyPem: flagFile(problems, "client-key", values["client-key"] ?? env.CONSUL_CLIENT_KEY, clientCert && "CONSUL_CLIENT_KEY"),
     };
+}
+
+/** Certificates, keys and small JSON inputs: far below this. */
+const MAX_PEM_BYTES = 1024 * 1024;
+
+/** A flag's file as JSON, or a problem naming the flag (quoting nothing of a secret file). */
+function parseJsonFlag(problems: string[], flag: string, text: string, secret: boolean): unknown {
+    try {
+        checkNesting(flag, text);
+        return JSON.parse(text);
+    } catch (e) {
+        problems.push(`--${flag}: ${e instanceof InputFileError ? e.message : secret ? "not JSON" : `not JSON (${jsonErrorText(e)})`}`);
+        return undefined;
+    }
+}
+
+/** The shapes rotate-gossip needs: `{ "<generation>": "<key>" }` and `gossipRotationPlan`. */
+function rotationInputProblems(keys: unknown, plan: unknown): string[] {
+    const problems: string[] = [];
+    if (!keys || typeof keys !== "object" || Array.isArray(keys) || Object.values(keys).some((k) => typeof k !== "string"))
+        problems.push("--keys: must be a JSON object of generation name → key (`pulumi stack output gossipKeys --show-secrets`)");
+    const p = plan as { primary?: unknown; steps?: unknown } | null;
+    const stepsOk = Array.isArray(p?.steps) && (p!.steps as unknown[]).every((s) => !!s && typeof s === "object" && typeof (s as { action?: unknown }).action === "string" && typeof (s as { generation?: unknown }).generation === "string");
+    if (!p || typeof p !== "object" || typeof p.primary !== "string" || !stepsOk)
+        problems.push("--plan: must be a gossip rotation plan: { primary, steps: [{ action, generation }] } (`pulumi stack output gossipRotationPlan`)");
+    return problems;
 }
 
 function pemFilesUnder(dir: string): string[] {
