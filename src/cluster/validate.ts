@@ -36,6 +36,24 @@ const DURATION = /^\d+(ms|s|m|h)$/;
 const MANAGED_KEYS = ["datacenter", "primary_datacenter", "domain", "node_name", "server", "bootstrap_expect", "encrypt", "acl.tokens"];
 
 /**
+ * Keys an override would get wrong because the library renders them from options other parts of
+ * the bundle read too (or because one value in a role's override reaches every node of the role):
+ * each with why and the option to use instead.
+ */
+const OPTION_KEYS: Record<string, { why: string; fix: string }> = Object.fromEntries([
+    ...["bind_addr", "advertise_addr", "advertise_addr_wan", "node_id"].map((k) => [
+        k,
+        { why: "a per-node value: one override reaches every agent of the role, so all would claim the same one", fix: "use serverAddresses (each server its own address); clients take their host's address when it is left out" },
+    ]),
+    ["data_dir", { why: "the systemd unit, tmpfiles.d and the pod security context allow writes to paths.dataDir only: the agent could not write elsewhere", fix: "use paths.dataDir" }],
+    ["retry_join", { why: "rendered from retryJoin (or serverAddresses)", fix: "use retryJoin" }],
+    ...["https", "grpc_tls", "server", "serf_lan", "serf_wan", "dns"].map((k) => [
+        `ports.${k}`,
+        { why: "the provider arguments, the probe, the systemd unit (a port below 1024 needs its capability) and retry_join read the ports option, not an override", fix: `use ports.${k === "grpc_tls" ? "grpcTls" : k === "serf_lan" ? "serfLan" : k === "serf_wan" ? "serfWan" : k} (with insecure.dnsBelow1024 for DNS below 1024)` },
+    ]),
+]);
+
+/**
  * Validates every HardenedCluster option before any resource exists. Collects all problems and
  * throws one `ConsulHardenedOptionError` listing them.
  */
@@ -329,6 +347,12 @@ function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
             const v = (o as Record<string, any>)[head];
             if (v !== undefined && (tail === undefined || (isPlainObject(v) && v[tail] !== undefined)))
                 p.add(`overrides.${role}.${key}`, "(set)", "managed by the library from its options; overriding it desynchronises certificates, tokens and configs", "use the matching HardenedCluster option");
+        }
+        for (const [key, { why, fix }] of Object.entries(OPTION_KEYS)) {
+            const [head, tail] = key.split(".");
+            const v = (o as Record<string, any>)[head];
+            if (v !== undefined && (tail === undefined || (isPlainObject(v) && v[tail] !== undefined)))
+                p.add(`overrides.${role}.${key}`, tail === undefined ? v : v[tail], why, fix);
         }
     }
 }

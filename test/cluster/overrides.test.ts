@@ -52,6 +52,21 @@ describe("overrides", () => {
         assert.deepEqual(refused({ ...base, overrides: { server: { log_level: ["WARN"] } } }), []);
     });
 
+    const optionKeys: [string, HardenedClusterArgs["overrides"], string, RegExp][] = [
+        ["one bind_addr for every server", { server: { bind_addr: "10.0.0.9" } }, "overrides.server.bind_addr", /serverAddresses/],
+        ["one advertise_addr for every client", { client: { advertise_addr: "10.0.0.9" } }, "overrides.client.advertise_addr", /host's address/],
+        ["a data_dir the unit may not write", { server: { data_dir: "/var/lib/elsewhere" } }, "overrides.server.data_dir", /paths\.dataDir/],
+        ["an HTTPS port the provider arguments do not use", { server: { ports: { https: 9501 } } }, "overrides.server.ports.https", /ports\.https/],
+        ["a privileged DNS port without the capability", { server: { ports: { dns: 53 } } }, "overrides.server.ports.dns", /insecure\.dnsBelow1024/],
+        ["retry_join beside retryJoin", { client: { retry_join: ["10.0.0.1"] } }, "overrides.client.retry_join", /retryJoin/],
+    ];
+    for (const [label, overrides, option, fix] of optionKeys)
+        it(`refuses ${label}, naming the option to use`, () => {
+            const p = refused({ ...base, overrides }).find((x) => x.option === option);
+            assert.ok(p, `${option} refused`);
+            assert.match(p.fix, fix);
+        });
+
     const weakenings: [string, HardenedClusterArgs["overrides"], string, string | undefined][] = [
         ["plaintext HTTP (CSM-TLS-10)", { server: { ports: { http: 8500 } } }, "overrides.server.ports.http", "plaintextHttpOnLoopback"],
         ["TLS 1.2 on HTTPS (CSM-TLS-09)", { server: { tls: { https: { tls_min_version: "TLSv1_2" } } } }, "overrides.server.tls.https.tls_min_version", "allowTls12"],
