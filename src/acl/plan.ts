@@ -259,6 +259,10 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
             if (c[k] === undefined || c[k] === "") p.add(`connection.${k}`, c[k], "required for mTLS to the servers", "pass HardenedCluster.providerArgs");
         if (c.token === undefined || c.token === "")
             p.add("connection.token", c.token, "required: every ACL write needs a token with acl = \"write\" (a secondary datacenter has no management token of its own)", "pass the primary's management token (HardenedCluster.bootstrapToken of the primary), e.g. aclArgsFromCluster(dc2, { token: dc1.bootstrapToken })");
+        // host:port, as the consul provider and this library's HTTP client take it: a scheme in it
+        // would be a second, contradicting answer to "HTTPS?" (and "http://" a plaintext one).
+        if (typeof c.address === "string" && !/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(c.address))
+            p.add("connection.address", c.address, /^[a-z]+:\/\//i.test(c.address) ? "host:port without a scheme: ACLs are managed over HTTPS only (CSM-TLS-10)" : "must be host:port", 'use e.g. "10.0.1.11:8501" (HardenedCluster.providerArgs.address)');
         const refused = typeof c.address === "string" ? writesRefusedFrom(c.address, c.writeFrom) : undefined;
         if (refused) p.add("connection.address", c.address, refused, "set adminNetworks on the HardenedCluster to the network this program runs from (e.g. [\"10.0.0.5/32\"]) and deploy the new agent configs, or run the program on a server against 127.0.0.1");
     }
