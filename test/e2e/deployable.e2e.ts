@@ -11,7 +11,7 @@ import { installProviderEmulation, valueOf } from "../../src/testing/providers";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
-import { api, CONSUL, LocalAgents, until } from "./localCluster";
+import { aclsReady, api, CONSUL, LocalAgents, until } from "./localCluster";
 
 const NODES = ["consul-server-1", "consul-server-2", "consul-server-3"];
 
@@ -104,6 +104,7 @@ describe("two datacenters from the library federate (real Consul 1.16.3, loopbac
         const mgmt = await valueOf(dc1.bootstrapToken!);
         dc1Conn = { address: `${DC1}:8501`, caPem: files1["ca.pem"], certPem: files1["cli/cli.pem"], keyPem: files1["cli/cli-key.pem"], token: mgmt };
         await leaderOf(dc1Conn);
+        await aclsReady(dc1Conn);
         await aclTokenProvider.create!({ connection: dc1Conn, secretId: JSON.parse(files1["servers/consul-server-1/consul.json"]).acl.tokens.agent, description: "dc1 agent", policies: [], roles: [], nodeIdentities: [{ nodeName: "consul-server-1", datacenter: "dc1" }] });
 
         // The replication policy exactly as the primary's AclSystem plans it, and its token.

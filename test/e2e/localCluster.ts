@@ -213,6 +213,15 @@ export function consulVerdict(path: string): { refused: boolean; message: string
     return { refused: true, message: out.split("\n").filter((l) => l.trim()).slice(-1)[0].slice(0, 200), file: failed?.[1], keys: failed && keys.length ? keys : undefined };
 }
 
+/**
+ * Waits until the servers answer for the management token: the leader bootstraps the initial
+ * management token a moment after it is elected (leader.go, initializeACLs), and an ACL write in
+ * between gets 403 "ACL system must be bootstrapped".
+ */
+export function aclsReady(conn: ApiConnection): Promise<true> {
+    return until("ACLs bootstrapped", async () => ((await api(conn, "GET", "/v1/acl/token/self")).status === 200 ? true : undefined), 90_000);
+}
+
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
     const end = Date.now() + timeoutMs;
     let last: unknown;

@@ -11,7 +11,7 @@ import { strict as assert } from "node:assert";
 import { existsSync } from "node:fs";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { emulateProviders, outputValue } from "../../src/testing";
-import { api, CONSUL, LocalAgents, until } from "../e2e/localCluster";
+import { aclsReady, api, CONSUL, LocalAgents, until } from "../e2e/localCluster";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
 import * as pulumi from "@pulumi/pulumi";
 import { AclSystem } from "../../src/acl/aclSystem";
@@ -58,6 +58,7 @@ describe("ACL tokens through the real engine and dynamic-provider plugin, on a l
         agents.startServers(files, ["consul-server-1"], [SERVER]);
         conn = { address: `${SERVER}:8501`, caPem: files["ca.pem"], certPem: files["cli/cli.pem"], keyPem: files["cli/cli-key.pem"], token: await outputValue(cluster.bootstrapToken!) };
         await until("a leader", async () => ((await api(conn, "GET", "/v1/status/leader")).body ? true : undefined), 90_000);
+        await aclsReady(conn);
 
         ws = new PulumiWorkspace();
         project = ws.jsProject("acl", PROGRAM);
