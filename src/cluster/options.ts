@@ -51,8 +51,10 @@ export interface HardenedClusterArgs {
     serverApiAddress?: string;
     /**
      * CIDRs allowed to write through the HTTP API (`http_config.allow_write_http_from`,
-     * CSM-HTTP-02), replacing the default; `adminNetworks` are added to it. A CIDR that admits
-     * every address (`0.0.0.0/0`, `::/0`) is refused. @default ["127.0.0.0/8", "::1/128"]
+     * CSM-HTTP-02), replacing the default; `adminNetworks` are added to it. A list that admits
+     * every IPv4 or every IPv6 address — `0.0.0.0/0`, `::/0`, two halves, `::ffff:0:0/96` (Consul
+     * matches IPv4-mapped networks as IPv4) — is refused, judged on the union with `adminNetworks`.
+     * @default ["127.0.0.0/8", "::1/128"]
      */
     allowWriteHttpFrom?: string[];
     /**
