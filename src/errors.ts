@@ -31,12 +31,26 @@ export class ConsulHardenedOptionError extends Error {
     }
 }
 
-/** Printable form of a user value for error messages. */
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const KEY_LIKE = /^[A-Za-z0-9+/_-]{22,}={0,2}$/;
+
+/**
+ * Whether a string a user put somewhere looks like a secret — a token (UUID), a key (base64 of 16
+ * bytes or more) or a private key — so that an error never echoes it, even from an option that
+ * does not expect a secret (a key pasted into the wrong field is still a key).
+ */
+export function looksSecret(s: string): boolean {
+    const t = s.trim();
+    return UUID.test(t) || (KEY_LIKE.test(t) && /\d/.test(t) && /[A-Za-z]/.test(t)) || /PRIVATE KEY/.test(t);
+}
+
+/** Printable form of a user value for error messages; strings that look like secrets are withheld. */
 export function show(value: unknown): string {
     if (value === undefined) return "undefined";
-    if (typeof value === "string") return JSON.stringify(value);
+    const redacted = (_key: string, v: unknown) => (typeof v === "string" && looksSecret(v) ? "<withheld: looks like a key or token>" : v);
+    if (typeof value === "string") return JSON.stringify(redacted("", value));
     try {
-        return JSON.stringify(value) ?? String(value);
+        return JSON.stringify(value, redacted) ?? String(value);
     } catch {
         return String(value);
     }

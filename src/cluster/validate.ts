@@ -53,6 +53,20 @@ const OPTION_KEYS: Record<string, { why: string; fix: string }> = Object.fromEnt
     ]),
 ]);
 
+/** Options whose values are blocks of options (objects), by path. */
+const OBJECT_BLOCKS = ["ports", "tls", "ca", "ca.key", "ca.existing", "certificates", "certificates.key", "gossip", "federation", "limits", "limits.server", "limits.client", "overrides", "insecure", "paths", "agentProcess", "agentTokenGenerations"];
+
+/** Refuses an option block given as something else than an object (null, a string, a list). */
+function refuseNonObjectBlocks(args: HardenedClusterArgs, p: ProblemList): void {
+    for (const path of OBJECT_BLOCKS) {
+        const parts = path.split(".");
+        const parent = parts.slice(0, -1).reduce<any>((o, k) => (o && typeof o === "object" ? o[k] : undefined), args);
+        const value = parent && typeof parent === "object" ? parent[parts[parts.length - 1]] : undefined;
+        if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value)))
+            p.add(path, value, "must be an object of options", "see the option reference (README) for its fields, or leave it out");
+    }
+}
+
 /**
  * Validates every HardenedCluster option before any resource exists. Collects all problems and
  * throws one `ConsulHardenedOptionError` listing them.
@@ -63,6 +77,10 @@ export function validateClusterArgs(args: HardenedClusterArgs, component = "Hard
         p.add("args", args, "options are required", '{ datacenter: "dc1" }');
         p.throwIfAny(component);
     }
+    // Option blocks that are no objects are refused first: the checks below read inside them
+    // (a null `limits.server` must be a problem, not a TypeError).
+    refuseNonObjectBlocks(args, p);
+    p.throwIfAny(component);
     const nodes = validateIdentity(args, p);
     const before = p.all.length;
     validateNetwork(args, p);

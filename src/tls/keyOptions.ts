@@ -32,6 +32,7 @@ export function resolveKeyOptions(k: KeyOptions | undefined): ResolvedKeyOptions
 
 export function validateKeyOptions(k: KeyOptions | undefined, option: string, problems: ProblemList): void {
     if (k === undefined) return;
+    if (k === null || typeof k !== "object" || Array.isArray(k)) return problems.add(option, k, "must be an object of key options", '{ algorithm: "ECDSA", ecdsaCurve: "P256" }');
     if (k.algorithm !== undefined && !(Object.values(KeyAlgorithm) as string[]).includes(k.algorithm))
         problems.add(`${option}.algorithm`, k.algorithm, "unsupported key algorithm", 'use "ECDSA" (default) or "RSA"');
     if (k.ecdsaCurve !== undefined && !(Object.values(EcdsaCurve) as string[]).includes(k.ecdsaCurve))
