@@ -98,8 +98,17 @@ describe("gossip key rotation carried out on a live cluster (real Consul 1.16.3,
 
         // A client started now, from the files every agent has (encrypt = g1): it joins and lacks g2.
         startClient("app-2", files);
+        // Counted as a member that must stay alive once every server sees it (a join takes a
+        // moment: counting it from its start would record the join as a drop).
+        const aliveEverywhere = async () => {
+            for (const ip of SERVERS) {
+                const r = await api({ ...conn, address: `${ip}:8501` }, "GET", "/v1/agent/members");
+                if (r.body?.filter?.((m: { Status: number }) => m.Status === 1).length !== 5) return undefined;
+            }
+            return true;
+        };
+        await until("app-2 alive in every server's view", aliveEverywhere, 90_000);
         expected = 5;
-        await until("app-2 alive", async () => ((await api(conn, "GET", "/v1/agent/members")).body?.filter?.((m: { Status: number }) => m.Status === 1).length === 5 ? true : undefined), 90_000);
 
         // The next `up`: the resource's create runs the whole plan, resuming (and giving app-2 g2).
         await gossipRotationProvider.create!({ connection: conn, target });

@@ -17,6 +17,8 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
+
+	"consul-hardened/engine/internal/langhost"
 )
 
 // Exit code of @pulumi/pulumi's cmd/run after it has shown the user an actionable message
@@ -139,18 +141,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	cmd := exec.CommandContext(ctx, "node", args...)
 	cmd.Dir = req.GetPwd()
 	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			if exit.ExitCode() == exitAfterUserMessage {
-				return &pulumirpc.RunResponse{Bail: true}, nil
-			}
-			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exit.ExitCode())}, nil
-		}
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run node: %v", err)}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
+	return langhost.RunProgram(cmd, exitAfterUserMessage), nil
 }
 
 // programConfig is PULUMI_CONFIG as @pulumi/pulumi reads it: keys in the `<namespace>:config:<name>`

@@ -11,42 +11,13 @@
 package main
 
 import (
-	"flag"
-	"fmt"
-	"os"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
+
+	"consul-hardened/engine/internal/langhost"
 )
 
 func main() {
-	// The engine starts a language plugin with its own address as the last argument
-	// (sdk/go/common/resource/plugin/langruntime_plugin.go, buildArgsForNewPlugin). Pulumi's host
-	// also takes these flags; they are accepted so that a command line meant for it works here.
-	flag.String("tracing", "", "ignored: tracing is not supported by this host")
-	flag.Bool("typescript", true, "ignored: the project's runtime options decide")
-	flag.String("root", "", "ignored: the engine sends the root with every request")
-	flag.Parse()
-	engineAddress := ""
-	if args := flag.Args(); len(args) > 0 {
-		engineAddress = args[len(args)-1]
-	}
-
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, &host{engineAddress: engineAddress})
-			return nil
-		},
+	langhost.Serve("pulumi-language-nodejs", func(engineAddress string) pulumirpc.LanguageRuntimeServer {
+		return &host{engineAddress: engineAddress}
 	})
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: could not start the gRPC server: %v\n", err)
-		os.Exit(1)
-	}
-	// The engine reads the port from the first line of stdout.
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: stopped serving: %v\n", err)
-		os.Exit(1)
-	}
 }
