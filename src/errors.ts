@@ -41,7 +41,8 @@ const KEY_LIKE = /^[A-Za-z0-9+/_-]{22,}={0,2}$/;
  */
 export function looksSecret(s: string): boolean {
     const t = s.trim();
-    return UUID.test(t) || (KEY_LIKE.test(t) && /\d/.test(t) && /[A-Za-z]/.test(t)) || /PRIVATE KEY/.test(t);
+    // Random base64 of 16 bytes or more mixes both cases and digits; names (cipher suites, hosts) do not.
+    return UUID.test(t) || (KEY_LIKE.test(t) && /\d/.test(t) && /[a-z]/.test(t) && /[A-Z]/.test(t)) || /PRIVATE KEY/.test(t);
 }
 
 /** Printable form of a user value for error messages; strings that look like secrets are withheld. */
