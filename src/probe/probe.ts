@@ -8,6 +8,7 @@
 import { CHECKLIST_SEVERITY, Severity } from "../audit/findings";
 import { ChecklistId } from "../checklist";
 import { ClientTls, Endpoint, httpsGet, plaintextHttpAnswers, plaintextRpcAccepted, tlsAccepted } from "./net";
+import { unrestrictedWrites } from "../validation/writeNetworks";
 
 export interface ProbeTarget {
     /** host:port of the agent's HTTPS API. */
@@ -163,7 +164,27 @@ export function effectiveFindings(d: Record<string, any>): Found[] {
         if (tls.InternalRPC?.VerifyServerHostname === false) add("CSM-TLS-07", "tls.internal_rpc.verify_server_hostname", "server host names are not verified", "tls.internal_rpc.verify_server_hostname = true");
     }
     if (d.HTTPPort > 0) add("CSM-TLS-10", "ports.http", `the plaintext HTTP port ${d.HTTPPort} is configured`, "ports.http = -1");
+    // The write restriction judged as the audit judges it (one function): on the union of networks.
+    const writeFrom = (Array.isArray(d.AllowWriteHTTPFrom) ? d.AllowWriteHTTPFrom : []).map(cidrText).filter((c: string | undefined): c is string => c !== undefined);
+    const unrestricted = unrestrictedWrites(writeFrom);
+    if (unrestricted) add("CSM-HTTP-02", "http_config.allow_write_http_from", unrestricted, 'list the admin networks only, e.g. ["127.0.0.0/8", "10.0.0.0/24"]');
     return found;
+}
+
+/**
+ * A network of DebugConfig's AllowWriteHTTPFrom as CIDR text. Consul 1.16 writes each as
+ * `IPNet.String()` (agent/config/runtime.go, sanitize: an IPv4-mapped network already reduced to
+ * IPv4); Go's plain JSON of a net.IPNet (`{ "IP", "Mask": base64 }`) is read too, should a version
+ * not sanitize it. Undefined for anything else.
+ */
+function cidrText(n: unknown): string | undefined {
+    if (typeof n === "string") return n;
+    const net = n as { IP?: unknown; Mask?: unknown } | null;
+    if (!net || typeof net.IP !== "string" || typeof net.Mask !== "string") return undefined;
+    const mask = Buffer.from(net.Mask, "base64");
+    const bits = [...mask].reduce((sum, byte) => sum + byte.toString(2).replace(/0/g, "").length, 0);
+    // A 4-byte mask on an IPv4 address; Go keeps IPv4 networks' masks at 4 bytes.
+    return `${net.IP}/${mask.length === 16 && net.IP.includes(".") ? bits - 96 : bits}`;
 }
 
 /** Differences between the intended config and what runs, for the settings the checklist is about. */

@@ -36,6 +36,23 @@ describe("probe: the effective config and drift (pure parts)", () => {
         assert.deepEqual(effectiveFindings({ ...HARDENED, ACLResolverSettings: { ACLsEnabled: false, ACLDefaultPolicy: "allow" } }).map((f) => f.id), ["CSM-ACL-01"], "ACLs off says so, not the default");
     });
 
+    it("the running write restriction is judged on its union, as the audit judges it (CSM-HTTP-02)", () => {
+        // DebugConfig lists the networks as strings, or as Go's JSON of net.IPNet (IP and base64 mask).
+        const v4 = (ip: string, bits: number) => ({ IP: ip, Mask: Buffer.from([0, 1, 2, 3].map((i) => (0xff << (8 - Math.max(0, Math.min(8, bits - 8 * i)))) & 0xff)).toString("base64") });
+        const mapped = { IP: "0.0.0.0", Mask: Buffer.from([...Array(12).fill(0xff), 0, 0, 0, 0]).toString("base64") }; // ::ffff:0:0/96
+        const cases: [unknown[], boolean][] = [
+            [["127.0.0.0/8", "::1/128"], false],
+            [[v4("127.0.0.0", 8), v4("10.0.0.0", 24)], false],
+            [["0.0.0.0/1", "128.0.0.0/1"], true],
+            [[v4("0.0.0.0", 1), v4("128.0.0.0", 1)], true],
+            [[mapped], true],
+        ];
+        for (const [networks, refused] of cases) {
+            const ids = effectiveFindings({ ...HARDENED, AllowWriteHTTPFrom: networks }).map((f) => f.id);
+            assert.equal(ids.includes("CSM-HTTP-02"), refused, JSON.stringify(networks));
+        }
+    });
+
     it("drift: only settings the intended config states, compared with what runs", () => {
         const intended = { acl: { default_policy: "deny" }, disable_remote_exec: true, tls: { defaults: { tls_min_version: "TLSv1_3", verify_incoming: true } }, ports: { http: -1 } };
         assert.deepEqual(driftFindings(HARDENED, { file: "consul.json", config: intended }), []);
