@@ -106,10 +106,27 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
         }
     };
 
-    /** Waits until every pool satisfies `done`, or fails the stage saying which pool lags. */
-    const settle = async (what: string, count: (p: KeyringPool) => number, done: (p: KeyringPool, n: number) => boolean, nothingRemoved: boolean) => {
+    /**
+     * A write relayed to every member. Consul answers 500 "4/5 nodes reported success" when one
+     * member did not acknowledge the relay in time (a busy or restarting member) — the others did
+     * the change, and the lagging one may have too. Not fatal: `settle` counts who holds what and
+     * sends the (idempotent) write again while a member lags.
+     */
+    const write = async (method: string, k: NamedKey): Promise<void> => {
+        try {
+            await request(conn, method, k);
+        } catch (e) {
+            if (!(e instanceof RotationError && e.kind === "stage" && /reported success/.test(e.message))) throw e;
+        }
+    };
+
+    /**
+     * Waits until every pool satisfies `done`, sending `resend` again every fourth check while a
+     * member lags, or fails the stage saying which pool lags.
+     */
+    const settle = async (what: string, count: (p: KeyringPool) => number, done: (p: KeyringPool, n: number) => boolean, nothingRemoved: boolean, resend: () => Promise<void>) => {
         const end = Date.now() + timeout;
-        for (;;) {
+        for (let check = 1; ; check++) {
             const behind = lagging(await list(), count, done);
             if (behind.length === 0) return;
             if (Date.now() > end)
@@ -120,6 +137,7 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
                     "stage",
                 );
             await new Promise((r) => setTimeout(r, poll));
+            if (check % 4 === 0) await resend();
         }
     };
     const held = (k: NamedKey) => (p: KeyringPool) => p.Keys?.[k.key] ?? 0;
@@ -130,8 +148,9 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
     const ensureInstalled = async (k: NamedKey) => {
         const pools = await list();
         if (lagging(pools, held(k), everywhere).length === 0) return false;
-        await request(conn, "POST", k);
-        await settle(`install ${k.name}`, held(k), everywhere, true);
+        const send = () => write("POST", k);
+        await send();
+        await settle(`install ${k.name}`, held(k), everywhere, true, send);
         return true;
     };
 
@@ -143,15 +162,16 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
         for (const k of target.install) await ensureInstalled(k);
         if (lagging(await list(), primary, everywhere).length === 0) say(`use ${target.primary.name}: already primary on every member`);
         else {
-            await request(conn, "PUT", target.primary);
-            await settle(`use ${target.primary.name}`, primary, everywhere, true);
+            const send = () => write("PUT", target.primary);
+            await send();
+            await settle(`use ${target.primary.name}`, primary, everywhere, true, send);
             say(`use ${target.primary.name}: primary on every member now`);
         }
     }
 
     if (stages.has("remove")) {
         if (!stages.has("use")) {
-                const behind = lagging(await list(), primary, everywhere);
+            const behind = lagging(await list(), primary, everywhere);
             if (behind.length > 0) throw new RotationError(`remove: ${target.primary.name} is not primary everywhere yet (${behind.join("; ")}); run the use stage first. Nothing was removed.`, "stage");
         }
         for (const k of target.remove) {
@@ -159,8 +179,9 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
                 say(`remove ${k.name}: already gone`);
                 continue;
             }
-            await request(conn, "DELETE", k);
-            await settle(`remove ${k.name}`, held(k), (_p, n) => n === 0, false);
+            const send = () => write("DELETE", k);
+            await send();
+            await settle(`remove ${k.name}`, held(k), (_p, n) => n === 0, false, send);
             say(`remove ${k.name}: gone from every member`);
         }
     }
