@@ -1,3 +1,5 @@
+import { RunError } from "@pulumi/pulumi";
+
 /**
  * One problem with one option: what was given, why it is refused, and how to fix it.
  * `value` is already safe to print: validators pass a description (e.g. "a 16-byte key")
@@ -17,15 +19,29 @@ export interface OptionProblem {
 /**
  * Thrown before any resource is created when options are invalid. Lists every problem found,
  * so a user fixes their program in one pass rather than one error per `pulumi preview`.
+ *
+ * A `RunError`: the Pulumi runtime prints its message alone, without a stack trace
+ * (sdk/nodejs/cmd/run/run.ts, the uncaught handler). Its message cannot be rewritten: when the
+ * error comes from an Output-valued option, every resource input that consumes the Output
+ * rethrows this same object after prefixing `error serializing property "…": ` to its message
+ * (sdk/nodejs/runtime/rpc.ts, serializeFilteredProperties) — 17 to 38 prefixes naming internal
+ * properties. The message stays what the user needs: the option as they wrote it.
  */
-export class ConsulHardenedOptionError extends Error {
+export class ConsulHardenedOptionError extends RunError {
     readonly problems: readonly OptionProblem[];
 
     constructor(component: string, problems: OptionProblem[]) {
         const lines = problems.map(
             (p) => `  - ${p.option} = ${p.value}: ${p.problem}\n    fix: ${p.fix}`,
         );
-        super(`${component}: ${problems.length} invalid option(s):\n${lines.join("\n")}`);
+        const message = `${component}: ${problems.length} invalid option(s):\n${lines.join("\n")}`;
+        super(message);
+        Object.defineProperty(this, "message", {
+            get: () => message,
+            set: () => undefined, // the runtime's property-path prefixes are dropped
+            enumerable: false,
+            configurable: false,
+        });
         this.name = "ConsulHardenedOptionError";
         this.problems = problems;
     }

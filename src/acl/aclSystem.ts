@@ -45,7 +45,7 @@ export class AclSystem extends pulumi.ComponentResource {
         // the replication token baked into every secondary datacenter's configs.
         let seed: pulumi.Output<string> | undefined;
         const derive = (kind: string, t: PlannedToken) => {
-            seed ??= secretSeed(`${name}-seed`, { generation: 1, seed: args.secretSeed, option: "secretSeed" }, { parent: this });
+            seed ??= secretSeed(`${name}-seed`, { generation: 1, seed: args.secretSeed, component: `AclSystem "${name}"`, option: "secretSeed" }, { parent: this });
             const generation = tokenGenerationOf(t, args);
             return pulumi.secret(seed.apply((s) => deriveTokenId(s, { kind, datacenter: args.datacenter, subject: t.key, generations: [generation] })));
         };

@@ -10,6 +10,7 @@ import { AGENT_PROCESS_PATHS, bundleFileModes, bundleFiles, FileModes } from "./
 import { systemdUnit, sysusersSnippet, tmpfilesSnippet } from "../runtime/systemd";
 import { PodSecurity, podSecurity } from "../runtime/podSecurity";
 import { InsecureWarning, normalizeClusterOptions } from "./normalize";
+import { checkedReplicationToken, checkedSecretSeed, keyedGenerations } from "./lateChecks";
 import { HardenedClusterArgs } from "./options";
 import { CoverageRow, coverageReport } from "../audit/coverage";
 import { ProblemList } from "../errors";
@@ -162,10 +163,11 @@ export class HardenedCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: HardenedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validation and the override guard run before super(): bad input creates nothing.
+        const component = `HardenedCluster "${name}"`;
         const n = normalizeClusterOptions(args);
         const overrides = args.overrides ?? {};
         const review = reviewConfigs(n, overrides);
-        assertConfigsHardened(n, overrides, `HardenedCluster "${name}"`, review);
+        assertConfigsHardened(n, overrides, component, review);
         // Component args are stored in state: only this secret-free subset goes there, so policy
         // packs can audit the rendered configs at preview (secrets appear as "<secret>").
         super(
@@ -225,7 +227,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
             validityHours: args.certificates?.validityHours,
             earlyRenewalHours: args.certificates?.earlyRenewalHours,
         };
-        const keyring = new GossipKeyring(`${name}-gossip`, { generations: n.gossipGenerations }, parent);
+        const keyring = new GossipKeyring(`${name}-gossip`, { generations: keyedGenerations(n.gossipGenerations, args.federation?.gossipKeys, component) }, parent);
         this.gossipKey = keyring.primaryKey;
         this.gossipKeys = keyring.keys;
         this.primaryDatacenter = s.primaryDatacenter;
@@ -239,7 +241,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
                 agentNodeNames: [...serverNames, ...n.clientNodeNames],
                 generation: args.tokenGeneration,
                 agentTokenGenerations: args.agentTokenGenerations,
-                seed: args.secretSeed,
+                seed: args.secretSeed === undefined ? undefined : checkedSecretSeed(args.secretSeed, component),
             },
             parent,
         );
@@ -247,7 +249,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
         this.agentTokens = secrets.agentTokens;
         this.secretSeed = secrets.seed;
         const replicationToken = args.federation?.replicationToken
-            ? pulumi.secret(args.federation.replicationToken)
+            ? pulumi.secret(checkedReplicationToken(args.federation.replicationToken, component))
             : pulumi.output<string | undefined>(undefined);
 
         this.servers = n.servers.map((server, i) => {

@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { ChecklistId } from "../checklist";
 import {
     DEFAULT_ALLOW_WRITE_HTTP_FROM,
@@ -80,7 +79,7 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
         extraServerDnsNames: args.extraServerDnsNames ?? [],
         extraServerIpAddresses: unique(args.extraServerIpAddresses ?? []),
         secondary: primaryDatacenter !== args.datacenter,
-        gossipGenerations: sharedKeyring(args.gossip?.generations ?? DEFAULT_GENERATIONS, args.federation?.gossipKeys),
+        gossipGenerations: args.gossip?.generations ?? DEFAULT_GENERATIONS,
         warnings: insecureWarnings(args),
     };
 }
@@ -111,23 +110,4 @@ export function waivedIds(warnings: InsecureWarning[]): Set<ChecklistId> {
 
 function unique(xs: string[]): string[] {
     return [...new Set(xs)];
-}
-
-/**
- * A secondary datacenter's generations take their keys from the primary's keyring, by name; a
- * name the primary does not have fails once the keys are known (they are secret Outputs).
- */
-function sharedKeyring(
-    generations: GossipKeyGeneration[],
-    keys: pulumi.Input<Record<string, string>> | undefined,
-): GossipKeyGeneration[] {
-    if (keys === undefined) return generations;
-    return generations.map((g) => ({
-        ...g,
-        key: pulumi.output(keys).apply((k) => {
-            if (typeof k?.[g.name] !== "string")
-                throw new Error(`HardenedCluster: federation.gossipKeys has no key for generation "${g.name}" (it has ${Object.keys(k ?? {}).join(", ") || "none"}): give this datacenter the primary's gossip.generations`);
-            return k[g.name];
-        }),
-    }));
 }

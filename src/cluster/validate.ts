@@ -12,6 +12,9 @@ import {
     validateHours,
 } from "../tls/validity";
 import { validateGenerations } from "../gossip/rotation";
+import { DEFAULT_GENERATIONS } from "../gossip/keyring";
+import { federationKeysProblem } from "./lateChecks";
+import { isPlain } from "../validation/whenKnown";
 import { addCaProblems, caConstraints, existingCaProblems, namePermitted } from "../tls/existingCa";
 import { leafNameInput, plannedLeafNames } from "./leafNames";
 import { validateAgentTokenGenerations } from "../secrets/bootstrapSecrets";
@@ -321,6 +324,10 @@ function validateFederation(a: HardenedClusterArgs, p: ProblemList): void {
         (a.gossip?.generations ?? []).forEach((g, i) => {
             if (g?.key !== undefined) p.addSecret(`gossip.generations[${i}].key`, "a key", "a secondary datacenter's keys come from federation.gossipKeys", "remove the key; the primary's keyring supplies it");
         });
+    if (f.gossipKeys !== undefined && secondary && isPlain(f.gossipKeys) && Array.isArray(a.gossip?.generations ?? [])) {
+        const bad = federationKeysProblem(f.gossipKeys, a.gossip?.generations ?? DEFAULT_GENERATIONS);
+        if (bad) p.addSecret(bad.option ?? "federation.gossipKeys", bad.value, bad.problem, bad.fix);
+    }
     if (!secondary && f.replicationToken !== undefined)
         p.addSecret("federation.replicationToken", "a token", "a primary datacenter does not replicate ACLs", "remove it, or set primaryDatacenter to the primary's name");
     if (typeof f.replicationToken === "string" && !CONSUL_UUID.test(f.replicationToken))

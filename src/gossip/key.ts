@@ -1,4 +1,5 @@
 import { stdBase64Bytes } from "../validation/base64";
+import { describeSecret, LateProblem } from "../validation/whenKnown";
 
 /** Bytes of a gossip key: AES-256-GCM (CSM-GOS-01). */
 export const GOSSIP_KEY_BYTES = 32;
@@ -22,4 +23,10 @@ export function gossipKeyProblem(key: string): string | undefined {
     if (bytes === 16 || bytes === 24)
         return `a ${bytes}-byte key is AES-${bytes * 8}; this library requires 32 bytes (CSM-GOS-01)`;
     return `decodes to ${bytes} bytes; Consul accepts 16/24/32 and this library requires 32 (CSM-GOS-01)`;
+}
+
+/** Why a gossip key from the user is refused (never printing it). */
+export function gossipKeyValueProblem(key: unknown): LateProblem | undefined {
+    const why = typeof key === "string" ? gossipKeyProblem(key) : "must be a string: `consul keygen` output";
+    return why ? { value: describeSecret(key), problem: why, fix: "pass a key made by `consul keygen` (standard base64 of 32 bytes)" } : undefined;
 }

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProblemList } from "../errors";
 import { secretRandomBytes } from "../secrets/seed";
-import { GOSSIP_KEY_BYTES, gossipKeyProblem } from "./key";
+import { GOSSIP_KEY_BYTES, gossipKeyValueProblem } from "./key";
+import { checkedWhenKnown } from "../validation/whenKnown";
 import { GossipKeyGeneration, RotationPlan, planRotation, renderRotationCommands, validateGenerations } from "./rotation";
 import { componentType, withFormerTypes } from "../component/typeToken";
 
@@ -38,24 +39,18 @@ export class GossipKeyring extends pulumi.ComponentResource {
         super(componentType("GossipKeyring"), name, {}, withFormerTypes(opts, "consul-hardened:gossip:GossipKeyring"));
 
         const keyOutputs: Record<string, pulumi.Output<string>> = {};
-        for (const g of generations) {
+        generations.forEach((g, i) => {
             keyOutputs[g.name] =
                 g.key !== undefined
-                    ? pulumi.output(g.key).apply((k) => checkedImportedKey(k, g.name))
+                    ? // A plain key was checked above; an Output's value only now.
+                      checkedWhenKnown(g.key, `GossipKeyring "${name}"`, `generations[${i}].key`, gossipKeyValueProblem)
                     : // Exactly `consul keygen`'s format: standard base64 of 32 random bytes, secret in state.
                       secretRandomBytes(`${name}-${g.name}`, GOSSIP_KEY_BYTES, undefined, { parent: this });
-        }
+        });
         this.plan = planRotation(generations);
         this.keys = pulumi.secret(pulumi.all(keyOutputs));
         this.primaryKey = pulumi.secret(keyOutputs[this.plan.primary]);
         this.commands = pulumi.secret(this.keys.apply((keys) => renderRotationCommands(this.plan, keys)));
         this.registerOutputs({ primaryKey: this.primaryKey, keys: this.keys, plan: this.plan, commands: this.commands });
     }
-}
-
-/** A key that was an Output at construction can only be checked once known. */
-function checkedImportedKey(key: string, generation: string): string {
-    const why = gossipKeyProblem(key);
-    if (why) throw new Error(`GossipKeyring: generations[${generation}].key = <secret: ${key.length} characters>: ${why}`);
-    return key;
 }

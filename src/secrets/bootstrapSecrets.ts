@@ -52,7 +52,7 @@ export class BootstrapSecrets extends pulumi.ComponentResource {
         super(componentType("BootstrapSecrets"), name, {}, withFormerTypes(opts, "consul-hardened:acl:BootstrapSecrets"));
 
         const generation = args.generation ?? 1;
-        this.seed = secretSeed(`${name}-seed`, { generation, seed: args.seed, option: "seed" }, { parent: this });
+        this.seed = secretSeed(`${name}-seed`, { generation, seed: args.seed, component: `BootstrapSecrets "${name}"`, option: "seed" }, { parent: this });
         const derive = (kind: string, subject: string, generations: number[]) =>
             pulumi.secret(this.seed.apply((seed) => deriveTokenId(seed, { kind, datacenter: args.datacenter, subject, generations })));
         this.initialManagementToken = derive("initial-management", "", [generation]);

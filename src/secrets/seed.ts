@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ProblemList } from "../errors";
 import { SECRET_SEED_BYTES, secretSeedProblem } from "./derive";
+import { checkedWhenKnown, describeSecret, LateProblem } from "../validation/whenKnown";
 
 /**
  * Random bytes kept secret in state: `random.RandomBytes` marks `base64` and `hex` secret (its
@@ -24,20 +25,23 @@ export interface SecretSeedArgs {
     generation: number;
     /** A seed the user brings (standard base64 of 32 bytes); nothing is generated then. */
     seed?: pulumi.Input<string>;
-    /** The option the user wrote the seed in, for error messages. */
+    /** The component and the option the user wrote the seed in, for error messages. */
+    component: string;
     option: string;
+}
+
+/** Why a seed from the user is refused (never printing it). */
+export function seedValueProblem(seed: unknown): LateProblem | undefined {
+    const why = secretSeedProblem(seed);
+    return why ? { value: describeSecret(seed), problem: why, fix: "pass the seed of the cluster you adopt (its `secretSeed` output), or leave it unset to generate one" } : undefined;
 }
 
 /** The secret seed tokens derive from: the user's, checked, or a generated `RandomBytes`. */
 export function secretSeed(name: string, args: SecretSeedArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
     if (args.seed !== undefined)
+        // A plain seed was checked before any resource; an Output's value only now.
         return pulumi.secret(
-            pulumi.output(args.seed).apply((s) => {
-                // A plain seed was checked before any resource; an Output's value only now.
-                const why = secretSeedProblem(s);
-                if (why) throw new Error(`${args.option} = <secret>: ${why}`);
-                return s;
-            }),
+            checkedWhenKnown(args.seed, args.component, args.option, seedValueProblem),
         );
     return secretRandomBytes(name, SECRET_SEED_BYTES, { generation: String(args.generation) }, opts);
 }
@@ -45,6 +49,6 @@ export function secretSeed(name: string, args: SecretSeedArgs, opts: pulumi.Cust
 /** Checks a seed that is known at construction (an Output is checked once known). */
 export function checkedSeed(seed: unknown, option: string, problems: ProblemList): void {
     if (seed === undefined || pulumi.Output.isInstance(seed) || seed instanceof Promise) return;
-    const why = secretSeedProblem(seed);
-    if (why) problems.addSecret(option, typeof seed === "string" ? `${seed.length} characters` : typeof seed, why, "pass the seed of the cluster you adopt, or leave it unset to generate one");
+    const bad = seedValueProblem(seed);
+    if (bad) problems.addSecret(option, bad.value, bad.problem, bad.fix);
 }

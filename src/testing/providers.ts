@@ -110,6 +110,15 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     private readonly aliasUsed = new Map<string, string>();
     private pending?: Registration;
     private stackOutputs: Props = {};
+    /**
+     * What failed the program since the last reset: a resource whose inputs could not be
+     * serialized (an Output-valued option refused once known) or whose type is not emulated. The
+     * runtime leaves such a resource's outputs pending forever and raises the error as an unhandled
+     * rejection (sdk/nodejs/runtime/resource.ts, registerResource: `resourceOp.catch(err =>
+     * Promise.reject(err))`), which the engine's run reports as the program's failure
+     * (sdk/nodejs/cmd/run/run.ts, uncaughtHandler). `valueOf` rejects with it instead of hanging.
+     */
+    readonly failures: Error[] = [];
 
     constructor(private readonly options: EmulationOptions = {}) {}
 
@@ -340,6 +349,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         this.prior = prior ? new Map(prior.map((r) => [r.urn, r])) : undefined;
         this.aliasUsed.clear();
         this.stackOutputs = {};
+        this.failures.length = 0;
         if (!prior) this.consul = new ConsulEmulation();
     }
 }
@@ -465,15 +475,44 @@ function hookMonitor(emulation: ProviderEmulation): void {
     };
 }
 
+/** The emulation installed last: the one program failures are recorded in. */
+let current: ProviderEmulation | undefined;
+let listening = false;
+
 /** Installs the emulation as Pulumi's mocks and returns it. */
 export async function installProviderEmulation(options?: EmulationOptions): Promise<ProviderEmulation> {
     const emulation = new ProviderEmulation(options);
     await pulumi.runtime.setMocks(emulation, "consul-hardened", "test", false);
     hookMonitor(emulation);
+    current = emulation;
+    if (!listening) {
+        listening = true;
+        // What the engine's run does with the program's unhandled rejections: they fail it.
+        process.on("unhandledRejection", (reason) => void current?.failures.push(reason instanceof Error ? reason : new Error(String(reason))));
+    }
     return emulation;
 }
 
-/** Resolves an Output's value. Never use inside a preview-mode run (unknowns never resolve). */
+/**
+ * Resolves an Output's value, or rejects with what failed: the Output's own error (an apply that
+ * threw) or, once nothing is left to run, the program failure that left it pending (a resource it
+ * depends on was refused or is not emulated) — never a silent hang. Never use inside a
+ * preview-mode run (unknowns never resolve).
+ */
 export function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
+    const o = pulumi.output(output);
+    return new Promise<T>((resolve, reject) => {
+        let done = false;
+        const settle = (f: () => void) => void (done || ((done = true), f()));
+        o.apply((v) => settle(() => resolve(v as T)));
+        // Output.promise is the SDK's own (internal) way to the value or its rejection (sdk/nodejs/output.ts, OutputImpl).
+        (o as unknown as { promise(): Promise<unknown> }).promise().catch((e: unknown) => settle(() => reject(e)));
+        const watch = (): void => {
+            if (done) return;
+            const failure = current?.failures[0];
+            if (failure) return settle(() => reject(failure));
+            setTimeout(watch, 25).unref();
+        };
+        void current?.settled().then(watch);
+    });
 }
