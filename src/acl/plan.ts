@@ -1,4 +1,5 @@
 import { ProblemList } from "../errors";
+import { refuseUnknownAclKeys } from "./optionKeys";
 import { CONSUL_UUID } from "../secrets/derive";
 import { checkedSeed } from "../secrets/seed";
 import { DATACENTER_NAME, NODE_NAME, POLICY_NAME } from "../validation/names";
@@ -249,6 +250,7 @@ export function writesRefusedFrom(address: string, writeFrom: string[] | undefin
 }
 
 function validate(a: AclSystemArgs, p: ProblemList): void {
+    refuseUnknownAclKeys(a, p);
     if (typeof a.datacenter !== "string" || !DATACENTER_NAME.test(a.datacenter))
         p.add("datacenter", a.datacenter, "Consul datacenter names match ^[a-z0-9_-]+$", 'use the cluster\'s datacenter, e.g. "dc1"');
     const c = a.connection;

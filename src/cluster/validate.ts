@@ -14,6 +14,7 @@ import {
 import { validateGenerations } from "../gossip/rotation";
 import { DEFAULT_GENERATIONS } from "../gossip/keyring";
 import { federationKeysProblem } from "./lateChecks";
+import { refuseUnknownClusterKeys } from "./optionKeys";
 import { isPlain } from "../validation/whenKnown";
 import { addCaProblems, caConstraints, existingCaProblems, namePermitted } from "../tls/existingCa";
 import { leafNameInput, plannedLeafNames } from "./leafNames";
@@ -83,6 +84,7 @@ export function validateClusterArgs(args: HardenedClusterArgs, component = "Hard
     // Option blocks that are no objects are refused first: the checks below read inside them
     // (a null `limits.server` must be a problem, not a TypeError).
     refuseNonObjectBlocks(args, p);
+    refuseUnknownClusterKeys(args, p);
     p.throwIfAny(component);
     const nodes = validateIdentity(args, p);
     const before = p.all.length;
@@ -206,10 +208,6 @@ function validateNetwork(a: HardenedClusterArgs, p: ProblemList): void {
 function validatePorts(a: HardenedClusterArgs, p: ProblemList): void {
     const known: (keyof ClusterPorts)[] = ["dns", "https", "grpcTls", "serfLan", "serfWan", "server"];
     const given = a.ports ?? {};
-    for (const key of Object.keys(given)) {
-        if (!known.includes(key as keyof ClusterPorts))
-            p.add(`ports.${key}`, (given as Record<string, unknown>)[key], "unknown port option", `use one of ${known.join(", ")}`);
-    }
     const used = new Map<number, string>();
     if (a.insecure?.plaintextHttpOnLoopback) used.set(LOOPBACK_HTTP_PORT, "insecure.plaintextHttpOnLoopback (http)");
     for (const key of known) {
@@ -383,10 +381,9 @@ function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
 }
 
 function validateInsecure(a: HardenedClusterArgs, p: ProblemList): void {
-    const known = ["allowTls12", "plaintextHttpOnLoopback", "gossipVerifyIncomingOff", "gossipVerifyOutgoingOff", "clientApiAddress", "dnsBelow1024"];
+    // (Unknown keys were refused with the rest: optionKeys.ts.)
     for (const [key, value] of Object.entries(a.insecure ?? {})) {
-        if (!known.includes(key)) p.add(`insecure.${key}`, value, "not an insecure option this library has", `use one of ${known.join(", ")}`);
-        else if (key === "clientApiAddress") {
+        if (key === "clientApiAddress") {
             if (typeof value !== "string" || !isIpAddress(value) || isLoopbackAddress(value))
                 p.add("insecure.clientApiAddress", value, "must be a non-loopback IP (loopback is already the default)", 'use e.g. "0.0.0.0", or remove it');
         } else if (typeof value !== "boolean") p.add(`insecure.${key}`, value, "must be true or false", "use true, or remove it");

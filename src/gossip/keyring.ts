@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
 import { ProblemList } from "../errors";
 import { secretRandomBytes } from "../secrets/seed";
 import { GOSSIP_KEY_BYTES, gossipKeyValueProblem } from "./key";
@@ -35,6 +36,7 @@ export class GossipKeyring extends pulumi.ComponentResource {
         const generations = args.generations ?? DEFAULT_GENERATIONS;
         const problems = new ProblemList();
         validateGenerations(generations, "generations", problems);
+        refuseUnknownKeys(args, keysOf<GossipKeyringArgs>()(["generations"]), "", problems);
         problems.throwIfAny(`GossipKeyring "${name}"`);
         super(componentType("GossipKeyring"), name, {}, withFormerTypes(opts, "consul-hardened:gossip:GossipKeyring"));
 

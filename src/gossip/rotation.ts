@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
 import { ProblemList } from "../errors";
 import { gossipKeyProblem } from "./key";
 
@@ -35,6 +36,8 @@ export interface RotationPlan {
     steps: RotationStep[];
 }
 
+const GENERATION_KEYS = keysOf<GossipKeyGeneration>()(["name", "primary", "retired", "key"]);
+
 export function validateGenerations(gens: GossipKeyGeneration[], prefix: string, problems: ProblemList): void {
     if (!Array.isArray(gens) || gens.length === 0) {
         problems.add(prefix, gens, "at least one key generation is needed", '[{ name: "g1", primary: true }]');
@@ -42,6 +45,7 @@ export function validateGenerations(gens: GossipKeyGeneration[], prefix: string,
     }
     const seen = new Set<string>();
     gens.forEach((g, i) => {
+        refuseUnknownKeys(g, GENERATION_KEYS, `${prefix}[${i}]`, problems);
         if (typeof g.name !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(g.name))
             problems.add(`${prefix}[${i}].name`, g.name, "generation names are 1-64 of [A-Za-z0-9_.-]", 'use e.g. "2026-q4"');
         else if (seen.has(g.name)) problems.add(`${prefix}[${i}].name`, g.name, "duplicate generation name", "give each generation its own name");

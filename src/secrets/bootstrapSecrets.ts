@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
 import { ProblemList } from "../errors";
 import { NODE_NAME } from "../validation/names";
 import { deriveTokenId } from "./derive";
@@ -48,6 +49,7 @@ export class BootstrapSecrets extends pulumi.ComponentResource {
     constructor(name: string, args: BootstrapSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = new ProblemList();
         validateBootstrapSecretsArgs(args, problems);
+        refuseUnknownKeys(args, keysOf<BootstrapSecretsArgs>()(["datacenter", "agentNodeNames", "generation", "agentTokenGenerations", "seed"]), "", problems);
         problems.throwIfAny(`BootstrapSecrets "${name}"`);
         super(componentType("BootstrapSecrets"), name, {}, withFormerTypes(opts, "consul-hardened:acl:BootstrapSecrets"));
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
 import * as tls from "@pulumi/tls";
 import { ProblemList } from "../errors";
 import { isDnsName, isIpAddress } from "../validation/net";
@@ -116,6 +117,7 @@ export class AgentCertificate extends pulumi.ComponentResource {
     constructor(name: string, args: AgentCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = new ProblemList();
         validateAgentCertificateArgs(args, "", problems);
+        refuseUnknownKeys(args, keysOf<AgentCertificateArgs>()(["profile", "datacenter", "domain", "nodeName", "extraDnsNames", "extraIpAddresses", "caCertPem", "caPrivateKeyPem", "key", "validityHours", "earlyRenewalHours"]), "", problems);
         problems.throwIfAny(`AgentCertificate "${name}"`);
         super(componentType("AgentCertificate"), name, {}, withFormerTypes(opts, "consul-hardened:tls:AgentCertificate"));
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
 import * as tls from "@pulumi/tls";
 import { ProblemList } from "../errors";
 import { KeyOptions, resolveKeyOptions, validateKeyOptions } from "./keyOptions";
@@ -72,6 +73,7 @@ export class CertificateAuthority extends pulumi.ComponentResource {
     constructor(name: string, args: CertificateAuthorityArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         const problems = new ProblemList();
         validateCertificateAuthorityArgs(args, "", problems);
+        refuseUnknownKeys(args, keysOf<CertificateAuthorityArgs>()(["commonName", "organization", "key", "validityHours", "earlyRenewalHours", "protectKey", "existing"]), "", problems);
         problems.throwIfAny(`CertificateAuthority "${name}"`);
         // Component args are stored in state; pass nothing so no key material lands there.
         super(componentType("CertificateAuthority"), name, {}, withFormerTypes(opts, "consul-hardened:tls:CertificateAuthority"));
