@@ -87,8 +87,10 @@ func isBlock(t reflect.Type) bool {
 // kindOf names what a field of type t takes, as mapstructure v1.5.0 decodes without weak typing
 // (decodeString, decodeBool, decodeInt, decodeUint, decodeFloat, decodeSlice, decodeStruct in
 // mapstructure.go): "string" and "bool" take only their own kind; "int" and "float" any number,
-// "uint" a number not below zero; "list:<kind>" a list of those; "block" an object; "value"
-// anything (maps, interfaces and structs decoded whole are left to the opaque list).
+// "uint" a number not below zero; "list:<kind>" a list of those; "block" an object; "map:<kind>"
+// an object whose every value is of that kind (decodeMap: `node_meta = { rack = 5 }` fails, a
+// map[string]string takes no number); "value" anything (interfaces, and maps of those, are left to
+// the opaque list).
 func kindOf(t reflect.Type) string {
 	for t.Kind() == reflect.Ptr {
 		t = t.Elem()
@@ -108,6 +110,10 @@ func kindOf(t reflect.Type) string {
 		return "list:" + kindOf(t.Elem())
 	case reflect.Struct:
 		return "block"
+	case reflect.Map:
+		if e := kindOf(t.Elem()); e != "value" && e != "block" {
+			return "map:" + e
+		}
 	}
 	return "value"
 }

@@ -28,6 +28,8 @@ export const DEPRECATED_KEYS: Record<string, string> = {
     acl_datacenter: "primary_datacenter",
     enable_acl_replication: "acl.enable_token_replication",
     ui: "ui_config.enabled",
+    ui_dir: "ui_config.dir",
+    ui_content_path: "ui_config.content_path",
     "acl.tokens.master": "acl.tokens.initial_management",
     "acl.tokens.agent_master": "acl.tokens.agent_recovery",
 };

@@ -1,4 +1,5 @@
-import { ConsulHardenedOptionError, OptionProblem } from "../errors";
+import { ConsulHardenedOptionError, OptionProblem, show } from "../errors";
+import { consulBuilderRefusals } from "../config/consulBuilder";
 import { buildClientConfig, buildClientIdentityConfig, buildServerConfig } from "../config/agentConfig";
 import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
 import { findWeakenings } from "../config/weakenings";
@@ -87,8 +88,23 @@ export function assertConfigsHardened(
             });
         }
     };
+    /**
+     * What Consul's builder refuses of the merged config (the audit's rules, held against
+     * `consul validate` in the e2e stage): an override Consul would not start with — raft_multiplier
+     * above 10, a node_meta key with a space, server_rejoin_age_max below 6h — is refused here.
+     */
+    const startable = (cfg: AgentConfig, role: "server" | "client") => {
+        for (const r of consulBuilderRefusals(cfg as unknown as Record<string, unknown>, role)) {
+            const key = `${role}:consul:${r.path}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            problems.push({ option: `overrides.${role}.${r.path}`, value: show(valueAtPath(cfg, r.path)), problem: `Consul 1.16 refuses it: ${r.message}`, fix: r.fix });
+        }
+    };
     review.servers.forEach((s, i) => check(s.config, "server", strict.servers[i].config));
     check(review.client, "client", strict.client);
+    if (overrides.server) review.servers.forEach((s) => startable(s.config, "server"));
+    if (overrides.client) startable(review.client, "client");
     if (problems.length) throw new ConsulHardenedOptionError(component, problems);
 }
 

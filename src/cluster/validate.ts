@@ -45,7 +45,7 @@ const MANAGED_KEYS = ["datacenter", "primary_datacenter", "domain", "node_name",
  * each with why and the option to use instead.
  */
 const OPTION_KEYS: Record<string, { why: string; fix: string }> = Object.fromEntries([
-    ...["bind_addr", "advertise_addr", "advertise_addr_wan", "node_id"].map((k) => [
+    ...["bind_addr", "advertise_addr", "advertise_addr_wan", "advertise_addr_ipv4", "advertise_addr_ipv6", "advertise_addr_wan_ipv4", "advertise_addr_wan_ipv6", "serf_lan", "serf_wan", "node_id"].map((k) => [
         k,
         { why: "a per-node value: one override reaches every agent of the role, so all would claim the same one", fix: "use serverAddresses (each server its own address); clients take their host's address when it is left out" },
     ]),

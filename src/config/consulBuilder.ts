@@ -3,6 +3,7 @@ import { ADDRESS_KEYS, DURATION_KEYS, forEachKnownValue } from "./consulKeys";
 import { AEAD_CIPHER_SUITES, CONSUL_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "./tlsNames";
 import { rpcVerifiesOutgoing, SECRET_PLACEHOLDER } from "./guard";
 import { gossipKeyBytes } from "../gossip/key";
+import { goIpFamily } from "../validation/writeNetworks";
 
 /**
  * What Consul 1.16.3's config builder refuses once every file is decoded and merged
@@ -20,6 +21,43 @@ export interface BuilderRefusal {
 /** Everything the builder refuses of this merged config; `role` as the audit judges the agent. */
 export function consulBuilderRefusals(cfg: Record<string, any>, role: "server" | "client"): BuilderRefusal[] {
     return [...tlsRefusals(cfg, role), ...builderRefusals(cfg), ...encryptRefusals(cfg), ...builderValueRefusals(cfg), ...validatedSettingRefusals(cfg)];
+}
+
+/**
+ * Keys Consul sets in sources merged after every user file (agent/config/default.go:
+ * NonUserSource and DefaultConsulSource, appended to the builder's Tail): a user's value is
+ * decoded (its type checked) and then overwritten, so the builder never judges it.
+ */
+const OVERWRITTEN_BY_CONSUL: ReadonlySet<string> = new Set([
+    "check_deregister_interval_min", "check_reap_interval", "ae_interval", "sync_coordinate_rate_target", "sync_coordinate_interval_min",
+    "segment_name_limit", "connect.test_ca_leaf_root_change_spread", "peering.test_allow_peer_registrations",
+    "consul.coordinate.update_batch_size", "consul.coordinate.update_max_batches", "consul.coordinate.update_period",
+    "consul.raft.election_timeout", "consul.raft.heartbeat_timeout", "consul.raft.leader_lease_timeout", "consul.server.health_interval",
+]);
+
+/** The advertise addresses of one IP family (Build: "advertise_addr_ipv6 must be an ipv6 address"). */
+const FAMILY: Record<string, 4 | 6> = { advertise_addr_ipv4: 4, advertise_addr_ipv6: 6, advertise_addr_wan_ipv4: 4, advertise_addr_wan_ipv6: 6 };
+
+/** consul.MaxRaftMultiplier (agent/consul/config.go). */
+const MAX_RAFT_MULTIPLIER = 10;
+
+/**
+ * structs.ValidateNodeMetadata (agent/structs/structs.go, validateMetadata and validateMetaPair):
+ * at most 64 pairs; keys of [a-zA-Z0-9_-], 1 to 128 characters, not starting "consul-" (reserved);
+ * values of at most 512 characters.
+ */
+function nodeMetaRefusal(meta: unknown): BuilderRefusal | undefined {
+    if (meta === null || typeof meta !== "object" || Array.isArray(meta)) return undefined;
+    const pairs = Object.entries(meta as Record<string, unknown>);
+    if (pairs.length > 64) return refusal("node_meta", "Node metadata cannot contain more than 64 key/value pairs", "keep 64 pairs or fewer");
+    for (const [key, value] of pairs) {
+        const at = `node_meta.${key}`;
+        if (!/^[a-zA-Z0-9_-]+$/.test(key)) return refusal(at, `key ${JSON.stringify(key)} contains invalid characters`, "use letters, digits, _ and - only");
+        if (key.length > 128) return refusal(at, "key is too long (limit: 128 characters)", "shorten the key");
+        if (key.startsWith("consul-")) return refusal(at, "key prefix 'consul-' is reserved for internal use", "use another prefix");
+        if (typeof value === "string" && value.length > 512) return refusal(at, "value is too long (limit: 512 characters)", "shorten the value");
+    }
+    return undefined;
 }
 
 /** What Consul 1.16 accepts for tls_min_version (checked with `consul validate`). */
@@ -46,8 +84,9 @@ export function builderValueRefusals(config: Record<string, unknown>): BuilderRe
     const dnsPort = (config.ports as Record<string, unknown> | undefined)?.dns ?? 8600;
     const dnsListens = typeof dnsPort === "number" && dnsPort > 0;
     forEachKnownValue(config, (path, written, value) => {
-        // durationVal: time.ParseDuration or "invalid duration".
-        if (DURATION_KEYS.has(path) && typeof value === "string" && !GO_DURATION.test(value))
+        // durationVal: time.ParseDuration or "invalid duration" — unless a source Consul merges
+        // after the user's files overwrites the value first.
+        if (DURATION_KEYS.has(path) && !OVERWRITTEN_BY_CONSUL.has(path) && typeof value === "string" && !GO_DURATION.test(value))
             out.push({ path: written, message: "not a duration Consul can read (Go's time.ParseDuration: invalid duration)", fix: 'write a number with its unit, e.g. "10s", "500ms" or "1h30m"' });
         const how = ADDRESS_KEYS[path];
         if (how === undefined) return;
@@ -69,6 +108,8 @@ export function builderValueRefusals(config: Record<string, unknown>): BuilderRe
                 // validate: "DNS address cannot be a unix socket" (while DNS listens at all).
                 else if (path === "addresses.dns" && dnsListens) refuse(`${a}: the DNS address cannot be a unix socket`);
             } else if (a !== "[::]" && !isGoIp(a)) refuse(`invalid ip address: ${a}`);
+            // Build: the family-specific advertise addresses must be of their family.
+            else if (FAMILY[path] && goIpFamily(a) !== FAMILY[path]) refuse(`${path} must be an ipv${FAMILY[path]} address`);
         }
     });
     return out;
@@ -120,6 +161,35 @@ export function validatedSettingRefusals(cfg: Record<string, any>): BuilderRefus
         const nanos = typeof value === "string" ? goDurationNanos(value) : undefined;
         if (nanos !== undefined && nanos < min) refuse(path, `duration '${value}' cannot be less than ${shown}`, `set it to ${shown} or more`);
     }
+    // Build and validate: numbers with a range.
+    const num = (v: unknown): v is number => typeof v === "number";
+    const multiplier = cfg.performance?.raft_multiplier;
+    if (num(multiplier) && (multiplier < 1 || multiplier > MAX_RAFT_MULTIPLIER))
+        refuse("performance.raft_multiplier", `performance.raft_multiplier cannot be ${multiplier}. Must be between 1 and ${MAX_RAFT_MULTIPLIER}`, `use 1 (production) to ${MAX_RAFT_MULTIPLIER}`);
+    if (num(cfg.check_output_max_size) && cfg.check_output_max_size < 1)
+        refuse("check_output_max_size", "check_output_max_size must be positive", "remove it (default 4096), or set discard_check_output to drop check output");
+    for (const [path, value] of [
+        ["autopilot.max_trailing_logs", cfg.autopilot?.max_trailing_logs],
+        ["dns_config.udp_answer_limit", cfg.dns_config?.udp_answer_limit],
+        ["dns_config.a_record_limit", cfg.dns_config?.a_record_limit],
+    ] as const)
+        if (num(value) && value < 0) refuse(path, `${path} cannot be ${value}. Must be greater than or equal to zero`, "use 0 or more");
+    const segmentMb = cfg.raft_logstore?.wal?.segment_size_mb;
+    if (cfg.server === true && num(segmentMb) && (segmentMb < 1 || segmentMb > 1024))
+        refuse("raft_logstore.wal.segment_size_mb", `raft_logstore.wal.segment_size_mb cannot be ${segmentMb < 1 ? "less than 1MB" : "greater than 1024 (1GiB)"}`, "use 1 to 1024 (default 64)");
+    // Build: the cache's rate and burst (a negative rate is "no limit": limitVal gives rate.Inf).
+    if (num(cfg.cache?.entry_fetch_rate) && cfg.cache.entry_fetch_rate === 0)
+        refuse("cache.entry_fetch_rate", "cache.entry_fetch_rate must be strictly positive, was: 0", "remove it (default: no limit), or set a positive rate");
+    if (num(cfg.cache?.entry_fetch_max_burst) && cfg.cache.entry_fetch_max_burst <= 0)
+        refuse("cache.entry_fetch_max_burst", `cache.entry_fetch_max_burst must be strictly positive, was: ${cfg.cache.entry_fetch_max_burst}`, "remove it (default 2), or set 1 or more");
+    if (cfg.server === true && cfg.advertise_reconnect_timeout !== undefined)
+        refuse("advertise_reconnect_timeout", "advertise_reconnect_timeout can only be used on a client", "set it on client agents only");
+    // Build: every service_ttl value is a duration.
+    if (cfg.dns_config?.service_ttl && typeof cfg.dns_config.service_ttl === "object")
+        for (const [name, ttl] of Object.entries(cfg.dns_config.service_ttl))
+            if (typeof ttl === "string" && !GO_DURATION.test(ttl)) refuse(`dns_config.service_ttl.${name}`, `invalid duration: "${ttl}"`, 'write a number with its unit, e.g. "5s"');
+    const meta = nodeMetaRefusal(cfg.node_meta);
+    if (meta) refuse(meta.path, `node_meta invalid: ${meta.message}`, meta.fix);
     const ui = cfg.ui_config ?? {};
     if (ui.enabled === true && typeof ui.dir === "string" && ui.dir !== "") refuse("ui_config.dir", "both ui_config.enabled and ui_config.dir were given: the web UI is in the binary", "remove ui_config.dir (or ui_config.enabled to serve your own UI)");
     if (typeof ui.metrics_provider === "string" && ui.metrics_provider !== "" && !BASIC_NAME.test(ui.metrics_provider))
@@ -152,7 +222,8 @@ function tlsRefusals(cfg: Record<string, any>, role: "server" | "client"): Build
     const reject = (path: string, message: string, fix: string) => out.push({ path, message, fix });
     for (const [name, block] of Object.entries<Record<string, any>>(cfg.tls ?? {})) {
         const version = block?.tls_min_version ?? cfg.tls?.defaults?.tls_min_version;
-        if (block?.tls_min_version !== undefined && !TLS_VERSIONS.includes(block.tls_min_version))
+        // "" is Auto (builder.go tlsVersion), not an error.
+        if (block?.tls_min_version !== undefined && block.tls_min_version !== "" && !TLS_VERSIONS.includes(block.tls_min_version))
             reject(`tls.${name}.tls_min_version`, `invalid TLS version "${block.tls_min_version}"`, 'use "TLSv1_3" (or "TLSv1_2")');
         if (block?.tls_cipher_suites !== undefined && version === "TLSv1_3")
             reject(`tls.${name}.tls_cipher_suites`, "Consul refuses cipher suites with TLSv1_3 (its suites are fixed)", "remove tls_cipher_suites");
@@ -207,7 +278,8 @@ function builderRefusals(cfg: Record<string, any>): BuilderRefusal[] {
     if (typeof cfg.bootstrap_expect === "number") {
         if (cfg.bootstrap_expect < 0) out.push(refusal("bootstrap_expect", "bootstrap_expect cannot be below zero", "set it to the number of servers"));
         else if (cfg.bootstrap_expect > 0 && !server) out.push(refusal("bootstrap_expect", "'bootstrap_expect > 0' requires 'server = true'", "remove bootstrap_expect on client agents, or set server = true"));
-        else if (cfg.bootstrap_expect > 0 && cfg.bootstrap === true) out.push(refusal("bootstrap_expect", "'bootstrap_expect > 0' and 'bootstrap = true' are mutually exclusive", "remove bootstrap (bootstrap_expect is the safer one)"));
+        // Build turns bootstrap_expect = 1 into bootstrap mode before validate: only > 1 clashes.
+        else if (cfg.bootstrap_expect > 1 && cfg.bootstrap === true) out.push(refusal("bootstrap_expect", "'bootstrap_expect > 0' and 'bootstrap = true' are mutually exclusive", "remove bootstrap (bootstrap_expect is the safer one)"));
     }
     // Network segments are Consul Enterprise; the community edition refuses them outright.
     if (typeof cfg.segment === "string" && cfg.segment !== "") out.push(refusal("segment", "network segments are not supported by the community edition of Consul", "remove segment (Consul Enterprise only)"));

@@ -87,7 +87,7 @@ export function invalidConsulKeys(config: Record<string, unknown>): string[] {
     return out;
 }
 
-/** What each key's field takes (scripts/consul-keys kindOf): string, bool, int, uint, float, block, value, list:<kind>. */
+/** What each key's field takes (scripts/consul-keys kindOf): string, bool, int, uint, float, block, value, list:<kind>, map:<kind>. */
 const KINDS = new Map(Object.entries(table.types).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** A value Consul's decoder cannot put into its field: the file fails to parse. */
@@ -141,6 +141,16 @@ export function decodeAsConsul(config: Record<string, unknown>): { config: Recor
                 return REFUSED;
             }
             return walk(v, path, shown);
+        }
+        if (kind.startsWith("map:")) {
+            // decodeMap: every value decoded into the map's element type (node_meta takes strings only).
+            if (!isObject(v)) {
+                refuse(shown, `Consul expects a map, got a ${typeName(v)}`);
+                return REFUSED;
+            }
+            const element = kind.slice(4);
+            const entries = Object.entries(v).map(([k, e]) => [k, value(element, path, e, `${shown}.${k}`)] as const);
+            return entries.some(([, e]) => e === REFUSED) ? REFUSED : Object.fromEntries(entries);
         }
         if (kind.startsWith("list:")) {
             if (!Array.isArray(v)) {

@@ -2,7 +2,7 @@ import { ChecklistId } from "../checklist";
 import { GOSSIP_KEY_BYTES, gossipKeyBytes } from "../gossip/key";
 import { isLoopbackAddress } from "../validation/net";
 import { unrestrictedWrites } from "../validation/writeNetworks";
-import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS } from "./tlsNames";
+import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS, meantTlsVersion } from "./tlsNames";
 import { AgentConfig, TlsInterfaceConfig } from "./types";
 
 /** Stands in for a secret in configs rendered for review (see `HardenedCluster.review`). */
@@ -59,11 +59,11 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
         );
     if (role === "server" ? cfg.auto_encrypt?.allow_tls !== true : cfg.auto_encrypt?.tls !== true)
         gap("CSM-TLS-08", `auto_encrypt.${role === "server" ? "allow_tls" : "tls"}`, "auto_encrypt must be on");
-    if (!(ACCEPTED_TLS_VERSIONS as readonly string[]).includes(d.tls_min_version ?? ""))
+    if (!(ACCEPTED_TLS_VERSIONS as readonly string[]).includes(meantTlsVersion(d.tls_min_version) ?? ""))
         gap("CSM-TLS-09", "tls.defaults.tls_min_version", `minimum TLS version ${d.tls_min_version ?? "unset"} is below TLSv1_2`);
     for (const [name, block] of Object.entries(tls)) {
         // A block without its own version inherits the defaults', judged once above.
-        const version = block?.tls_min_version ?? d.tls_min_version;
+        const version = meantTlsVersion(block?.tls_min_version ?? d.tls_min_version);
         if (name !== "defaults" && block?.tls_min_version !== undefined && !(ACCEPTED_TLS_VERSIONS as readonly string[]).includes(version ?? ""))
             gap("CSM-TLS-09", `tls.${name}.tls_min_version`, `minimum TLS version ${version} is below TLSv1_2`);
         const suites: string | undefined = block?.tls_cipher_suites;

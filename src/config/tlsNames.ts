@@ -5,6 +5,15 @@ export const CONSUL_TLS_VERSIONS = ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"] 
 export const ACCEPTED_TLS_VERSIONS = ["TLSv1_2", "TLSv1_3"] as const;
 
 /**
+ * The version a `tls_min_version` value means: "" and "TLS_AUTO" are TLS 1.2 in Consul 1.16
+ * (builder.go tlsVersion: "" is TLSVersionAuto; tlsutil/config.go goTLSVersions: Auto is
+ * tls.VersionTLS12). A stanza's "" does not inherit tls.defaults: it is Auto.
+ */
+export function meantTlsVersion(v: string | undefined): string | undefined {
+    return v === "" || v === "TLS_AUTO" ? "TLSv1_2" : v;
+}
+
+/**
  * The AEAD suites Consul's agent accepts for TLS 1.2 (CSM-TLS-09), spelled as Consul 1.16 spells
  * them (types/tls.go, `consulAgentTLSCipherSuites`: ChaCha20 names end in `_SHA256`).
  */

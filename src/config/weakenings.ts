@@ -5,7 +5,7 @@
  * option as the typed option would, and coverage reports it as waived.
  */
 import { ChecklistId } from "../checklist";
-import { CONSUL_TLS_VERSIONS } from "./tlsNames";
+import { CONSUL_TLS_VERSIONS, meantTlsVersion } from "./tlsNames";
 import { AgentConfig } from "./types";
 
 export interface Weakening {
@@ -24,7 +24,7 @@ export function findWeakenings(strict: AgentConfig, final: AgentConfig): Weakeni
     const out: Weakening[] = [];
     const blocks = new Set([...Object.keys(strict.tls ?? {}), ...Object.keys(final.tls ?? {})]);
     const version = (cfg: AgentConfig, block: string) =>
-        (cfg.tls as Record<string, { tls_min_version?: string } | undefined> | undefined)?.[block]?.tls_min_version ?? cfg.tls?.defaults?.tls_min_version;
+        meantTlsVersion((cfg.tls as Record<string, { tls_min_version?: string } | undefined> | undefined)?.[block]?.tls_min_version ?? cfg.tls?.defaults?.tls_min_version);
     for (const block of blocks) {
         const [was, is] = [version(strict, block), version(final, block)];
         if (rank(is) < rank(was))

@@ -61,6 +61,13 @@ export function admittedRange(cidr: string): Range | undefined {
     return { family: parsed.family, start: network, end: network | ((1n << hostBits) - 1n) };
 }
 
+/** An address's family as Go's `IP.To4` decides it: IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is IPv4. */
+export function goIpFamily(address: string): 4 | 6 | undefined {
+    const family = isIP(address);
+    if (family === 0) return undefined;
+    return admittedRange(`${address}/${family === 4 ? 32 : 128}`)?.family === "IPv4" ? 4 : 6;
+}
+
 /** Whether the ranges of one family cover [from, to] entirely. */
 function covers(ranges: Range[], from: bigint, to: bigint): boolean {
     let next = from;
