@@ -1,6 +1,7 @@
 import { ChecklistId } from "../checklist";
 import { CONSUL_UUID } from "../secrets/derive";
 import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
+import { publicWrites, unrestrictedWrites } from "../validation/writeNetworks";
 import { deepMerge } from "../config/merge";
 import { AgentConfig } from "../config/types";
 import { CONSUL_GOSSIP_KEY_SIZES, gossipKeyBytes } from "../gossip/key";
@@ -70,6 +71,12 @@ export function auditAgent(agent: LoadedAgent, roleOverride?: Role): Finding[] {
     const effective = deepMerge(consulDefaults(role === "server"), agent.config) as AgentConfig;
     for (const gap of findHardeningGaps(effective, role))
         push({ id: gap.id, severity: CHECKLIST_SEVERITY[gap.id], path: shown(gap.path), message: gap.message, fix: FIX[gap.id] ?? "see the checklist" });
+
+    // A restriction that admits public addresses is flagged (not refused): one judgment, shared
+    // with HardenedCluster's warning and the probe.
+    const writeFrom = effective.http_config?.allow_write_http_from;
+    const open = Array.isArray(writeFrom) && !unrestrictedWrites(writeFrom.map(String)) ? publicWrites(writeFrom.map(String)) : undefined;
+    if (open) push({ id: "CSM-HTTP-02", severity: "low", path: shown("http_config.allow_write_http_from"), message: open, fix: FIX["CSM-HTTP-02"]! });
 
     const tokens = agent.config.acl?.tokens ?? {};
     // Review configs show secrets as "<secret>": nothing to judge there.

@@ -376,11 +376,16 @@ function connectionFrom(
     const address = (values.address ?? env.CONSUL_HTTP_ADDR ?? "").replace(/^https:\/\//, "");
     if (!address) problems.push("--address (or CONSUL_HTTP_ADDR) is required, e.g. 10.0.1.11:8501");
     else if (/^http:\/\//.test(address)) problems.push(`--address ${address}: HTTPS only (mTLS)`);
+    const pem = (flag: string, text: string | undefined, block: RegExp, what: string): string | undefined => {
+        // An empty or foreign CA file would leave Node with its public roots: refused, not trusted blindly.
+        if (text !== undefined && !block.test(text)) problems.push(`--${flag}: holds no ${what} (PEM)`);
+        return text;
+    };
     return {
         address,
-        caPem: flagFile(problems, "ca-file", values["ca-file"] ?? env.CONSUL_CACERT, "CONSUL_CACERT"),
-        certPem: flagFile(problems, "client-cert", values["client-cert"] ?? env.CONSUL_CLIENT_CERT, clientCert && "CONSUL_CLIENT_CERT"),
-        keyPem: flagFile(problems, "client-key", values["client-key"] ?? env.CONSUL_CLIENT_KEY, clientCert && "CONSUL_CLIENT_KEY"),
+        caPem: pem("ca-file", flagFile(problems, "ca-file", values["ca-file"] ?? env.CONSUL_CACERT, "CONSUL_CACERT"), /-----BEGIN CERTIFICATE-----/, "certificate"),
+        certPem: pem("client-cert", flagFile(problems, "client-cert", values["client-cert"] ?? env.CONSUL_CLIENT_CERT, clientCert && "CONSUL_CLIENT_CERT"), /-----BEGIN CERTIFICATE-----/, "certificate"),
+        keyPem: pem("client-key", flagFile(problems, "client-key", values["client-key"] ?? env.CONSUL_CLIENT_KEY, clientCert && "CONSUL_CLIENT_KEY"), /-----BEGIN [A-Z ]*PRIVATE KEY-----/, "private key"),
     };
 }
 

@@ -10,6 +10,7 @@ import { AGENT_PROCESS_PATHS, bundleFileModes, bundleFiles, FileModes } from "./
 import { systemdUnit, sysusersSnippet, tmpfilesSnippet } from "../runtime/systemd";
 import { PodSecurity, podSecurity } from "../runtime/podSecurity";
 import { InsecureWarning, normalizeClusterOptions } from "./normalize";
+import { publicWrites } from "../validation/writeNetworks";
 import { checkedReplicationToken, checkedSecretSeed, keyedGenerations } from "./lateChecks";
 import { HardenedClusterArgs } from "./options";
 import { CoverageRow, coverageReport } from "../audit/coverage";
@@ -187,6 +188,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
         this.warnings = n.warnings.filter((w) => renderedIds.has(w.id) || w.option === "insecure.dnsBelow1024");
         this.coverage = coverageReport(this.warnings, rendered);
         for (const w of this.warnings) pulumi.log.warn(`${w.id}: ${w.option} — ${w.message}`, this);
+        const open = publicWrites(n.settings.allowWriteHttpFrom);
+        if (open) pulumi.log.warn(`CSM-HTTP-02: adminNetworks/allowWriteHttpFrom — ${open}`, this);
 
         // The CA generations (one, unless a rollover lists more): every one is trusted, one signs.
         // The guard remembers the last deployment's trust and refuses a step that skips a stage;

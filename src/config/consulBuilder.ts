@@ -182,7 +182,8 @@ export function validatedSettingRefusals(cfg: Record<string, any>): BuilderRefus
         refuse("cache.entry_fetch_rate", "cache.entry_fetch_rate must be strictly positive, was: 0", "remove it (default: no limit), or set a positive rate");
     if (num(cfg.cache?.entry_fetch_max_burst) && cfg.cache.entry_fetch_max_burst <= 0)
         refuse("cache.entry_fetch_max_burst", `cache.entry_fetch_max_burst must be strictly positive, was: ${cfg.cache.entry_fetch_max_burst}`, "remove it (default 2), or set 1 or more");
-    if (cfg.server === true && cfg.advertise_reconnect_timeout !== undefined)
+    // validate: a server with a non-zero advertise_reconnect_timeout ("0s" is the default).
+    if (cfg.server === true && typeof cfg.advertise_reconnect_timeout === "string" && (goDurationNanos(cfg.advertise_reconnect_timeout) ?? 0) !== 0)
         refuse("advertise_reconnect_timeout", "advertise_reconnect_timeout can only be used on a client", "set it on client agents only");
     // Build: every service_ttl value is a duration.
     if (cfg.dns_config?.service_ttl && typeof cfg.dns_config.service_ttl === "object")

@@ -8,7 +8,7 @@
 import { CHECKLIST_SEVERITY, Severity } from "../audit/findings";
 import { ChecklistId } from "../checklist";
 import { ClientTls, Endpoint, httpsGet, plaintextHttpAnswers, plaintextRpcAccepted, tlsAccepted } from "./net";
-import { unrestrictedWrites } from "../validation/writeNetworks";
+import { publicWrites, unrestrictedWrites } from "../validation/writeNetworks";
 
 export interface ProbeTarget {
     /** host:port of the agent's HTTPS API. */
@@ -168,6 +168,7 @@ export function effectiveFindings(d: Record<string, any>): Found[] {
     const writeFrom = (Array.isArray(d.AllowWriteHTTPFrom) ? d.AllowWriteHTTPFrom : []).map(cidrText).filter((c: string | undefined): c is string => c !== undefined);
     const unrestricted = unrestrictedWrites(writeFrom);
     if (unrestricted) add("CSM-HTTP-02", "http_config.allow_write_http_from", unrestricted, 'list the admin networks only, e.g. ["127.0.0.0/8", "10.0.0.0/24"]');
+    else if (publicWrites(writeFrom)) add("CSM-HTTP-02", "http_config.allow_write_http_from", publicWrites(writeFrom)!, "list private admin networks (or a bastion's address) only");
     return found;
 }
 

@@ -98,3 +98,24 @@ export function unrestrictedWrites(cidrs: readonly string[]): string | undefined
     if (families.length === 0) return undefined;
     return `together these networks admit every ${families.join(" and every ")} address: no limit on HTTP writes at all (CSM-HTTP-02)`;
 }
+
+/** Address space no internet host reaches directly: private, shared (CGNAT), loopback, link-local, ULA. */
+const NON_PUBLIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10"].map((c) => admittedRange(c)!);
+
+/**
+ * The entries that admit public addresses: HTTP writes from the internet, stopped only by mTLS
+ * and ACLs (CSM-HTTP-02 asks for the admin networks). An office's or bastion's public /32 is a
+ * choice to flag, not an error.
+ */
+export function publicWriteNetworks(cidrs: readonly string[]): string[] {
+    return cidrs.filter((c) => {
+        const r = admittedRange(String(c));
+        return r !== undefined && !covers(NON_PUBLIC.filter((n) => n.family === r.family), r.start, r.end);
+    });
+}
+
+/** The flag for a write restriction that admits public addresses, or undefined. */
+export function publicWrites(cidrs: readonly string[]): string | undefined {
+    const open = publicWriteNetworks(cidrs);
+    return open.length ? `HTTP writes are admitted from public addresses (${open.join(", ")}): only mTLS and ACLs stand between them and the API (CSM-HTTP-02)` : undefined;
+}

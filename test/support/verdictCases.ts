@@ -281,6 +281,7 @@ export const BUILDER_CASES: [string, (c: Record<string, any>) => void, boolean][
     ["cache.entry_fetch_rate = -1 (no limit)", (c) => (c.cache = { entry_fetch_rate: -1 }), false],
     ["cache.entry_fetch_max_burst = 0", (c) => (c.cache = { entry_fetch_max_burst: 0 }), true],
     ["advertise_reconnect_timeout on a server", (c) => (c.advertise_reconnect_timeout = "15s"), true],
+    ["advertise_reconnect_timeout = 0s on a server (the default)", (c) => (c.advertise_reconnect_timeout = "0s"), false],
     ["dns_config.service_ttl value not a duration", (c) => (c.dns_config = { service_ttl: { "*": "soon" } }), true],
     ["bootstrap with bootstrap_expect = 1 (bootstrap mode)", (c) => ((c.bootstrap = true), (c.bootstrap_expect = 1)), false],
     ["bootstrap with bootstrap_expect = 3", (c) => ((c.bootstrap = true), (c.bootstrap_expect = 3)), true],

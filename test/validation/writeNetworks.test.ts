@@ -52,3 +52,35 @@ describe("write restriction judged on what it admits (allow_write_http_from, CSM
         assert.deepEqual(findHardeningGaps(cfg, "server").filter((g) => g.id === "CSM-HTTP-02"), []);
     });
 });
+
+describe("write restrictions that admit public addresses are flagged, not refused (CSM-HTTP-02)", () => {
+    it("public ranges are named; private, shared, loopback, link-local and ULA space is not", async () => {
+        const { publicWriteNetworks } = await import("../../src/validation/writeNetworks");
+        assert.deepEqual(publicWriteNetworks(["10.0.0.0/8", "172.16.0.0/12", "192.168.1.0/24", "100.64.0.0/10", "127.0.0.1/32", "169.254.0.0/16", "::1/128", "fd00::/8", "fe80::/64", "::ffff:10.0.0.0/104"]), []);
+        assert.deepEqual(publicWriteNetworks(["203.0.113.5/32", "172.0.0.0/8", "::ffff:8.8.8.8/128", "2001:db8::/32", "10.0.0.0/7"]), ["203.0.113.5/32", "172.0.0.0/8", "::ffff:8.8.8.8/128", "2001:db8::/32", "10.0.0.0/7"]);
+    });
+
+    it("the audit reports it as a low CSM-HTTP-02 finding; HardenedCluster builds and warns", async () => {
+        const { auditAgent } = await import("../../src/audit/audit");
+        const { agentFromObject } = await import("../../src/audit/load");
+        const server = JSON.parse(JSON.stringify(defaultConfigs().server));
+        server.http_config.allow_write_http_from = ["127.0.0.0/8", "203.0.113.5/32"];
+        const f = auditAgent(agentFromObject("server.json", server)).filter((x) => x.id === "CSM-HTTP-02");
+        assert.equal(f.length, 1);
+        assert.equal(f[0].severity, "low");
+        assert.match(f[0].message, /public addresses \(203\.0\.113\.5\/32\)/);
+        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
+        const { emulation } = await import("../support/emulation");
+        const pulumi = await import("@pulumi/pulumi");
+        (await emulation()).reset();
+        const warned: string[] = [];
+        const warn = pulumi.log.warn;
+        (pulumi.log as { warn: typeof warn }).warn = async (m: string) => void warned.push(m);
+        try {
+            new HardenedCluster("public-admin", { datacenter: "dc1", servers: 1, adminNetworks: ["203.0.113.5/32"] });
+        } finally {
+            (pulumi.log as { warn: typeof warn }).warn = warn;
+        }
+        assert.ok(warned.some((m) => /^CSM-HTTP-02: .*203\.0\.113\.5\/32/.test(m)), warned.join("\n"));
+    });
+});
