@@ -1,5 +1,5 @@
 /**
- * The README's option reference, generated from the JSDoc of the options files with the
+ * The option reference (docs/options.md), generated from the JSDoc of the options files with the
  * TypeScript compiler API, so the docs cannot drift from the types. `npm run options-doc`
  * rewrites the README section; a test fails when it is out of date. Covers src/cluster/options.ts
  * (HardenedCluster) and src/acl/options.ts (AclSystem).
@@ -72,10 +72,10 @@ function renderRow(r: Row): string {
     return `| \`${r.name}\` | \`${cell(r.type)}\` | ${cell(r.fallback)} | ${cell(r.doc)} |`;
 }
 
-/** README text with the generated section replaced. */
+/** docs/options.md text with the generated section replaced. */
 export function withOptionsSection(readme: string, markdown = optionsMarkdown()): string {
     const a = readme.indexOf(START);
     const b = readme.indexOf(END);
-    if (a < 0 || b < a) throw new Error(`README.md has no ${START} … ${END} section`);
+    if (a < 0 || b < a) throw new Error(`docs/options.md has no ${START} … ${END} section`);
     return readme.slice(0, a + START.length) + "\n" + markdown + "\n" + readme.slice(b);
 }

@@ -1,9 +1,10 @@
 /**
- * Every TypeScript block of the README compiles, as printed, with the project's strict settings —
- * each block a program of its own importing "consul-hardened" (mapped to this repository's src/).
+ * Every TypeScript block of the README and of the guides in docs/ compiles, as printed, with the
+ * project's strict settings — each block a program of its own importing "consul-hardened" (mapped
+ * to this repository's src/).
  */
 import { strict as assert } from "node:assert";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as ts from "typescript";
 
@@ -23,9 +24,12 @@ export function readmeTypeScriptBlocks(readme: string): { line: number; code: st
     return blocks;
 }
 
-describe("README TypeScript", function () {
+/** The documents whose TypeScript examples are compiled. */
+const DOCUMENTS = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+
+describe("README and guides: TypeScript", function () {
     this.timeout(120_000);
-    const blocks = readmeTypeScriptBlocks(readFileSync(join(ROOT, "README.md"), "utf8"));
+    const blocks = DOCUMENTS.flatMap((doc) => readmeTypeScriptBlocks(readFileSync(join(ROOT, doc), "utf8")).map((b) => ({ ...b, doc })));
 
     it("has TypeScript examples", () => assert.ok(blocks.length >= 6, `${blocks.length} blocks`));
 
@@ -35,7 +39,7 @@ describe("README TypeScript", function () {
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });
         const files = blocks.map((b, i) => {
-            const file = join(dir, `block-${String(i + 1).padStart(2, "0")}-line-${b.line}.ts`);
+            const file = join(dir, `block-${String(i + 1).padStart(2, "0")}-${b.doc.replace(/\W/g, "_")}-line-${b.line}.ts`);
             // Each block is a module of its own (top-level names do not clash across blocks).
             writeFileSync(file, b.code.includes("export ") || b.code.includes("import ") ? b.code : `${b.code}\nexport {};\n`);
             return file;
@@ -58,8 +62,8 @@ describe("README TypeScript", function () {
             .filter((d) => d.file && files.includes(resolve(d.file.fileName)))
             .map((d) => {
                 const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
-                const block = Number(/line-(\d+)/.exec(d.file!.fileName)![1]);
-                return `README.md:${block + line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+                const block = blocks[files.indexOf(resolve(d.file!.fileName))];
+                return `${block.doc}:${block.line + line}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
             });
         assert.deepEqual(problems, []);
     });

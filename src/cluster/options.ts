@@ -150,7 +150,7 @@ export interface ClusterCaOptions {
     /**
      * A staged CA rollover: the CA generations every agent trusts, oldest first, each generated or
      * brought (`existing`). With them, set the CA options per generation, not here. The oldest
-     * generation continues a cluster's existing CA. See README, "Certificate lifecycle".
+     * generation continues a cluster's existing CA. See docs/lifecycle.md, "Certificate lifecycle".
      * @example [{ name: "2026" }, { name: "2027" }]
      */
     generations?: CaGeneration[];

@@ -67,7 +67,7 @@ function refuseNonObjectBlocks(args: HardenedClusterArgs, p: ProblemList): void 
         const parent = parts.slice(0, -1).reduce<any>((o, k) => (o && typeof o === "object" ? o[k] : undefined), args);
         const value = parent && typeof parent === "object" ? parent[parts[parts.length - 1]] : undefined;
         if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value)))
-            p.add(path, value, "must be an object of options", "see the option reference (README) for its fields, or leave it out");
+            p.add(path, value, "must be an object of options", "see the option reference (docs/options.md) for its fields, or leave it out");
     }
 }
 
