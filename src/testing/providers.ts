@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 // allConfig and the @internal isConfigSecret: the stack config as the program sees it.
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { allConfig(): Record<string, string>; isConfigSecret(key: string): boolean };
@@ -350,6 +351,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         this.aliasUsed.clear();
         this.stackOutputs = {};
         this.failures.length = 0;
+        discardPendingWork();
         if (!prior) this.consul = new ConsulEmulation();
     }
 }
@@ -475,6 +477,18 @@ function hookMonitor(emulation: ProviderEmulation): void {
     };
 }
 
+/**
+ * The previous program's promises that never settle by design — the outputs of a resource that
+ * was refused, an unknown in preview — are forgotten when a new program starts and when the
+ * process exits. Otherwise the runtime's leak check (sdk/nodejs/runtime/debuggable.ts, its exit
+ * handler) prints "N promises were still active" at the end of every test run, about programs the
+ * tests finished with on purpose. A real `pulumi up` runs one program and keeps the check.
+ */
+function discardPendingWork(): void {
+    // getStore is internal to the SDK (sdk/nodejs/runtime/state.ts); its leak set is what the check reads.
+    (runtimeState as unknown as { getStore(): { leakCandidates?: Set<unknown> } }).getStore().leakCandidates?.clear();
+}
+
 /** The emulation installed last: the one program failures are recorded in. */
 let current: ProviderEmulation | undefined;
 let listening = false;
@@ -487,6 +501,8 @@ export async function installProviderEmulation(options?: EmulationOptions): Prom
     current = emulation;
     if (!listening) {
         listening = true;
+        // Before the runtime's own exit handler (registered later, on its first promise).
+        process.prependListener("exit", discardPendingWork);
         // What the engine's run does with the program's unhandled rejections: they fail it.
         process.on("unhandledRejection", (reason) => void current?.failures.push(reason instanceof Error ? reason : new Error(String(reason))));
     }
