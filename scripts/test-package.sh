@@ -46,6 +46,22 @@ cat >"$app/tsconfig.json" <<'JSON'
 JSON
 check "the tarball installs into a fresh project" bash -c "cd '$app' && npm install --no-audit --no-fund --prefer-offline"
 check "a program composing HardenedCluster and AclSystem type-checks (strict, the package's own .d.ts)" bash -c "cd '$app' && npx tsc -p ."
+# The subpaths under every moduleResolution a user's project may use: Pulumi's TypeScript templates
+# say "node" (which ignores package.json "exports"; typesVersions serves it), others node16/bundler.
+mkdir -p "$app/resolution"
+cat >"$app/resolution/imports.ts" <<'TS'
+import { HardenedCluster } from "consul-hardened";
+import { emulateProviders, outputValue } from "consul-hardened/testing";
+import { consulHardenedPolicies } from "consul-hardened/policy";
+export const used = [HardenedCluster, emulateProviders, outputValue, consulHardenedPolicies];
+TS
+resolution() { # moduleResolution, module
+    printf '{ "compilerOptions": { "target": "ES2022", "module": "%s", "moduleResolution": "%s", "strict": true, "noEmit": true, "esModuleInterop": true, "skipLibCheck": true, "types": ["node"] }, "files": ["imports.ts"] }\n' "$2" "$1" >"$app/resolution/tsconfig.$1.json"
+    (cd "$app/resolution" && npx tsc -p "tsconfig.$1.json")
+}
+for r in node:commonjs node16:node16 nodenext:nodenext bundler:esnext; do
+    check "consul-hardened/testing and /policy resolve with moduleResolution ${r%%:*}" resolution "${r%%:*}" "${r##*:}"
+done
 check "it runs under consul-hardened/testing: configs, the user's own resources, no token in state" bash -c "cd '$app' && node out/check.js '$work/rendered.json'"
 check "the shipped policy pack loads its policies from the installed package" bash -c "cd '$app' && node -e 'const { consulHardenedPolicies } = require(\"consul-hardened/policy\"); if (consulHardenedPolicies.length !== 10) process.exit(1); require.resolve(\"@pulumi/policy\", { paths: [require(\"path\").dirname(require.resolve(\"consul-hardened/package.json\")) + \"/policy-pack\"] })'"
 check "the installed consul-hardened audit accepts the config it rendered (exit 0)" bash -c "cd '$app' && npx consul-hardened audit --server '$work/rendered.json'"

@@ -14,7 +14,7 @@
  * ```
  */
 import * as pulumi from "@pulumi/pulumi";
-import { EmulationOptions, installProviderEmulation, ProviderEmulation } from "./providers";
+import { EmulationOptions, installProviderEmulation, ProviderEmulation, valueOf } from "./providers";
 
 export { ProviderEmulation, RecordedResource, Emulator, EmulationOptions } from "./providers";
 export { StateExport, ExportedResource } from "./state/stateExport";
@@ -33,9 +33,11 @@ export function emulateProviders(options?: EmulationOptions): Promise<ProviderEm
     return installProviderEmulation(options);
 }
 
-/** An Output's value, once known (secrets included: this is a test). Rejects if it fails. */
+/**
+ * An Output's value, once known (secrets included: this is a test). Rejects if it fails — also
+ * when a resource it depends on was refused or is not emulated, which leaves the value pending
+ * forever in the runtime: the test fails with that error instead of hanging until its timeout.
+ */
 export function outputValue<T>(output: pulumi.Output<T> | Promise<T> | T): Promise<T> {
-    // Output's own promise (OutputImpl.promise in @pulumi/pulumi output.js): resolves with the
-    // value, rejects with the error of a failed apply.
-    return (pulumi.output(output) as unknown as { promise(): Promise<T> }).promise();
+    return valueOf(output as pulumi.Input<T>);
 }
