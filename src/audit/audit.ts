@@ -76,7 +76,7 @@ export function auditAgent(agent: LoadedAgent, roleOverride?: Role): Finding[] {
     // with HardenedCluster's warning and the probe.
     const writeFrom = effective.http_config?.allow_write_http_from;
     const open = Array.isArray(writeFrom) && !unrestrictedWrites(writeFrom.map(String)) ? publicWrites(writeFrom.map(String)) : undefined;
-    if (open) push({ id: "CSM-HTTP-02", severity: "low", path: shown("http_config.allow_write_http_from"), message: open, fix: FIX["CSM-HTTP-02"]! });
+    if (open) push({ id: "CSM-HTTP-02", severity: "low", path: shown("http_config.allow_write_http_from"), message: open, fix: "list private admin networks, or a bastion's address", advisory: true });
 
     const tokens = agent.config.acl?.tokens ?? {};
     // Review configs show secrets as "<secret>": nothing to judge there.

@@ -21,6 +21,11 @@ export interface Finding {
     path: string;
     message: string;
     fix: string;
+    /**
+     * A flag for review, not a broken requirement (e.g. HTTP writes admitted from a public
+     * address): the policy pack reports it as advisory, never as a mandatory violation.
+     */
+    advisory?: true;
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };

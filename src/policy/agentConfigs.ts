@@ -1,3 +1,4 @@
+import { checklistMetadata, PolicyMeta } from "./metadata";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { auditAgent, Role } from "../audit/audit";
 import { Finding, REFUSAL_IDS } from "../audit/findings";
@@ -58,28 +59,58 @@ export function findingsOf(type: string, name: string, props: Record<string, any
     return found;
 }
 
-function areaPolicy(name: string, description: string, matches: (f: Finding) => boolean): ResourceValidationPolicy {
+function areaPolicy(name: string, description: string, matches: (f: Finding) => boolean, meta: PolicyMeta, advisory = false): ResourceValidationPolicy {
     return {
         name,
         description,
-        enforcementLevel: "mandatory",
+        enforcementLevel: advisory ? "advisory" : "mandatory",
+        ...checklistMetadata(meta),
         configSchema: WAIVER_SCHEMA,
         validateResource: (args, report) => {
             for (const { source, finding: f } of findingsOf(args.type, args.name, args.props))
-                if (matches(f)) reportUnlessWaived(args, report, `${f.id} [${f.severity}] ${source} ${f.path}: ${f.message}. Fix: ${f.fix}`);
+                if (matches(f) && Boolean(f.advisory) === advisory) reportUnlessWaived(args, report, `${f.id} [${f.severity}] ${source} ${f.path}: ${f.message}. Fix: ${f.fix}`);
         },
     };
 }
 
 const prefix = (...ps: string[]) => (f: Finding) => ps.some((p) => f.id.startsWith(p));
 
-export const agentTlsPolicy = areaPolicy("consul-agent-tls", "Agent configs meet the Security Model's mTLS requirements (CSM-TLS-*)", prefix("CSM-TLS-"));
-export const agentAclPolicy = areaPolicy("consul-agent-acl", "Agent configs enable default-deny ACLs with their own tokens (CSM-ACL-*)", prefix("CSM-ACL-"));
-export const agentGossipPolicy = areaPolicy("consul-agent-gossip", "Agent configs encrypt and verify gossip with a 32-byte key (CSM-GOS-*)", prefix("CSM-GOS-"));
-export const agentExecutionPolicy = areaPolicy("consul-agent-execution", "Agent configs disable script checks and remote exec (CSM-EXE-*)", prefix("CSM-EXE-"));
+export const agentTlsPolicy = areaPolicy("consul-agent-tls", "Agent configs meet the Security Model's mTLS requirements (CSM-TLS-*)", prefix("CSM-TLS-"), {
+    severity: "high",
+    tags: ["tls", "mtls"],
+    remediationSteps: "Render the agent config with HardenedCluster's defaults, or set what the violation names (tls.defaults.verify_incoming/verify_outgoing, tls.internal_rpc.verify_server_hostname, tls_min_version TLSv1_3).",
+});
+export const agentAclPolicy = areaPolicy("consul-agent-acl", "Agent configs enable default-deny ACLs with their own tokens (CSM-ACL-*)", prefix("CSM-ACL-"), {
+    severity: "high",
+    tags: ["acl"],
+    remediationSteps: 'Set acl.enabled = true, default_policy = "deny", down_policy = "extend-cache" and a token per agent (HardenedCluster does).',
+});
+export const agentGossipPolicy = areaPolicy("consul-agent-gossip", "Agent configs encrypt and verify gossip with a 32-byte key (CSM-GOS-*)", prefix("CSM-GOS-"), {
+    severity: "high",
+    tags: ["gossip", "encryption"],
+    remediationSteps: "Set encrypt to a 32-byte key (consul keygen) with encrypt_verify_incoming/outgoing = true; rotate through gossip.generations.",
+});
+export const agentExecutionPolicy = areaPolicy("consul-agent-execution", "Agent configs disable script checks and remote exec (CSM-EXE-*)", prefix("CSM-EXE-"), {
+    severity: "high",
+    tags: ["execution"],
+    remediationSteps: "Set enable_script_checks = false, enable_local_script_checks = false and disable_remote_exec = true.",
+});
 export const agentHardeningPolicy = areaPolicy(
     "consul-agent-hardening",
     "Agent configs set response headers, write limits, rate limits, HTTPS-only UI and loopback client APIs (CSM-HTTP/LIM/UI/NET)",
     prefix("CSM-HTTP-", "CSM-LIM-", "CSM-UI-", "CSM-NET-"),
+    { severity: "medium", tags: ["http", "limits", "network"], remediationSteps: "Set what the violation names: http_config.allow_write_http_from to admin networks, limits, ui only on HTTPS, client_addr on loopback." },
 );
-export const agentValidityPolicy = areaPolicy("consul-agent-valid", "Agent configs hold nothing Consul would refuse at start", prefix(...REFUSAL_IDS));
+export const agentValidityPolicy = areaPolicy("consul-agent-valid", "Agent configs hold nothing Consul would refuse at start", prefix(...REFUSAL_IDS), {
+    severity: "critical",
+    tags: ["validity"],
+    remediationSteps: "Remove or correct what Consul refuses (the violation quotes Consul's own rule); `consul validate` on the rendered file agrees.",
+});
+/** Flags for review that break no requirement (HTTP writes from public addresses): advisory. */
+export const agentAdvisoryPolicy = areaPolicy(
+    "consul-agent-advisories",
+    "Agent configs flagged for review: HTTP writes admitted from public addresses (CSM-HTTP-02)",
+    () => true,
+    { severity: "low", tags: ["http", "review"], remediationSteps: "List private admin networks (or a bastion's address) in adminNetworks/allowWriteHttpFrom, or accept the flag." },
+    true,
+);

@@ -4,11 +4,11 @@
  * dependency: install it where you run a pack); nothing here needs it at run time.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { agentAclPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "./agentConfigs";
+import { agentAclPolicy, agentAdvisoryPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "./agentConfigs";
 import { aclPolicyRules, aclTokenPrivileges, consulProviderTransport } from "./aclObjects";
 import { tlsKeyStrength } from "./tlsKeys";
 
-export { agentAclPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "./agentConfigs";
+export { agentAclPolicy, agentAdvisoryPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "./agentConfigs";
 export { aclPolicyRules, aclTokenPrivileges, consulProviderTransport } from "./aclObjects";
 export { tlsKeyStrength } from "./tlsKeys";
 
@@ -20,6 +20,7 @@ export const consulHardenedPolicies: ResourceValidationPolicy[] = [
     agentExecutionPolicy,
     agentHardeningPolicy,
     agentValidityPolicy,
+    agentAdvisoryPolicy,
     aclPolicyRules,
     aclTokenPrivileges,
     consulProviderTransport,

@@ -1,12 +1,14 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { MAX_CA_VALIDITY_HOURS, MAX_CERT_VALIDITY_HOURS } from "../tls/validity";
 import { reportUnlessWaived, WAIVER_SCHEMA } from "./waivers";
+import { checklistMetadata } from "./metadata";
 
 /** Raw @pulumi/tls resources in a Consul stack: no weak keys, bounded CA validity (CSM-ROT-01). */
 export const tlsKeyStrength: ResourceValidationPolicy = {
     name: "consul-tls-keys",
     description: "Keys are RSA ≥ 2048 or ECDSA P-256/P-384; CA certificates are valid at most 10 years, others at most 825 days",
     enforcementLevel: "mandatory",
+    ...checklistMetadata({ severity: "high", tags: ["tls", "keys"], remediationSteps: "Use ECDSA P-256 (the default) or RSA 2048+, and CA/leaf validities within the checklist's bounds (CSM-ROT-01)." }),
     configSchema: WAIVER_SCHEMA,
     validateResource: (args, report) => {
         const p = args.props;

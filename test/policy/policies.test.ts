@@ -10,7 +10,8 @@ import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { AclSystem } from "../../src/acl/aclSystem";
 import { aclArgsFromCluster } from "../../src/acl/fromCluster";
 import { renderHcl, renderJson } from "../../src/config/render";
-import { agentAclPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "../../src/policy/agentConfigs";
+import { agentAclPolicy, agentAdvisoryPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "../../src/policy/agentConfigs";
+import { consulHardenedPolicies } from "../../src/policy";
 import { aclPolicyRules, aclTokenPrivileges, consulProviderTransport } from "../../src/policy/aclObjects";
 import { tlsKeyStrength } from "../../src/policy/tlsKeys";
 import { RecordedResource } from "../../src/testing/providers";
@@ -18,7 +19,7 @@ import { emulation, valueOf } from "../support/emulation";
 import { defaultConfigs } from "../support/fixtures";
 
 const POLICIES: ResourceValidationPolicy[] = [
-    agentTlsPolicy, agentAclPolicy, agentGossipPolicy, agentExecutionPolicy, agentHardeningPolicy, agentValidityPolicy,
+    agentTlsPolicy, agentAclPolicy, agentGossipPolicy, agentExecutionPolicy, agentHardeningPolicy, agentValidityPolicy, agentAdvisoryPolicy,
     aclPolicyRules, aclTokenPrivileges, consulProviderTransport, tlsKeyStrength,
 ];
 
@@ -94,6 +95,24 @@ describe("policy pack on mocked stacks", () => {
             assert.match(found[0], expected);
         });
     }
+
+    it("HTTP writes from a public address: an advisory flag (consul-agent-advisories), not a mandatory violation", async () => {
+        const found = await violations(breakOne(cluster, (i) => i.reviewConfigs.servers["consul-server-1"].http_config.allow_write_http_from.push("203.0.113.5/32")));
+        assert.deepEqual(found.map((f) => f.split(":")[0]), ["consul-agent-advisories"], found.join("\n"));
+        assert.match(found[0], /CSM-HTTP-02 \[low\] .*public addresses \(203\.0\.113\.5\/32\)/);
+        assert.equal(agentAdvisoryPolicy.enforcementLevel, "advisory");
+    });
+
+    it("every policy carries Pulumi's policy metadata: severity, the Security Model as framework, tags, remediation steps, url", () => {
+        assert.deepEqual(consulHardenedPolicies.map((p) => p.name), POLICIES.map((p) => p.name), "the pack lists every policy this test runs");
+        for (const p of consulHardenedPolicies) {
+            assert.ok(["low", "medium", "high", "critical"].includes(p.severity ?? ""), `${p.name}: severity`);
+            assert.equal(p.framework?.name, "Consul Security Model", p.name);
+            assert.ok(p.tags?.includes("consul") && (p.tags?.length ?? 0) >= 3, `${p.name}: tags`);
+            assert.ok((p.remediationSteps ?? "").length > 40, `${p.name}: remediation steps`);
+            assert.match(p.url ?? "", /^https:\/\/developer\.hashicorp\.com\/consul\//, p.name);
+        }
+    });
 
     it("flags a global-management token unless waived with a reason", async () => {
         const extra: Res = { type: "consul:index/aclToken:AclToken", name: "ci-admin", inputs: { policies: ["global-management"], description: "CI" } };
