@@ -62,6 +62,46 @@ resolution() { # moduleResolution, module
 for r in node:commonjs node16:node16 nodenext:nodenext bundler:esnext; do
     check "consul-hardened/testing and /policy resolve with moduleResolution ${r%%:*}" resolution "${r%%:*}" "${r##*:}"
 done
+# The kit where Pulumi's TypeScript templates test: jest with ts-jest, moduleResolution "node",
+# tests/*.spec.ts — two spec files, each running the same program under its own emulation.
+jestapp="$work/jestapp"
+mkdir -p "$jestapp/tests"
+cat >"$jestapp/package.json" <<JSON
+{ "name": "jest-consumer", "private": true, "version": "1.0.0", "main": "index.ts",
+  "dependencies": { "consul-hardened": "file:$tarball", "@pulumi/pulumi": "3.248.0" },
+  "devDependencies": { "typescript": "5.9.3", "@types/node": "20.19.43", "jest": "29.7.0", "ts-jest": "29.4.15", "@types/jest": "29.5.14" } }
+JSON
+cat >"$jestapp/tsconfig.json" <<'JSON'
+{ "compilerOptions": { "strict": true, "outDir": "bin", "target": "es2020", "module": "commonjs", "moduleResolution": "node", "sourceMap": true,
+    "experimentalDecorators": true, "pretty": true, "noFallthroughCasesInSwitch": true, "noImplicitReturns": true, "forceConsistentCasingInFileNames": true,
+    "esModuleInterop": true, "types": ["node", "jest"] }, "files": ["index.ts"] }
+JSON
+echo 'module.exports = { preset: "ts-jest", testEnvironment: "node", testMatch: ["**/tests/**/*.spec.ts"] };' >"$jestapp/jest.config.js"
+cat >"$jestapp/index.ts" <<'TS'
+import { HardenedCluster } from "consul-hardened";
+export const cluster = new HardenedCluster("jest", { datacenter: "dc1", servers: 1, clientNodeNames: ["web-1"] });
+export const bootstrapToken = cluster.bootstrapToken;
+TS
+for spec in first second; do cat >"$jestapp/tests/$spec.spec.ts" <<'TS'
+import { emulateProviders, findSecrets, outputValue, ProviderEmulation } from "consul-hardened/testing";
+import type { HardenedCluster } from "consul-hardened";
+
+describe("the stack", () => {
+    let emu: ProviderEmulation;
+    let cluster: HardenedCluster;
+    beforeAll(async () => {
+        emu = await emulateProviders();
+        ({ cluster } = await emu.loadProgram<{ cluster: HardenedCluster }>(require.resolve("../index")));
+    });
+    it("registers its resources and keeps the token out of state", async () => {
+        expect(emu.resources.length).toBeGreaterThan(5);
+        const token = await outputValue(cluster.bootstrapToken!);
+        expect(findSecrets(JSON.stringify(emu.stateExport()), { token })).toEqual([]);
+    });
+});
+TS
+done
+check "jest + ts-jest as Pulumi's TypeScript template sets them up: two spec files each run the program under the kit" bash -c "cd '$jestapp' && npm install --no-audit --no-fund --prefer-offline && npx tsc -p . --noEmit && npx jest --ci 2>&1 | tee jest.log && grep -q 'Tests:.*2 passed' jest.log"
 check "it runs under consul-hardened/testing: configs, the user's own resources, no token in state" bash -c "cd '$app' && node out/check.js '$work/rendered.json'"
 check "the shipped policy pack loads its policies from the installed package" bash -c "cd '$app' && node -e 'const { consulHardenedPolicies } = require(\"consul-hardened/policy\"); if (consulHardenedPolicies.length !== 11) process.exit(1); require.resolve(\"@pulumi/policy\", { paths: [require(\"path\").dirname(require.resolve(\"consul-hardened/package.json\")) + \"/policy-pack\"] })'"
 check "the installed consul-hardened audit accepts the config it rendered (exit 0)" bash -c "cd '$app' && npx consul-hardened audit --server '$work/rendered.json'"

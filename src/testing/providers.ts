@@ -6,6 +6,7 @@
  * emulated throws, so a test cannot pass by accident against a resource type nobody modelled.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { sep } from "node:path";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
@@ -313,11 +314,38 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
      * outputs first (e.g. `await outputValue(...)`): components' outputs arrive asynchronously.
      */
     stateExport(): StateExport {
+        // An empty export would let "no secret in state" pass without checking anything.
+        if (this.all.length === 0)
+            throw new Error(
+                "provider emulation: no resource was registered since this emulation was installed or reset, so there is no state to export. " +
+                    "If your program module was loaded by an earlier spec file, Node returned it from its module cache without running it again: " +
+                    "load it with `await emu.loadProgram(require.resolve(\"../index\"))`, which runs it afresh under this emulation.",
+            );
         // The engine's root resource, parent of every resource the program registers at the top.
         const root = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:pulumi:Stack::${pulumi.getProject()}-${pulumi.getStack()}`;
         const stack: StoredResource = { urn: root, type: "pulumi:pulumi:Stack", custom: false, wireInputs: {}, wireOutputs: this.stackOutputs };
         const parented = this.all.map((r) => (r.parent || r.type.startsWith("pulumi:providers:") ? r : { ...r, parent: root }));
         return stateExport([stack, ...parented]);
+    }
+
+    /**
+     * Runs a program module afresh under this emulation, as `pulumi up` runs it: resets the record,
+     * drops the module — and the project's own modules it loaded, outside node_modules — from
+     * Node's module cache (so a second spec file does not get the first one's program back, with
+     * nothing registered), requires it, waits until its registrations are in and records its
+     * exports as the stack's outputs. Returns the module's exports. Under jest, whose module
+     * registry is per test file already, `require` of the program works as well.
+     */
+    async loadProgram<T = Record<string, unknown>>(modulePath: string, prior?: RecordedResource[]): Promise<T> {
+        const resolved = require.resolve(modulePath);
+        const project = resolved.slice(0, resolved.lastIndexOf(sep) + 1);
+        for (const key of Object.keys(require.cache)) if (key.startsWith(project) && !key.includes(`${sep}node_modules${sep}`)) delete require.cache[key];
+        this.reset(prior);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const exports = require(resolved) as T;
+        await this.settled();
+        await this.recordStackOutputs(exports as Record<string, unknown>);
+        return exports;
     }
 
     /** The record of this run, to pass as `prior` to the next `reset` (a later `pulumi up`). */

@@ -34,3 +34,33 @@ describe("testing kit: failures reject, never hang", function () {
         await assert.rejects(outputValue(pulumi.output(1).apply(() => { throw new Error("boom"); })), /boom/);
     });
 });
+
+describe("testing kit: a program loaded by an earlier spec file", function () {
+    this.timeout(20_000);
+    const { mkdtempSync, writeFileSync } = require("node:fs") as typeof import("node:fs");
+    const { join } = require("node:path") as typeof import("node:path");
+    const dir = mkdtempSync(join(require("node:os").tmpdir(), "ch-kit-program-"));
+    const program = join(dir, "index.js");
+    writeFileSync(program, `const { HardenedCluster } = require(${JSON.stringify(join(__dirname, "..", "..", "src", "index"))});\nconst cluster = new HardenedCluster("twice", { datacenter: "dc1", servers: 1 });\nexports.caCertPem = cluster.caCertPem;\n`);
+
+    it("a cached program registers nothing the second time: stateExport() refuses to be empty, naming loadProgram", async () => {
+        const emu = await emulation();
+        emu.reset();
+        require(program); // the first spec file
+        await emu.settled();
+        assert.ok(emu.resources.length > 0);
+        emu.reset(); // the second spec file's before()
+        require(program); // Node's module cache: the program does not run again
+        assert.throws(() => emu.stateExport(), /no resource was registered .* module cache .* emu\.loadProgram/s);
+    });
+
+    it("loadProgram runs it afresh: resources, state and the stack's outputs", async () => {
+        const emu = await emulation();
+        const exports = await emu.loadProgram<{ caCertPem: pulumi.Output<string> }>(program);
+        assert.ok(emu.resources.some((r) => r.name === "twice-ca-key"));
+        const state = emu.stateExport();
+        const stack = state.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+        assert.ok(stack.outputs && "caCertPem" in stack.outputs, "the program's exports are the stack's outputs");
+        assert.match(await outputValue(exports.caCertPem), /BEGIN CERTIFICATE/);
+    });
+});
