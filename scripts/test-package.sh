@@ -31,6 +31,20 @@ tarball_is_clean() {
 }
 check "the tarball ships the compiled library, testing kit, CLI, policy pack and docs — no tests, bench, fixtures or harness" tarball_is_clean
 
+maps_resolve() { # every source a shipped .map names is in the tarball (the TypeScript sources ship for them)
+    mkdir -p "$work/unpacked" && tar -xzf "$tarball" -C "$work/unpacked"
+    node -e '
+        const fs = require("fs"), path = require("path");
+        const root = process.argv[1]; let maps = 0, missing = [];
+        const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name);
+            if (e.isDirectory()) walk(p); else if (p.endsWith(".map")) { maps++; for (const s of JSON.parse(fs.readFileSync(p, "utf8")).sources) {
+                const target = path.resolve(path.dirname(p), s); if (!fs.existsSync(target)) missing.push(`${path.relative(root, p)} -> ${s}`); } } } };
+        walk(path.join(root, "dist"));
+        if (maps === 0 || missing.length) { console.log(maps + " maps; missing: " + missing.slice(0, 5).join(", ")); process.exit(1); }
+    ' "$work/unpacked/package"
+}
+check "every source map in the tarball points at a source it ships" maps_resolve
+
 app="$work/app"
 mkdir -p "$app"
 cp test/package/program.ts test/package/check.ts "$app/"
