@@ -371,6 +371,14 @@ function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
             if (v !== undefined && (tail === undefined || (isPlainObject(v) && v[tail] !== undefined)))
                 p.add(`overrides.${role}.${key}`, "(set)", "managed by the library from its options; overriding it desynchronises certificates, tokens and configs", "use the matching HardenedCluster option");
         }
+        // Files the agent writes: the systemd unit (ProtectSystem=strict, ReadWritePaths) and the
+        // pod's read-only root file system let it write under paths.dataDir only.
+        const dataDir = (a.paths?.dataDir ?? "/opt/consul/data").replace(/\/+$/, "");
+        for (const key of ["pid_file", "log_file"]) {
+            const v = (o as Record<string, unknown>)[key];
+            if (typeof v === "string" && v !== "" && !(v.startsWith(`${dataDir}/`) && !v.split("/").includes("..")))
+                p.add(`overrides.${role}.${key}`, v, `the agent may write under paths.dataDir (${dataDir}) only: the systemd unit (ProtectSystem=strict, ReadWritePaths) and the pod's read-only root file system refuse writes elsewhere, and the agent would fail to start`, `put it under ${dataDir}/, e.g. "${dataDir}/${key === "pid_file" ? "consul.pid" : "logs/"}"`);
+        }
         for (const [key, { why, fix }] of Object.entries(OPTION_KEYS)) {
             const [head, tail] = key.split(".");
             const v = (o as Record<string, any>)[head];

@@ -65,3 +65,14 @@ describe("unknown option keys are refused, naming the key meant", () => {
         assert.equal(ring.problems[0].option, "generation");
     });
 });
+
+describe("overrides naming files the agent writes", () => {
+    before(async () => (await emulation()).reset());
+    it("pid_file and log_file outside paths.dataDir are refused (the unit and the pod let the agent write there only); inside it they pass", () => {
+        for (const [key, value] of [["pid_file", "/root/consul.pid"], ["log_file", "/var/log/consul/"], ["pid_file", "/opt/consul/data/../../etc/x"]]) {
+            const e = refusal(() => new HardenedCluster("files", { datacenter: "dc1", servers: 1, overrides: { server: { [key]: value } } }));
+            assert.ok(e.problems.some((p) => p.option === `overrides.server.${key}` && /paths\.dataDir/.test(p.problem)), e.message);
+        }
+        new HardenedCluster("files-ok", { datacenter: "dc1", servers: 1, paths: { dataDir: "/srv/consul" }, overrides: { server: { pid_file: "/srv/consul/consul.pid", log_file: "/srv/consul/logs/" } } });
+    });
+});
