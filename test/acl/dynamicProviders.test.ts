@@ -78,6 +78,14 @@ describe("dynamic providers against a Consul ACL API over mTLS", () => {
         assert.ok(created.outs.expirationTime);
     });
 
+    it("waits while the leader has not bootstrapped ACLs yet (403 \"ACL system must be bootstrapped\"), then creates the token", async () => {
+        consulApi.notBootstrappedYet = 3;
+        const secretId = randomUUID();
+        const created = await tokenProvider.create!({ connection: conn, secretId, description: "early", policies: [], roles: [], nodeIdentities: [] });
+        assert.equal(consulApi.tokens.get(created.id)!.SecretID, secretId);
+        assert.equal(consulApi.notBootstrappedYet, 0, "asked again until the cluster answered");
+    });
+
     it("fails clearly, without the secret, when Consul refuses", async () => {
         const secretId = randomUUID();
         await assert.rejects(

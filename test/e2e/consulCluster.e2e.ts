@@ -15,7 +15,7 @@ import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
 import { renderRules } from "../../src/acl/rules/build";
 import { ANONYMOUS_TOKEN_ID } from "../../src/acl/plan";
-import { AGENT_USER, api, canRunUnprivileged, CONSUL, consulValidate, LocalAgents, until } from "./localCluster";
+import { aclsReady, AGENT_USER, api, canRunUnprivileged, CONSUL, consulValidate, LocalAgents, until } from "./localCluster";
 
 const SERVERS = ["127.0.0.11", "127.0.0.12", "127.0.0.13"];
 
@@ -76,6 +76,9 @@ describe("a hardened cluster on real Consul 1.16.3 (loopback)", function () {
             return r.status === 200 && r.body ? (r.body as string) : undefined;
         }, 90_000);
         assert.match(leader, /^127\.0\.0\.1[123]:8300$/);
+        // The leader bootstraps the management token a moment after its election (leader.go,
+        // initializeACLs): the next test reads it.
+        await aclsReady(conn);
     });
 
     it("the management token is the pre-seeded one and holds global-management", async () => {

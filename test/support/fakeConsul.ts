@@ -11,6 +11,8 @@ export class FakeConsul {
     readonly tokens = new Map<string, any>();
     readonly requests: { method: string; path: string; token?: string; clientCertCn?: string }[] = [];
     bootstrapped = false;
+    /** Requests answered as a cluster whose leader has not bootstrapped ACLs yet (403). */
+    notBootstrappedYet = 0;
     private server?: https.Server;
     address = "";
 
@@ -44,6 +46,10 @@ export class FakeConsul {
             if (this.bootstrapped) return send(403, "Permission denied: ACL bootstrap no longer allowed (reset index: 42)");
             this.bootstrapped = true;
             return send(200, { AccessorID: randomUUID(), SecretID: this.managementToken });
+        }
+        if (this.notBootstrappedYet > 0) {
+            this.notBootstrappedYet--;
+            return send(403, "ACL system must be bootstrapped before making any requests that require authorization: ACL not found");
         }
         if (token !== this.managementToken) return send(403, "Permission denied: token with AccessorID '00000000-0000-0000-0000-000000000002' lacks permission 'acl:write'");
         const m = /^\/v1\/acl\/token(?:\/([0-9a-f-]+))?$/.exec(url.pathname);

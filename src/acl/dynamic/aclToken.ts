@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { apiError, ApiConnection, ApiConnectionArgs, consulRequest } from "./consulHttp";
+import { aclRequest, apiError, ApiConnection, ApiConnectionArgs } from "./consulHttp";
 
 /**
  * An ACL token whose SecretID this program chooses — what `consul.AclToken` cannot do — so tokens
@@ -45,13 +45,13 @@ function nsQuery(i: { namespace?: string }): string {
 /** The provider; exported so tests can drive it against a fake Consul. */
 export const aclTokenProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: AclTokenInputs) {
-        const res = await consulRequest(inputs.connection, "PUT", `/v1/acl/token${nsQuery(inputs)}`, body(inputs));
+        const res = await aclRequest(inputs.connection, "PUT", `/v1/acl/token${nsQuery(inputs)}`, body(inputs));
         if (res.status !== 200) throw apiError(`creating ACL token "${inputs.description}"`, res);
         const outs: AclTokenOutputs = { ...inputs, accessorId: res.body.AccessorID, ...(res.body.ExpirationTime ? { expirationTime: res.body.ExpirationTime } : {}) };
         return { id: res.body.AccessorID, outs };
     },
     async read(id: string, props: AclTokenOutputs) {
-        const res = await consulRequest(props.connection, "GET", `/v1/acl/token/${id}${nsQuery(props)}`);
+        const res = await aclRequest(props.connection, "GET", `/v1/acl/token/${id}${nsQuery(props)}`);
         // Gone (deleted by hand, or expired): an empty result makes the engine plan a re-create.
         if (res.status === 403 || res.status === 404) return { id: "", props: {} };
         if (res.status !== 200) throw apiError(`reading ACL token ${id}`, res);
@@ -76,12 +76,12 @@ export const aclTokenProvider: pulumi.dynamic.ResourceProvider = {
         return { changes: replaces.length + updates.length > 0, replaces: [...replaces], deleteBeforeReplace: false };
     },
     async update(id: string, _olds: AclTokenOutputs, news: AclTokenInputs) {
-        const res = await consulRequest(news.connection, "PUT", `/v1/acl/token/${id}${nsQuery(news)}`, body(news, id));
+        const res = await aclRequest(news.connection, "PUT", `/v1/acl/token/${id}${nsQuery(news)}`, body(news, id));
         if (res.status !== 200) throw apiError(`updating ACL token ${id}`, res);
         return { outs: { ...news, accessorId: id, ...(res.body.ExpirationTime ? { expirationTime: res.body.ExpirationTime } : {}) } };
     },
     async delete(id: string, props: AclTokenOutputs) {
-        const res = await consulRequest(props.connection, "DELETE", `/v1/acl/token/${id}${nsQuery(props)}`);
+        const res = await aclRequest(props.connection, "DELETE", `/v1/acl/token/${id}${nsQuery(props)}`);
         if (res.status !== 200 && res.status !== 404 && !(res.status === 403 && /not found/i.test(res.text)))
             throw apiError(`deleting ACL token ${id}`, res);
     },

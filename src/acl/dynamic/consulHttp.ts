@@ -23,6 +23,22 @@ export interface ApiResponse {
     text: string;
 }
 
+/**
+ * A request to Consul's ACL API, waiting while the cluster has not bootstrapped its ACLs yet: the
+ * leader creates the initial management token a moment after it is elected (agent/consul/leader.go,
+ * initializeACLs), and a write in between gets 403 "ACL system must be bootstrapped before making
+ * any requests that require authorization". A `pulumi up` that starts the cluster and then creates
+ * tokens meets exactly that window; it is asked again for up to a minute, any other answer returned.
+ */
+export async function aclRequest(conn: ApiConnection, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+    const end = Date.now() + 60_000;
+    for (;;) {
+        const res = await consulRequest(conn, method, path, body);
+        if (!(res.status === 403 && /ACL system must be bootstrapped/.test(res.text)) || Date.now() >= end) return res;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
 export function consulRequest(conn: ApiConnection, method: string, path: string, body?: unknown): Promise<ApiResponse> {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const https = require("https");
