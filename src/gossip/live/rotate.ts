@@ -90,6 +90,9 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
     const clash = target.remove.find((r) => target.install.some((k) => k.key === r.key));
     if (clash) throw new RotationError(`generation ${clash.name} is both kept and retired`, "stage");
 
+    /** Consul's 500 "4/5 nodes reported success": one member did not answer the relayed query in time. */
+    const memberSilent = (e: unknown) => e instanceof RotationError && e.kind === "stage" && /reported success/.test(e.message);
+
     /**
      * The keyring as every member reports it. A member that does not answer makes Consul reply 500
      * ("4/5 nodes reported success"), e.g. while it restarts: asked again until the stage's time is up.
@@ -100,31 +103,28 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
             try {
                 return await listKeyring(conn);
             } catch (e) {
-                if (!(e instanceof RotationError && e.kind === "stage" && /reported success/.test(e.message)) || Date.now() > end) throw e;
+                if (!memberSilent(e) || Date.now() > end) throw e;
                 await new Promise((r) => setTimeout(r, poll));
             }
         }
     };
 
     /**
-     * A write relayed to every member. Consul answers 500 "4/5 nodes reported success" when one
-     * member did not acknowledge the relay in time (a busy or restarting member) — the others did
-     * the change, and the lagging one may have too. Not fatal: `settle` counts who holds what and
-     * sends the (idempotent) write again while a member lags.
+     * A write relayed to every member (POST installs, PUT makes primary, DELETE removes), then a wait
+     * until every pool satisfies `done` — or the stage fails saying which pool lags. When one member
+     * did not acknowledge the relay in time (a busy or restarting member), Consul answers 500 "4/5
+     * nodes reported success": the others did the change, and the lagging one may have too. Not
+     * fatal: the (idempotent) write is sent again every fourth check while a member lags.
      */
-    const write = async (method: string, k: NamedKey): Promise<void> => {
-        try {
-            await request(conn, method, k);
-        } catch (e) {
-            if (!(e instanceof RotationError && e.kind === "stage" && /reported success/.test(e.message))) throw e;
-        }
-    };
-
-    /**
-     * Waits until every pool satisfies `done`, sending `resend` again every fourth check while a
-     * member lags, or fails the stage saying which pool lags.
-     */
-    const settle = async (what: string, count: (p: KeyringPool) => number, done: (p: KeyringPool, n: number) => boolean, nothingRemoved: boolean, resend: () => Promise<void>) => {
+    const writeUntil = async (method: string, k: NamedKey, what: string, count: (p: KeyringPool) => number, done: (p: KeyringPool, n: number) => boolean, nothingRemoved: boolean) => {
+        const send = async () => {
+            try {
+                await request(conn, method, k);
+            } catch (e) {
+                if (!memberSilent(e)) throw e;
+            }
+        };
+        await send();
         const end = Date.now() + timeout;
         for (let check = 1; ; check++) {
             const behind = lagging(await list(), count, done);
@@ -137,7 +137,7 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
                     "stage",
                 );
             await new Promise((r) => setTimeout(r, poll));
-            if (check % 4 === 0) await resend();
+            if (check % 4 === 0) await send();
         }
     };
     const held = (k: NamedKey) => (p: KeyringPool) => p.Keys?.[k.key] ?? 0;
@@ -148,9 +148,7 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
     const ensureInstalled = async (k: NamedKey) => {
         const pools = await list();
         if (lagging(pools, held(k), everywhere).length === 0) return false;
-        const send = () => write("POST", k);
-        await send();
-        await settle(`install ${k.name}`, held(k), everywhere, true, send);
+        await writeUntil("POST", k, `install ${k.name}`, held(k), everywhere, true);
         return true;
     };
 
@@ -162,9 +160,7 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
         for (const k of target.install) await ensureInstalled(k);
         if (lagging(await list(), primary, everywhere).length === 0) say(`use ${target.primary.name}: already primary on every member`);
         else {
-            const send = () => write("PUT", target.primary);
-            await send();
-            await settle(`use ${target.primary.name}`, primary, everywhere, true, send);
+            await writeUntil("PUT", target.primary, `use ${target.primary.name}`, primary, everywhere, true);
             say(`use ${target.primary.name}: primary on every member now`);
         }
     }
@@ -179,9 +175,7 @@ export async function rotateKeyring(conn: ApiConnection, target: RotationTarget,
                 say(`remove ${k.name}: already gone`);
                 continue;
             }
-            const send = () => write("DELETE", k);
-            await send();
-            await settle(`remove ${k.name}`, held(k), (_p, n) => n === 0, false, send);
+            await writeUntil("DELETE", k, `remove ${k.name}`, held(k), (_p, n) => n === 0, false);
             say(`remove ${k.name}: gone from every member`);
         }
     }
