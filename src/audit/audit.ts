@@ -1,7 +1,7 @@
 import { ChecklistId } from "../checklist";
 import { CONSUL_UUID } from "../secrets/derive";
 import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
-import { publicWrites, unrestrictedWrites } from "../validation/writeNetworks";
+import { publicWrites } from "../validation/writeNetworks";
 import { deepMerge } from "../config/merge";
 import { AgentConfig } from "../config/types";
 import { CONSUL_GOSSIP_KEY_SIZES, gossipKeyBytes } from "../gossip/key";
@@ -75,7 +75,7 @@ export function auditAgent(agent: LoadedAgent, roleOverride?: Role): Finding[] {
     // A restriction that admits public addresses is flagged (not refused): one judgment, shared
     // with HardenedCluster's warning and the probe.
     const writeFrom = effective.http_config?.allow_write_http_from;
-    const open = Array.isArray(writeFrom) && !unrestrictedWrites(writeFrom.map(String)) ? publicWrites(writeFrom.map(String)) : undefined;
+    const open = Array.isArray(writeFrom) ? publicWrites(writeFrom.map(String)) : undefined;
     if (open) push({ id: "CSM-HTTP-02", severity: "low", path: shown("http_config.allow_write_http_from"), message: open, fix: "list private admin networks, or a bastion's address", advisory: true });
 
     const tokens = agent.config.acl?.tokens ?? {};

@@ -168,7 +168,8 @@ export function effectiveFindings(d: Record<string, any>): Found[] {
     const writeFrom = (Array.isArray(d.AllowWriteHTTPFrom) ? d.AllowWriteHTTPFrom : []).map(cidrText).filter((c: string | undefined): c is string => c !== undefined);
     const unrestricted = unrestrictedWrites(writeFrom);
     if (unrestricted) add("CSM-HTTP-02", "http_config.allow_write_http_from", unrestricted, 'list the admin networks only, e.g. ["127.0.0.0/8", "10.0.0.0/24"]');
-    else if (publicWrites(writeFrom)) add("CSM-HTTP-02", "http_config.allow_write_http_from", publicWrites(writeFrom)!, "list private admin networks (or a bastion's address) only");
+    const open = publicWrites(writeFrom);
+    if (open) add("CSM-HTTP-02", "http_config.allow_write_http_from", open, "list private admin networks (or a bastion's address) only");
     return found;
 }
 

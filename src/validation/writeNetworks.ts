@@ -114,8 +114,12 @@ export function publicWriteNetworks(cidrs: readonly string[]): string[] {
     });
 }
 
-/** The flag for a write restriction that admits public addresses, or undefined. */
+/**
+ * The flag for a write restriction that admits public addresses, or undefined — also when it
+ * restricts nothing at all (`unrestrictedWrites` says that, a graver finding).
+ */
 export function publicWrites(cidrs: readonly string[]): string | undefined {
+    if (unrestrictedWrites(cidrs)) return undefined;
     const open = publicWriteNetworks(cidrs);
     return open.length ? `HTTP writes are admitted from public addresses (${open.join(", ")}): only mTLS and ACLs stand between them and the API (CSM-HTTP-02)` : undefined;
 }
