@@ -2,6 +2,7 @@ import { ChecklistId } from "../checklist";
 import {
     DEFAULT_ALLOW_WRITE_HTTP_FROM,
     DEFAULT_CLIENT_LIMITS,
+    DEFAULT_PATHS,
     DEFAULT_PORTS,
     DEFAULT_RESPONSE_HEADERS,
     DEFAULT_SERVER_LIMITS,
@@ -49,9 +50,9 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
         primaryDatacenter,
         domain: args.domain ?? "consul",
         paths: {
-            dataDir: args.paths?.dataDir ?? "/opt/consul/data",
-            tlsDir: args.paths?.tlsDir ?? "/etc/consul.d/tls",
-            configDir: args.paths?.configDir ?? "/etc/consul.d",
+            dataDir: args.paths?.dataDir ?? DEFAULT_PATHS.dataDir,
+            tlsDir: args.paths?.tlsDir ?? DEFAULT_PATHS.tlsDir,
+            configDir: args.paths?.configDir ?? DEFAULT_PATHS.configDir,
         },
         ports: { ...DEFAULT_PORTS, ...args.ports },
         serverApiAddress: args.serverApiAddress ?? "0.0.0.0",

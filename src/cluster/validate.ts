@@ -30,7 +30,7 @@ import { isPlainObject } from "../config/merge";
 import { isCidr, isIpAddress, isLoopbackAddress } from "../validation/net";
 import { unrestrictedWrites } from "../validation/writeNetworks";
 import { DATACENTER_NAME, DOMAIN_NAME, NODE_NAME } from "../validation/names";
-import { DEFAULT_PORTS, LOOPBACK_HTTP_PORT } from "../config/settings";
+import { DEFAULT_PATHS, DEFAULT_PORTS, LOOPBACK_HTTP_PORT } from "../config/settings";
 import { ClusterPorts, HardenedClusterArgs } from "./options";
 
 export const MAX_SERVERS = 7;
@@ -373,7 +373,7 @@ function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
         }
         // Files the agent writes: the systemd unit (ProtectSystem=strict, ReadWritePaths) and the
         // pod's read-only root file system let it write under paths.dataDir only.
-        const dataDir = (a.paths?.dataDir ?? "/opt/consul/data").replace(/\/+$/, "");
+        const dataDir = (a.paths?.dataDir ?? DEFAULT_PATHS.dataDir).replace(/\/+$/, "");
         for (const key of ["pid_file", "log_file"]) {
             const v = (o as Record<string, unknown>)[key];
             if (typeof v === "string" && v !== "" && !(v.startsWith(`${dataDir}/`) && !v.split("/").includes("..")))
@@ -424,8 +424,8 @@ function validateAgentProcess(a: HardenedClusterArgs, p: ProblemList): void {
         if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 2147483647))
             p.add(`agentProcess.${key}`, v, key === "uid" ? "must be a non-root user id (restricted Pod Security: runAsUser ≠ 0)" : "must be a group id from 1", "use e.g. 100 (uid) / 1000 (gid), the official image's");
     }
-    const dataDir = a.paths?.dataDir ?? "/opt/consul/data";
-    const configDir = a.paths?.configDir ?? "/etc/consul.d";
+    const dataDir = a.paths?.dataDir ?? DEFAULT_PATHS.dataDir;
+    const configDir = a.paths?.configDir ?? DEFAULT_PATHS.configDir;
     if (typeof dataDir === "string" && typeof configDir === "string" && (dataDir === configDir || dataDir.startsWith(`${configDir.replace(/\/$/, "")}/`)))
         p.add("paths.dataDir", dataDir, `inside paths.configDir (${configDir}), which the agent may only read`, 'use a directory of its own, e.g. "/opt/consul/data"');
     const dns = a.ports?.dns ?? 8600;

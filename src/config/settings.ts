@@ -103,6 +103,9 @@ export const DEFAULT_RESPONSE_HEADERS: Record<string, string> = {
     "Strict-Transport-Security": "max-age=31536000",
 };
 
+/** Where files are installed on agents (HardenedCluster's `paths`), unless the user says otherwise. */
+export const DEFAULT_PATHS = { dataDir: "/opt/consul/data", tlsDir: "/etc/consul.d/tls", configDir: "/etc/consul.d" } as const;
+
 /** Writes to the HTTP API only from the agent's own host (CSM-HTTP-02). */
 export const DEFAULT_ALLOW_WRITE_HTTP_FROM = ["127.0.0.0/8", "::1/128"];
 

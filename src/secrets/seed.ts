@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ProblemList } from "../errors";
 import { SECRET_SEED_BYTES, secretSeedProblem } from "./derive";
-import { checkedWhenKnown, describeSecret, LateProblem } from "../validation/whenKnown";
+import { checkedWhenKnown, describeSecret, isPlain, LateProblem } from "../validation/whenKnown";
 
 /**
  * Random bytes kept secret in state: `random.RandomBytes` marks `base64` and `hex` secret (its
@@ -48,7 +48,7 @@ export function secretSeed(name: string, args: SecretSeedArgs, opts: pulumi.Cust
 
 /** Checks a seed that is known at construction (an Output is checked once known). */
 export function checkedSeed(seed: unknown, option: string, problems: ProblemList): void {
-    if (seed === undefined || pulumi.Output.isInstance(seed) || seed instanceof Promise) return;
+    if (seed === undefined || !isPlain(seed)) return;
     const bad = seedValueProblem(seed);
     if (bad) problems.addSecret(option, bad.value, bad.problem, bad.fix);
 }
