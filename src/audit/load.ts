@@ -4,7 +4,7 @@ import { basename, extname, join } from "node:path";
 import { HclSyntaxError, parseHcl } from "../hcl/parse";
 import { decodeAsConsul, DecodeError, invalidConsulKeys } from "../config/consulKeys";
 import { migrateDeprecated } from "./deprecated";
-import { isPlainObject as isObject } from "../config/merge";
+import { isPlainObject as isObject, setOwn } from "../config/merge";
 
 /** Larger files are refused unread: an agent config is kilobytes. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -209,10 +209,8 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 export function mergeConsul(a: Record<string, any>, b: Record<string, any>): Record<string, any> {
     const out: Record<string, any> = { ...a };
     for (const [k, v] of Object.entries(b)) {
-        const cur = out[k];
-        if (Array.isArray(cur) && Array.isArray(v)) out[k] = [...cur, ...v];
-        else if (isObject(cur) && isObject(v)) out[k] = mergeConsul(cur, v);
-        else out[k] = v;
+        const cur = Object.hasOwn(out, k) ? out[k] : undefined;
+        setOwn(out, k, Array.isArray(cur) && Array.isArray(v) ? [...cur, ...v] : isObject(cur) && isObject(v) ? mergeConsul(cur, v) : v);
     }
     return out;
 }

@@ -1,5 +1,5 @@
 import KEYS from "./consul-keys-1.16.3.json";
-import { isPlainObject } from "./merge";
+import { isPlainObject, setOwn } from "./merge";
 
 /**
  * The configuration keys Consul 1.16.3 accepts — one table for the audit's "Consul refuses"
@@ -38,20 +38,73 @@ function unfold(path: string): string {
     }
 }
 
+/** What every walk needs to know of one key, worked out once per (parent, key) pair. */
+interface KeyInfo {
+    /** Canonical path (Consul's spelling; `[]` marks a list of blocks' elements). */
+    path: string;
+    /** The path with self-enclosing blocks folded onto their ancestor (a sidecar's keys as its service's). */
+    unfolded: string;
+    /** The key's name in Consul's spelling. */
+    name: string;
+    /** A free-form value: not looked into. */
+    opaque: boolean;
+    /** A list of blocks (`services`): its elements are `<path>[]`. */
+    list: boolean;
+    /** What the field takes (see KINDS). */
+    kind: string | undefined;
+}
+
+/**
+ * Per canonical parent, per key as written: what the key is, or null when Consul does not know it.
+ * Every walk asks for every key, and the table is fixed: answers are kept (bounded — the key names
+ * configs use are few, and a flood of invented ones stops being remembered, not being answered).
+ */
+const KEY_INFO = new Map<string, Map<string, KeyInfo | null>>();
+let keyInfoCount = 0;
+const KEY_INFO_MAX = 100_000;
+
+/** The remembered answers for keys under `parent` (a walk takes it once per object). */
+function scopeOf(parent: string): Map<string, KeyInfo | null> {
+    let scope = KEY_INFO.get(parent);
+    if (!scope) KEY_INFO.set(parent, (scope = new Map()));
+    return scope;
+}
+
+function keyInfo(parent: string, key: string, scope = scopeOf(parent)): KeyInfo | undefined {
+    const hit = scope.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const path = lookUp(parent, key);
+    const info: KeyInfo | null =
+        path === undefined
+            ? null
+            : (() => {
+                  const unfolded = unfold(path);
+                  return {
+                      path,
+                      unfolded,
+                      name: path.slice(path.lastIndexOf(".") + 1).replace(/\[\]$/, ""),
+                      opaque: OPAQUE.has(unfolded),
+                      list: LISTS.has(unfolded.toLowerCase()),
+                      kind: KINDS.get(path.toLowerCase()) ?? KINDS.get(unfolded.toLowerCase()),
+                  };
+              })();
+    if (keyInfoCount < KEY_INFO_MAX) {
+        scope.set(key, info);
+        keyInfoCount++;
+    }
+    return info ?? undefined;
+}
+
 /** The canonical path of `parent` + `key` when Consul knows it. */
-function known(parent: string, key: string): string | undefined {
-    // Every walk asks this for every key: answers are kept (the table is fixed; the key names a
-    // config uses are few).
-    const memo = `${parent}\u0000${key}`;
-    if (KNOWN_MEMO.has(memo)) return KNOWN_MEMO.get(memo);
+function lookUp(parent: string, key: string): string | undefined {
+    // No field's name holds a dot or a bracket: `"defaults.verify_incoming"` inside `tls` is a key
+    // of that spelling, which mapstructure leaves unused — not tls.defaults.verify_incoming.
+    if (/[.[\]]/.test(key)) return undefined;
     const joined = parent ? `${unfold(parent)}.${key}` : key;
     // The self-enclosing block itself (`…connect.sidecar_service`): known, its keys its ancestor's.
     const block = RECURSIVE.find(([inner]) => inner.toLowerCase() === joined.toLowerCase());
-    const path = block ? block[0] : KNOWN.get(unfold(joined).toLowerCase());
-    if (KNOWN_MEMO.size < 100_000) KNOWN_MEMO.set(memo, path);
-    return path;
+    return block ? block[0] : KNOWN.get(unfold(joined).toLowerCase());
 }
-const KNOWN_MEMO = new Map<string, string | undefined>();
 
 const isObject = isPlainObject;
 
@@ -59,27 +112,27 @@ const isObject = isPlainObject;
 export function invalidConsulKeys(config: Record<string, unknown>): string[] {
     const out: string[] = [];
     const walk = (value: Record<string, unknown>, canonical: string, written: string) => {
-        const keys = Object.keys(value);
-        for (const [key, v] of Object.entries(value)) {
-            const path = known(canonical, key);
+        const scope = scopeOf(canonical);
+        for (const key in value) {
+            const v = value[key];
+            const info = keyInfo(canonical, key, scope);
             const shown = written ? `${written}.${key}` : key;
             // Two spellings of one field (`Datacenter` beside `datacenter`): mapstructure takes the
             // exact one, and the other is left over — refused.
-            const shadowed = path !== undefined && !path.endsWith(key) && keys.some((k) => k !== key && known(canonical, k) === path && path.endsWith(k));
-            if (!path || shadowed) {
+            const shadowed = info !== undefined && info.name !== key && info.name in value && keyInfo(canonical, info.name, scope)?.path === info.path;
+            if (!info || shadowed) {
                 out.push(shown);
                 continue;
             }
-            if (OPAQUE.has(unfold(path))) continue;
+            if (info.opaque) continue;
             // Consul names what is inside a block by the block's own name, however it was written.
-            const name = path.slice(path.lastIndexOf(".") + 1);
-            const inside = written ? `${written}.${name}` : name;
-            if (isObject(v)) walk(v, path, inside);
+            const inside = written ? `${written}.${info.name}` : info.name;
+            if (isObject(v)) walk(v, info.path, inside);
             else if (Array.isArray(v)) {
                 // A list of blocks (`services`), or a list of one block where one block goes (HCL).
-                const element = LISTS.has(unfold(path).toLowerCase()) ? `${path}[]` : path;
+                const element = info.list ? `${info.path}[]` : info.path;
                 // Consul names a list element by its index, a block given as a list of one by the block.
-                v.forEach((item, i) => isObject(item) && walk(item, element, element === path ? inside : `${inside}[${i}]`));
+                v.forEach((item, i) => isObject(item) && walk(item, element, info.list ? `${inside}[${i}]` : inside));
             }
         }
     };
@@ -133,6 +186,9 @@ export function decodeAsConsul(config: Record<string, unknown>): { config: Recor
     };
     const value = (kind: string, path: string, v: unknown, shown: string): unknown | typeof REFUSED => {
         if (v === null || v === undefined) return v; // mapstructure sets nothing from nil
+        // The common case first: a scalar of its field's own kind is taken as it is.
+        const t = typeof v;
+        if (t === "string" ? kind === "string" : t === "boolean" ? kind === "bool" : t === "number" && (kind === "int" || kind === "float" || (kind === "uint" && (v as number) >= 0))) return v;
         if (!kind.startsWith("list:") && Array.isArray(v) && v.length === 1) v = v[0];
         if (kind === "value") return unSlice(v);
         if (kind === "block") {
@@ -165,18 +221,22 @@ export function decodeAsConsul(config: Record<string, unknown>): { config: Recor
     };
     const walk = (node: Record<string, unknown>, canonical: string, written: string): Record<string, unknown> => {
         const out: Record<string, unknown> = {};
-        for (const [key, v] of Object.entries(node)) {
-            const path = known(canonical, key);
+        const scope = scopeOf(canonical);
+        for (const key in node) {
+            const v = node[key];
+            const info = keyInfo(canonical, key, scope);
             const shown = written ? `${written}.${key}` : key;
             // Keys come out in Consul's own spelling (`SERVER` is `server`): mapstructure matches
             // names case-insensitively, the exact spelling winning when both are written (the
             // other is left over, and invalidConsulKeys refuses it).
-            const name = path === undefined ? key : path.slice(path.lastIndexOf(".") + 1).replace(/\[\]$/, "");
+            const name = info === undefined ? key : info.name;
             if (name !== key && name in node) continue;
             // A self-enclosing block's keys are its ancestor's (a sidecar service's `port` is a service's).
-            const kind = path === undefined ? undefined : KINDS.get(path.toLowerCase()) ?? KINDS.get(unfold(path).toLowerCase());
-            const decoded = kind === undefined ? v : value(kind, path!, v, shown);
-            if (decoded !== REFUSED) out[name] = decoded;
+            const decoded = info?.kind === undefined ? v : value(info.kind, info.path, v, shown);
+            // A key written "__proto__" is data: stored as its own property, never as out's prototype.
+            if (decoded === REFUSED) continue;
+            if (name === "__proto__") setOwn(out, name, decoded);
+            else out[name] = decoded;
         }
         return out;
     };
@@ -190,13 +250,15 @@ export function decodeAsConsul(config: Record<string, unknown>): { config: Recor
  */
 export function forEachKnownValue(config: Record<string, unknown>, visit: (path: string, written: string, value: unknown) => void): void {
     const walk = (node: Record<string, unknown>, canonical: string, written: string) => {
-        for (const [key, v] of Object.entries(node)) {
-            const path = known(canonical, key);
-            if (path === undefined || OPAQUE.has(unfold(path))) continue;
+        const scope = scopeOf(canonical);
+        for (const key in node) {
+            const v = node[key];
+            const info = keyInfo(canonical, key, scope);
+            if (info === undefined || info.opaque) continue;
             const shown = written ? `${written}.${key}` : key;
-            visit(unfold(path), shown, v);
-            if (isObject(v)) walk(v, path, shown);
-            else if (Array.isArray(v) && LISTS.has(unfold(path).toLowerCase())) v.forEach((item, i) => isObject(item) && walk(item, `${path}[]`, `${shown}[${i}]`));
+            visit(info.unfolded, shown, v);
+            if (isObject(v)) walk(v, info.path, shown);
+            else if (Array.isArray(v) && info.list) v.forEach((item, i) => isObject(item) && walk(item, `${info.path}[]`, `${shown}[${i}]`));
         }
     };
     walk(config, "", "");

@@ -8,11 +8,23 @@ export function deepMerge<T>(base: T, override: unknown): T {
         return (override === undefined ? base : override) as T;
     }
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-    for (const [key, value] of Object.entries(override)) {
+    for (const key in override) {
+        const value = override[key];
         if (value === undefined) continue;
-        out[key] = key in out ? deepMerge(out[key], value) : value;
+        const merged = Object.hasOwn(out, key) ? deepMerge(out[key], value) : value;
+        if (key === "__proto__") setOwn(out, key, merged);
+        else out[key] = merged;
     }
     return out as T;
+}
+
+/**
+ * `obj[key] = value`, except that a key spelled "__proto__" (JSON.parse makes it an own property
+ * of input nobody here wrote) stays data instead of replacing obj's prototype.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+    if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+    else obj[key] = value;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

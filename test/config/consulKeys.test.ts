@@ -61,6 +61,19 @@ describe("decodeAsConsul: a file as Consul's decoder reads it (FileSource.Parse,
         assert.equal(decodeAsConsul({ Datacenter: "a", datacenter: "b" }).config.datacenter, "b");
     });
 
+    it("takes a dotted key for a key of that spelling, and __proto__ for data (consul validate refuses both)", () => {
+        // `"defaults.verify_incoming": false` inside tls is no field: it must not turn verification off.
+        const dotted = { tls: { "defaults.verify_incoming": false } };
+        assert.deepEqual(invalidConsulKeys(dotted), ["tls.defaults.verify_incoming"]);
+        assert.deepEqual(decodeAsConsul(dotted).config, { tls: { "defaults.verify_incoming": false } });
+        const proto = JSON.parse('{"__proto__": {"server": true}}') as Record<string, unknown>;
+        assert.deepEqual(invalidConsulKeys(proto), ["__proto__"]);
+        const decoded = decodeAsConsul(proto).config;
+        assert.equal(Object.getPrototypeOf(decoded), Object.prototype, "the key must not become the prototype");
+        assert.equal(decoded.server, undefined);
+        assert.ok(Object.hasOwn(decoded, "__proto__"));
+    });
+
     it("refuses what mapstructure refuses without weak typing, and leaves it out of the config", () => {
         const { config, errors } = decodeAsConsul({ ports: { https: "8501" }, server: 1, retry_join: "10.0.0.1", datacenter: ["a", "b"], limits: [{}, {}], raft_boltdb: { zzz: true }, bootstrap_expect: 1.5, ports_x: 1 } as Record<string, unknown>);
         assert.deepEqual(errors.map((e) => e.path).sort(), ["datacenter", "limits", "ports.https", "retry_join", "server"]);
