@@ -1,0 +1,183 @@
+import { setOwn } from "../config/merge";
+
+/**
+ * A fast reader for the plain subset of HCL v1 that agent configs are mostly written in (and that
+ * renderHcl writes): `key = value` and `key { … }` with unique keys, strings without interpolation
+ * or unusual escapes, decimal numbers, booleans, lists of those, and comments. For anything else —
+ * labelled blocks, a key given twice, heredocs, `${…}`, hex or octal numbers, non-ASCII text, a
+ * syntax error — it returns undefined and parseHcl asks HashiCorp's own parser (a GopherJS build,
+ * ~100× slower), which also gives the error messages. It never guesses: test/hcl holds its every
+ * answer equal to that parser's on generated input.
+ *
+ * The result is HCL v1's JSON form as hcl.Unmarshal into interface{} gives it and encoding/json
+ * prints it (hcl v1 decoder.go decodeInterface): the root object a map; every object below it a
+ * list of one map (`tls { … }` is `{"tls": [{…}]}`); NUMBER tokens as integers, FLOAT as numbers;
+ * keys in byte order, as json.Marshal sorts map keys.
+ */
+export function parseSimpleHcl(text: string): Record<string, unknown> | undefined {
+    // Non-ASCII text and control characters other than whitespace are left to the real parser.
+    if (/[^\t\n\r\x20-\x7e]/.test(text)) return undefined;
+    const reader = new Reader(text);
+    try {
+        const root = reader.objectBody(false);
+        return root;
+    } catch (e) {
+        if (e === NOT_SIMPLE) return undefined;
+        throw e;
+    }
+}
+
+/** Thrown inside the reader when the text leaves the subset: the caller falls back. */
+const NOT_SIMPLE = Symbol("not simple HCL");
+
+const IDENT_START = /[A-Za-z_]/;
+const IDENT_CHAR = /[A-Za-z0-9_-]/;
+/** A NUMBER token strconv.ParseInt reads as decimal (up to 32 bits: see isInt32). */
+const INTEGER = /^-?(0|[1-9]\d{0,9})$/;
+/**
+ * The GopherJS build's `int` is 32 bits: it refuses larger NUMBER tokens ("value out of range")
+ * where Consul's 64-bit build takes them. Such numbers are left to it, so both readers agree.
+ */
+const isInt32 = (n: number) => n >= -2147483648 && n <= 2147483647;
+/** A FLOAT token in plain decimal notation. */
+const DECIMAL = /^-?(0|[1-9]\d{0,14})\.\d{1,15}$/;
+
+class Reader {
+    private at = 0;
+    constructor(private readonly text: string) {}
+
+    /** Items up to `}` (inside a block) or the end (at the root), one per line. */
+    objectBody(inBlock: boolean): Record<string, unknown> {
+        const pairs: [string, unknown][] = [];
+        const seen = new Set<string>();
+        for (;;) {
+            this.skipSpace(true);
+            if (this.at >= this.text.length) {
+                if (inBlock) throw NOT_SIMPLE;
+                break;
+            }
+            if (this.text[this.at] === "}") {
+                if (!inBlock) throw NOT_SIMPLE;
+                this.at++;
+                break;
+            }
+            const key = this.key();
+            // A key given twice merges or repeats in hcl's decoder: left to it.
+            if (seen.has(key)) throw NOT_SIMPLE;
+            seen.add(key);
+            this.skipSpace(false);
+            let value: unknown;
+            if (this.text[this.at] === "{") {
+                this.at++;
+                value = [this.objectBody(true)];
+            } else if (this.text[this.at] === "=") {
+                this.at++;
+                this.skipSpace(false);
+                value = this.value();
+            } else throw NOT_SIMPLE; // a labelled block, or not HCL at all
+            pairs.push([key, value]);
+            // One item per line: what follows on the line may only be a comment, or the block's end.
+            this.skipSpace(false);
+            const next = this.text[this.at];
+            if (next !== undefined && next !== "\n" && next !== "}") throw NOT_SIMPLE;
+        }
+        pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of pairs) setOwn(out, k, v);
+        return out;
+    }
+
+    private key(): string {
+        const c = this.text[this.at];
+        if (c === '"') return this.string();
+        if (!IDENT_START.test(c)) throw NOT_SIMPLE;
+        const start = this.at;
+        while (this.at < this.text.length && IDENT_CHAR.test(this.text[this.at])) this.at++;
+        const key = this.text.slice(start, this.at);
+        // `true`/`false` scan as booleans, not identifiers: a key so spelled is left to hcl.
+        if (key === "true" || key === "false") throw NOT_SIMPLE;
+        return key;
+    }
+
+    private value(): unknown {
+        const c = this.text[this.at];
+        if (c === '"') return this.string();
+        if (c === "[") return this.list();
+        if (c === "{") {
+            this.at++;
+            return [this.objectBody(true)];
+        }
+        const m = /^[-0-9A-Za-z_.+]+/.exec(this.text.slice(this.at, this.at + 40));
+        if (!m) throw NOT_SIMPLE;
+        this.at += m[0].length;
+        if (m[0] === "true") return true;
+        if (m[0] === "false") return false;
+        if (INTEGER.test(m[0]) && isInt32(Number(m[0]))) return Number(m[0]);
+        if (DECIMAL.test(m[0])) return Number(m[0]);
+        throw NOT_SIMPLE;
+    }
+
+    /** A list of strings, numbers and booleans; commas between, one after the last allowed. */
+    private list(): unknown[] {
+        this.at++;
+        const items: unknown[] = [];
+        for (;;) {
+            this.skipSpace(true);
+            if (this.text[this.at] === "]") {
+                this.at++;
+                return items;
+            }
+            const c = this.text[this.at];
+            if (c === "[" || c === "{") throw NOT_SIMPLE; // lists of lists or objects: left to hcl
+            items.push(this.value());
+            this.skipSpace(true);
+            if (this.text[this.at] === ",") this.at++;
+            else if (this.text[this.at] !== "]") throw NOT_SIMPLE;
+        }
+    }
+
+    /** A double-quoted string on one line: escapes \" \\ \n \t only; no interpolation. */
+    private string(): string {
+        let out = "";
+        let i = this.at + 1;
+        for (;;) {
+            const c = this.text[i];
+            if (c === undefined || c === "\n" || c === "\r") throw NOT_SIMPLE;
+            if (c === '"') break;
+            if (c === "$" || c === "%") {
+                // `${` and `%{` open templates in hcl's scanner.
+                if (this.text[i + 1] === "{") throw NOT_SIMPLE;
+            }
+            if (c === "\\") {
+                const e = this.text[i + 1];
+                const decoded = e === '"' ? '"' : e === "\\" ? "\\" : e === "n" ? "\n" : e === "t" ? "\t" : undefined;
+                if (decoded === undefined) throw NOT_SIMPLE;
+                out += decoded;
+                i += 2;
+                continue;
+            }
+            out += c;
+            i++;
+        }
+        this.at = i + 1;
+        return out;
+    }
+
+    /** Spaces, tabs, carriage returns and comments; newlines too when `newlines`. */
+    private skipSpace(newlines: boolean): void {
+        const t = this.text;
+        for (;;) {
+            const c = t[this.at];
+            if (c === " " || c === "\t" || c === "\r" || (newlines && c === "\n")) this.at++;
+            else if (c === "#" || (c === "/" && t[this.at + 1] === "/")) {
+                while (this.at < t.length && t[this.at] !== "\n") this.at++;
+            } else if (c === "/" && t[this.at + 1] === "*") {
+                const end = t.indexOf("*/", this.at + 2);
+                if (end < 0) throw NOT_SIMPLE;
+                // A block comment across lines would hide the newline between items: left to hcl.
+                if (!newlines && t.slice(this.at, end).includes("\n")) throw NOT_SIMPLE;
+                this.at = end + 2;
+            } else return;
+        }
+    }
+}
