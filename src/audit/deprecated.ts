@@ -34,11 +34,16 @@ export const DEPRECATED_KEYS: Record<string, string> = {
     "acl.tokens.agent_master": "acl.tokens.agent_recovery",
 };
 
+const DEPRECATED_PATHS = Object.keys(DEPRECATED_KEYS).map((k) => k.split("."));
+
 /**
  * Moves deprecated keys to their replacements (a value already at the new path wins, as in
  * Consul), returning the moved paths so findings can name what the file actually says.
  */
 export function migrateDeprecated(config: Record<string, any>): { config: Record<string, any>; moved: Record<string, string> } {
+    // Most configs hold no deprecated key: those are returned as they are (the caller reads the
+    // result, never writes it), without the copy — the audit's hottest path.
+    if (!DEPRECATED_PATHS.some((keys) => keys.reduce<any>((o, k) => (o !== null && typeof o === "object" ? o[k] : undefined), config) !== undefined)) return { config, moved: {} };
     const out = structuredClone(config);
     const moved: Record<string, string> = {};
     for (const [from, to] of Object.entries(DEPRECATED_KEYS)) {

@@ -42,8 +42,20 @@ function addressValue(address: string): { family: Family; value: bigint } | unde
 
 const MAPPED_PREFIX = 0xffffn << 32n; // ::ffff:0:0/96
 
-/** The addresses a CIDR admits, as Go's Contains matches them; undefined when it is no CIDR. */
-export function admittedRange(cidr: string): Range | undefined {
+/**
+ * The addresses a CIDR admits, as Go's Contains matches them; undefined when it is no CIDR.
+ * Remembered (bounded): every audited agent's write list asks again for the same few networks.
+ */
+export function admittedRange(cidr: string): Readonly<Range> | undefined {
+    const hit = RANGES.get(cidr);
+    if (hit !== undefined) return hit ?? undefined;
+    const range = parseRange(cidr);
+    if (RANGES.size < 10_000) RANGES.set(cidr, range ?? null);
+    return range;
+}
+const RANGES = new Map<string, Readonly<Range> | null>();
+
+function parseRange(cidr: string): Range | undefined {
     const m = /^(.+)\/(\d{1,3})$/.exec(cidr.trim());
     const parsed = m ? addressValue(m[1]) : undefined;
     if (!m || !parsed) return undefined;
