@@ -1,11 +1,11 @@
 import { setOwn } from "../config/merge";
 
 /**
- * A fast reader for the plain subset of HCL v1 that agent configs are mostly written in (and that
- * renderHcl writes): `key = value` and `key { … }` with unique keys, strings without interpolation
- * or unusual escapes, decimal numbers, booleans, lists of those, and comments. For anything else —
- * labelled blocks, a key given twice, heredocs, `${…}`, hex or octal numbers, non-ASCII text, a
- * syntax error — it returns undefined and parseHcl asks HashiCorp's own parser (a GopherJS build,
+ * A fast reader for the plain subset of HCL v1 that agent configs and ACL rules are mostly written
+ * in (and that renderHcl and renderRules write): `key = value`, blocks `key "label" … { … }`
+ * (repeated as blocks), strings without interpolation or unusual escapes, decimal numbers,
+ * booleans, lists of those, and comments. For anything else — a value given twice, heredocs,
+ * `${…}`, hex or octal numbers, non-ASCII text, a syntax error — it returns undefined and parseHcl asks HashiCorp's own parser (a GopherJS build,
  * ~100× slower), which also gives the error messages. It never guesses: test/hcl holds its every
  * answer equal to that parser's on generated input.
  *
@@ -46,10 +46,14 @@ class Reader {
     private at = 0;
     constructor(private readonly text: string) {}
 
-    /** Items up to `}` (inside a block) or the end (at the root), one per line. */
+    /**
+     * Items up to `}` (inside a block) or the end (at the root), one per line. A key may repeat
+     * only as blocks with the same number of labels: hcl's decoder lists them in order, each
+     * labelled block as nested single-key maps (`a "x" { … }` is `{"x": [{…}]}`). Anything else
+     * given twice (a value, a mix of values and blocks) is left to hcl.
+     */
     objectBody(inBlock: boolean): Record<string, unknown> {
-        const pairs: [string, unknown][] = [];
-        const seen = new Set<string>();
+        const items = new Map<string, { labels: number; elements: unknown[] } | { value: unknown }>();
         for (;;) {
             this.skipSpace(true);
             if (this.at >= this.text.length) {
@@ -62,29 +66,49 @@ class Reader {
                 break;
             }
             const key = this.key();
-            // A key given twice merges or repeats in hcl's decoder: left to it.
-            if (seen.has(key)) throw NOT_SIMPLE;
-            seen.add(key);
             this.skipSpace(false);
-            let value: unknown;
-            if (this.text[this.at] === "{") {
+            const labels: string[] = [];
+            while (this.text[this.at] === '"') {
+                labels.push(this.string());
+                this.skipSpace(false);
+            }
+            const seen = items.get(key);
+            if (this.text[this.at] === "{" || (labels.length === 0 && this.text[this.at] === "=" && this.nextNonSpaceIs("{"))) {
+                if (this.text[this.at] === "=") {
+                    this.at++;
+                    this.skipSpace(false);
+                }
                 this.at++;
-                value = [this.objectBody(true)];
-            } else if (this.text[this.at] === "=") {
+                let element: unknown = this.objectBody(true);
+                for (const label of [...labels].reverse()) element = { [label]: [element] };
+                if (labels.includes("__proto__")) throw NOT_SIMPLE;
+                if (!seen) items.set(key, { labels: labels.length, elements: [element] });
+                else if ("elements" in seen && seen.labels === labels.length) seen.elements.push(element);
+                else throw NOT_SIMPLE;
+            } else if (labels.length === 0 && this.text[this.at] === "=") {
+                if (seen) throw NOT_SIMPLE;
                 this.at++;
                 this.skipSpace(false);
-                value = this.value();
-            } else throw NOT_SIMPLE; // a labelled block, or not HCL at all
-            pairs.push([key, value]);
+                items.set(key, { value: this.value() });
+            } else throw NOT_SIMPLE; // not HCL this reader knows
             // One item per line: what follows on the line may only be a comment, or the block's end.
             this.skipSpace(false);
             const next = this.text[this.at];
             if (next !== undefined && next !== "\n" && next !== "}") throw NOT_SIMPLE;
         }
-        pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const keys = [...items.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
         const out: Record<string, unknown> = {};
-        for (const [k, v] of pairs) setOwn(out, k, v);
+        for (const k of keys) {
+            const item = items.get(k)!;
+            setOwn(out, k, "value" in item ? item.value : item.elements);
+        }
         return out;
+    }
+
+    private nextNonSpaceIs(c: string): boolean {
+        let i = this.at + 1;
+        while (this.text[i] === " " || this.text[i] === "\t") i++;
+        return this.text[i] === c;
     }
 
     private key(): string {
@@ -103,10 +127,6 @@ class Reader {
         const c = this.text[this.at];
         if (c === '"') return this.string();
         if (c === "[") return this.list();
-        if (c === "{") {
-            this.at++;
-            return [this.objectBody(true)];
-        }
         const m = /^[-0-9A-Za-z_.+]+/.exec(this.text.slice(this.at, this.at + 40));
         if (!m) throw NOT_SIMPLE;
         this.at += m[0].length;

@@ -1,14 +1,15 @@
 /**
  * parseSimpleHcl against HashiCorp's HCL v1 parser (the GopherJS build parseHcl falls back to): on
- * generated text — the plain subset it reads, and the constructs it must leave alone (labelled
- * blocks, repeated keys, heredocs, templates, other number forms, broken syntax) — whenever it
+ * generated text — the plain subset it reads (labelled and repeated blocks included), and the
+ * constructs it must leave alone (repeated values, blocks mixed with values or with other label
+ * counts, heredocs, templates, other number forms, broken syntax) — whenever it
  * answers, its answer is the real parser's, key order included; and it does answer for the text
  * renderHcl writes, or it would speed nothing up.
  */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { parseSimpleHcl } from "../../src/hcl/simpleHcl";
-import { renderHcl } from "../../src";
+import { renderHcl, renderRules } from "../../src";
 import { normalizeClusterOptions } from "../../src/cluster/normalize";
 import { clientProfileConfig, serverConfig } from "../../src/cluster/agentConfigs";
 
@@ -54,7 +55,7 @@ const itemArb = (depth: number) =>
     fc.oneof(
         { weight: 5, arbitrary: fc.tuple(keyArb.chain(writtenKey), sep, valueArb(depth)).map(([k, s, v]) => `${k}${s}=${s === "" ? "" : " "}${v}`) },
         { weight: 2, arbitrary: fc.tuple(keyArb.chain(writtenKey), bodyArb(Math.max(0, depth - 1))).map(([k, b]) => `${k} {\n${b}}`) },
-        { weight: 1, arbitrary: fc.tuple(keyArb, fc.string({ maxLength: 4 }), bodyArb(Math.max(0, depth - 1))).map(([k, l, b]) => `${k} ${JSON.stringify(l)} {\n${b}}`) },
+        { weight: 2, arbitrary: fc.tuple(fc.constantFrom("a", "key_prefix", "x-y"), fc.array(fc.oneof(fc.constantFrom("", "app/", "a b"), fc.string({ maxLength: 4 })), { minLength: 1, maxLength: 3 }), bodyArb(Math.max(0, depth - 1))).map(([k, ls, b]) => `${k} ${ls.map((l) => JSON.stringify(l)).join(" ")} {\n${b}}`) },
         { weight: 1, arbitrary: fc.tuple(keyArb, bodyArb(Math.max(0, depth - 1))).map(([k, b]) => `${k} { ${b.replace(/\n/g, " ")}}`) },
     );
 function bodyArb(depth: number): fc.Arbitrary<string> {
@@ -82,6 +83,13 @@ describe("parseSimpleHcl agrees with HashiCorp's HCL v1 parser", function () {
         assert.ok(answered > 400, `answered only ${answered} of 3000`);
     });
 
+    it("reads the ACL rules renderRules writes (the fast path is taken) and agrees on them", () => {
+        const text = renderRules({ service_prefix: { "": "read" }, key_prefix: { "app/": "write", "": "deny" }, node: { web: "write" }, agent_prefix: { "": "read" }, operator: "read" });
+        const fast = parseSimpleHcl(text);
+        assert.ok(fast, "renderRules' output should take the fast path");
+        assert.equal(JSON.stringify(fast), JSON.stringify(oracle(text)));
+    });
+
     it("reads the configs renderHcl writes (the fast path is taken) and agrees on them", () => {
         const n = normalizeClusterOptions({ datacenter: "dc1", serverAddresses: ["10.0.0.11", "10.0.0.12", "10.0.0.13"] });
         const secrets = { gossipKey: Buffer.alloc(32, 1).toString("base64"), agentToken: "11111111-1111-4111-8111-111111111111", initialManagementToken: "22222222-2222-4222-8222-222222222222" };
@@ -93,8 +101,16 @@ describe("parseSimpleHcl agrees with HashiCorp's HCL v1 parser", function () {
         }
     });
 
+    it("answers, as hcl does, repeated and labelled blocks", () => {
+        for (const text of ['a "x" { p = 1 }\na "y" { p = 2 }', 'a "x" "y" { p = 1 }', "a { p = 1 }\na { q = 2 }", 'a "x" { p = 1 }\nb = 2\na "x" { p = 2 }', 'b { c "x" { p = 1 }\n c "y" { p = 2 } }', "a = { p = 1 }\na { q = 2 }"]) {
+            const fast = parseSimpleHcl(text);
+            assert.ok(fast, text);
+            assert.equal(JSON.stringify(fast), JSON.stringify(oracle(text)), text);
+        }
+    });
+
     it("leaves what it does not read to the real parser", () => {
-        for (const text of ['a "b" { c = 1 }', "a = 1\na = 2", "a = <<EOF\nx\nEOF\n", 'a = "${b}"', "a = 0x10", "a = 010", "a = 1e3", "a = 3000000000", "a = 1 b = 2", "a = [{ b = 1 }]", "a = {", 'a = "é"', "a.b = 1", "true = 1"])
+        for (const text of ["a = 1\na = 2", 'a "x" { }\na { }', 'a "x" { }\na "x" "y" { }', "a { }\na = 1", "a = [1]\na = [2]", 'a x { }', "a = <<EOF\nx\nEOF\n", 'a = "${b}"', "a = 0x10", "a = 010", "a = 1e3", "a = 3000000000", "a = 1 b = 2", "a = [{ b = 1 }]", "a = {", 'a = "é"', "a.b = 1", "true = 1"])
             assert.equal(parseSimpleHcl(text), undefined, text);
     });
 });
