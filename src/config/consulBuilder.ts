@@ -69,8 +69,18 @@ const GO_DURATION = /^[-+]?(0|((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
 
 /** Go's net.ParseIP: IPv4 without leading zeros, IPv6 without a zone (Node agrees but for zones). */
 const isGoIp = (a: string) => !a.includes("%") && isIP(a) !== 0;
-/** Go's net.ParseCIDR. */
+/** Go's net.ParseCIDR, remembered (bounded): every agent's write list repeats the same networks. */
 function isGoCidr(value: string): boolean {
+    let verdict = CIDR_VERDICTS.get(value);
+    if (verdict === undefined) {
+        verdict = parsesAsGoCidr(value);
+        if (CIDR_VERDICTS.size < 10_000) CIDR_VERDICTS.set(value, verdict);
+    }
+    return verdict;
+}
+const CIDR_VERDICTS = new Map<string, boolean>();
+
+function parsesAsGoCidr(value: string): boolean {
     const m = /^(.+)\/(\d+)$/.exec(value.trim());
     if (!m || !isGoIp(m[1])) return false;
     return Number(m[2]) <= (isIP(m[1]) === 4 ? 32 : 128);
