@@ -117,7 +117,7 @@ TS
 done
 check "jest + ts-jest as Pulumi's TypeScript template sets them up: two spec files each run the program under the kit" bash -c "cd '$jestapp' && npm install --no-audit --no-fund --prefer-offline && npx tsc -p . --noEmit && npx jest --ci 2>&1 | tee jest.log && grep -q 'Tests:.*2 passed' jest.log"
 check "it runs under consul-hardened/testing: configs, the user's own resources, no token in state" bash -c "cd '$app' && node out/check.js '$work/rendered.json'"
-check "the shipped policy pack loads its policies from the installed package" bash -c "cd '$app' && node -e 'const { consulHardenedPolicies } = require(\"consul-hardened/policy\"); if (consulHardenedPolicies.length !== 11) process.exit(1); require.resolve(\"@pulumi/policy\", { paths: [require(\"path\").dirname(require.resolve(\"consul-hardened/package.json\")) + \"/policy-pack\"] })'"
+check "the shipped policy pack loads its policies from the installed package" bash -c "cd '$app' && node -e 'const { consulHardenedPolicies } = require(\"consul-hardened/policy\"); if (consulHardenedPolicies.length !== 15) process.exit(1); require.resolve(\"@pulumi/policy\", { paths: [require(\"path\").dirname(require.resolve(\"consul-hardened/package.json\")) + \"/policy-pack\"] })'"
 check "the installed consul-hardened audit accepts the config it rendered (exit 0)" bash -c "cd '$app' && npx consul-hardened audit --server '$work/rendered.json'"
 
 gitapp="$work/gitapp"

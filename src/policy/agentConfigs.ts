@@ -16,8 +16,28 @@ function mayCarryConfig(name: string, props: Record<string, any>): boolean {
     return /consul/i.test(name) || Object.entries(tags).some(([k, v]) => /consul/i.test(`${k}=${v}`));
 }
 
-/** Agent configs a resource carries: a cluster's review configs, or config text passed to a resource named or tagged as Consul. */
-export function configsOf(type: string, name: string, props: Record<string, any>): { source: string; config: Record<string, any>; role?: Role }[] {
+type CarriedConfig = { source: string; config: Record<string, any>; role?: Role };
+
+/**
+ * Agent configs a resource carries: a cluster's review configs, or config text passed to a
+ * resource named or tagged as Consul. Parsing is the expensive part and the policies ask for the
+ * same resource in turn (the six area policies, then the stack policies, each handed its own copy
+ * of the props): recent answers are kept, bounded. Callers read them, never write them.
+ */
+export function configsOf(type: string, name: string, props: Record<string, any>): CarriedConfig[] {
+    if (type !== CLUSTER_TYPE && !mayCarryConfig(name, props)) return [];
+    const key = `${type}\u0000${name}\u0000${JSON.stringify(props)}`;
+    let found = recentConfigs.get(key);
+    if (!found) {
+        found = readConfigs(type, name, props);
+        if (recentConfigs.size >= RECENT_MAX) recentConfigs.delete(recentConfigs.keys().next().value as string);
+        recentConfigs.set(key, found);
+    }
+    return found;
+}
+const recentConfigs = new Map<string, CarriedConfig[]>();
+
+function readConfigs(type: string, name: string, props: Record<string, any>): CarriedConfig[] {
     if (type === CLUSTER_TYPE) {
         const r = props.reviewConfigs ?? {};
         return [
@@ -40,10 +60,7 @@ export function configsOf(type: string, name: string, props: Record<string, any>
     return found;
 }
 
-/**
- * Findings of every agent config a resource carries. The six area policies ask for the same
- * resource in turn, and parsing HCL is the expensive part: keep recent answers (bounded).
- */
+/** Findings of every agent config a resource carries; recent answers kept as for configsOf. */
 const recent = new Map<string, { source: string; finding: Finding }[]>();
 const RECENT_MAX = 10_000;
 

@@ -310,6 +310,20 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     }
 
     /**
+     * The stack as a policy pack's stack policies receive it after an update (`validateStack`'s
+     * `resources`): every resource with its outputs, secrets unwrapped as @pulumi/policy hands them
+     * over, the stack resource's outputs being the program's exports (after `loadProgram`). Resolve
+     * the program's outputs first, as for `stateExport()`.
+     */
+    policyResources(): { type: string; name: string; urn: string; props: Props }[] {
+        const root = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:pulumi:Stack::${pulumi.getProject()}-${pulumi.getStack()}`;
+        return [
+            { type: "pulumi:pulumi:Stack", name: `${pulumi.getProject()}-${pulumi.getStack()}`, urn: root, props: unwrapSecrets(this.stackOutputs ?? {}) as Props },
+            ...this.all.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(r.wireOutputs) as Props })),
+        ];
+    }
+
+    /**
      * The stack as `pulumi stack export` would print it, secrets encrypted. Resolve the program's
      * outputs first (e.g. `await outputValue(...)`): components' outputs arrive asynchronously.
      */

@@ -11,7 +11,7 @@ import { AclSystem } from "../../src/acl/aclSystem";
 import { aclArgsFromCluster } from "../../src/acl/fromCluster";
 import { renderHcl, renderJson } from "../../src/config/render";
 import { agentAclPolicy, agentAdvisoryPolicy, agentExecutionPolicy, agentGossipPolicy, agentHardeningPolicy, agentTlsPolicy, agentValidityPolicy } from "../../src/policy/agentConfigs";
-import { consulHardenedPolicies } from "../../src/policy";
+import { consulHardenedPolicies, resourcePolicies } from "../../src/policy";
 import { aclPolicyRules, aclTokenPrivileges, consulProviderTransport } from "../../src/policy/aclObjects";
 import { tlsKeyStrength } from "../../src/policy/tlsKeys";
 import { RecordedResource } from "../../src/testing/providers";
@@ -104,7 +104,7 @@ describe("policy pack on mocked stacks", () => {
     });
 
     it("every policy carries Pulumi's policy metadata: severity, the Security Model as framework, tags, remediation steps, url", () => {
-        assert.deepEqual(consulHardenedPolicies.map((p) => p.name), POLICIES.map((p) => p.name), "the pack lists every policy this test runs");
+        assert.deepEqual(resourcePolicies.map((p) => p.name), POLICIES.map((p) => p.name), "the pack lists every resource policy this test runs");
         for (const p of consulHardenedPolicies) {
             assert.ok(["low", "medium", "high", "critical"].includes(p.severity ?? ""), `${p.name}: severity`);
             assert.equal(p.framework?.name, "Consul Security Model", p.name);
