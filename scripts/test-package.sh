@@ -116,6 +116,52 @@ describe("the stack", () => {
 TS
 done
 check "jest + ts-jest as Pulumi's TypeScript template sets them up: two spec files each run the program under the kit" bash -c "cd '$jestapp' && npm install --no-audit --no-fund --prefer-offline && npx tsc -p . --noEmit && npx jest --ci 2>&1 | tee jest.log && grep -q 'Tests:.*2 passed' jest.log"
+# The same under mocha + ts-node (two spec files, each loading the program afresh), and the wrong
+# pattern — the program imported at the top of a spec, before the kit — failing loudly.
+mochaapp="$work/mochaapp"
+mkdir -p "$mochaapp/test" "$mochaapp/wrong"
+cat >"$mochaapp/package.json" <<JSON
+{ "name": "mocha-consumer", "private": true, "version": "1.0.0", "main": "index.ts",
+  "dependencies": { "consul-hardened": "file:$tarball", "@pulumi/pulumi": "3.248.0" },
+  "devDependencies": { "typescript": "5.9.3", "@types/node": "20.19.43", "mocha": "11.8.0", "@types/mocha": "10.0.10", "ts-node": "10.9.2" } }
+JSON
+cp "$jestapp/tsconfig.json" "$mochaapp/tsconfig.json"
+sed -i 's/"types": \["node", "jest"\]/"types": ["node", "mocha"]/' "$mochaapp/tsconfig.json"
+echo '{ "require": ["ts-node/register"], "extension": ["ts"], "spec": ["test/**/*.spec.ts"], "timeout": 60000 }' >"$mochaapp/.mocharc.json"
+cp "$jestapp/index.ts" "$mochaapp/index.ts"
+for spec in first second; do cat >"$mochaapp/test/$spec.spec.ts" <<'TS'
+import { strict as assert } from "node:assert";
+import { emulateProviders, findSecrets, outputValue, ProviderEmulation } from "consul-hardened/testing";
+import type { HardenedCluster } from "consul-hardened";
+
+describe("the stack", () => {
+    let emu: ProviderEmulation;
+    let cluster: HardenedCluster;
+    before(async () => {
+        emu = await emulateProviders();
+        ({ cluster } = await emu.loadProgram<{ cluster: HardenedCluster }>(require.resolve("../index")));
+    });
+    it("registers its resources and keeps the token out of state", async () => {
+        assert.ok(emu.resources.length > 5);
+        const token = await outputValue(cluster.bootstrapToken!);
+        assert.deepEqual(findSecrets(JSON.stringify(emu.stateExport()), { token }), []);
+    });
+});
+TS
+done
+cat >"$mochaapp/wrong/early.spec.ts" <<'TS'
+import { cluster } from "../index"; // imported before the kit: must fail, never pass
+import { emulateProviders, outputValue } from "consul-hardened/testing";
+
+describe("the stack, the wrong way", () => {
+    it("is never reached", async () => {
+        await emulateProviders();
+        await outputValue(cluster.files);
+    });
+});
+TS
+check "mocha + ts-node: two spec files each run the program under the kit" bash -c "cd '$mochaapp' && npm install --no-audit --no-fund --prefer-offline && npx tsc -p . --noEmit && npx mocha 2>&1 | tee mocha.log && grep -q '2 passing' mocha.log"
+check "a program imported before the kit fails the run, saying so" bash -c "cd '$mochaapp' && ! npx mocha --no-config -r ts-node/register --extension ts --timeout 60000 wrong/early.spec.ts >wrong.log 2>&1 && grep -q 'was constructed outside a Pulumi deployment' wrong.log && ! grep -q passing wrong.log"
 check "it runs under consul-hardened/testing: configs, the user's own resources, no token in state" bash -c "cd '$app' && node out/check.js '$work/rendered.json'"
 check "the shipped policy pack loads its policies from the installed package" bash -c "cd '$app' && node -e 'const { consulHardenedPolicies } = require(\"consul-hardened/policy\"); if (consulHardenedPolicies.length !== 15) process.exit(1); require.resolve(\"@pulumi/policy\", { paths: [require(\"path\").dirname(require.resolve(\"consul-hardened/package.json\")) + \"/policy-pack\"] })'"
 check "the installed consul-hardened audit accepts the config it rendered (exit 0)" bash -c "cd '$app' && npx consul-hardened audit --server '$work/rendered.json'"

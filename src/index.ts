@@ -1,9 +1,13 @@
+/**
+ * The public API of consul-hardened: the components, their option types, the pure functions a
+ * program or a review uses (config building and rendering, ACL rules, rotation and rollover
+ * plans), and the errors. Internal helpers are not exported (docs/upgrading.md lists what left
+ * the root in 0.2.0); the testing kit is `consul-hardened/testing`, the policies
+ * `consul-hardened/policy`.
+ */
 export { HardenedCluster, ServerMaterial, ClientMaterial, ConsulProviderArgs } from "./cluster/hardenedCluster";
 export { HardenedClusterArgs, InsecureOptions, ClusterPorts, AgentProcessOptions } from "./cluster/options";
-export { normalizeClusterOptions, NormalizedCluster, InsecureWarning } from "./cluster/normalize";
-export { validateClusterArgs } from "./cluster/validate";
-export { serverConfig, clientProfileConfig, reviewConfigs, assertConfigsHardened } from "./cluster/agentConfigs";
-export { bundleFiles, bundleFileModes } from "./cluster/bundle";
+export { InsecureWarning } from "./cluster/normalize";
 export { CertificateAuthority, CertificateAuthorityArgs, ExistingCa } from "./tls/certificateAuthority";
 export { AgentCertificate, AgentCertificateArgs } from "./tls/agentCertificate";
 export { agentCertProfile, AgentCertProfile, CertProfile } from "./tls/profiles";
@@ -14,15 +18,14 @@ export { systemdUnit, sysusersSnippet, tmpfilesSnippet, AgentProcessSettings } f
 export { GossipKeyGeneration, RotationPlan, RotationStep, planRotation } from "./gossip/rotation";
 export { gossipKeyProblem, GOSSIP_KEY_BYTES } from "./gossip/key";
 export { BootstrapSecrets, BootstrapSecretsArgs } from "./secrets/bootstrapSecrets";
-export { deriveTokenId, secretSeedProblem, TokenPurpose, SECRET_SEED_BYTES } from "./secrets/derive";
 export { buildServerConfig, buildClientConfig, buildClientIdentityConfig } from "./config/agentConfig";
 export { renderJson, renderHcl } from "./config/render";
-export { deepMerge } from "./config/merge";
 export { findHardeningGaps, HardeningGap, SECRET_PLACEHOLDER } from "./config/guard";
 export { AgentConfig, AgentSecrets, DeepPartial } from "./config/types";
 export { HardenedSettings, ServerIdentity } from "./config/settings";
 export { CHECKLIST, ChecklistId } from "./checklist";
 export { ConsulHardenedOptionError, OptionProblem } from "./errors";
+export { ConsulHardenedOutsideDeploymentError } from "./component/deployment";
 export { AclSystem } from "./acl/aclSystem";
 export { AclSystemArgs, ConsulConnection, AgentTokenSpec, OperatorSpec, DeveloperSpec, CustomPolicySpec } from "./acl/options";
 export { aclArgsFromCluster } from "./acl/fromCluster";
@@ -38,7 +41,6 @@ export { PreseededAclToken } from "./acl/dynamic/aclToken";
 export { AclBootstrap } from "./acl/dynamic/aclBootstrap";
 export { parseHcl, HclSyntaxError } from "./hcl/parse";
 export { aclPlanFiles } from "./acl/planFiles";
-export { componentType, PACKAGE_NAME } from "./component/typeToken";
 export { ClusterPaths, ClusterTlsOptions, ClusterCaOptions, ClusterCertificateOptions, ClusterGossipOptions, FederationOptions, ClusterLimits, ClusterOverrides, LogLevel } from "./cluster/options";
 export { ClusterReview } from "./cluster/hardenedCluster";
 export { KeyAlgorithm, EcdsaCurve, RsaBits } from "./tls/keyOptions";

@@ -44,7 +44,11 @@ describe("README and guides: TypeScript", function () {
             writeFileSync(file, b.code.includes("export ") || b.code.includes("import ") ? b.code : `${b.code}\nexport {};\n`);
             return file;
         });
-        const program = ts.createProgram(files, {
+        // The two jest globals the jest example adds to mocha's (jest's types are no dependency here;
+        // test:package runs that example under real jest).
+        const jestGlobals = join(dir, "jest-globals.d.ts");
+        writeFileSync(jestGlobals, "declare function beforeAll(fn: () => unknown): void;\ndeclare function expect(value: unknown): { toEqual(expected: unknown): void };\n");
+        const program = ts.createProgram([...files, jestGlobals], {
             strict: true,
             noEmit: true,
             target: ts.ScriptTarget.ES2022,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as consul from "@pulumi/consul";
+import { requireDeployment } from "../component/deployment";
 import { deriveTokenId } from "../secrets/derive";
 import { secretSeed } from "../secrets/seed";
 import { PreseededAclToken } from "./dynamic/aclToken";
@@ -23,6 +24,7 @@ export class AclSystem extends pulumi.ComponentResource {
 
     constructor(name: string, args: AclSystemArgs, opts?: pulumi.ComponentResourceOptions) {
         const plan = buildAclPlan(args, `AclSystem "${name}"`);
+        requireDeployment("AclSystem", name);
         super(componentType("AclSystem"), name, {}, withFormerTypes(opts, "consul-hardened:acl:AclSystem"));
         this.plan = plan;
         const c = args.connection;

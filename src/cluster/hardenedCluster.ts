@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BootstrapSecrets } from "../secrets/bootstrapSecrets";
+import { requireDeployment } from "../component/deployment";
 import { renderHcl, renderJson } from "../config/render";
 import { GossipKeyring } from "../gossip/keyring";
 import { RotationPlan } from "../gossip/rotation";
@@ -163,6 +164,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
     readonly coverage: CoverageRow[];
 
     constructor(name: string, args: HardenedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireDeployment("HardenedCluster", name);
         // Validation and the override guard run before super(): bad input creates nothing.
         const component = `HardenedCluster "${name}"`;
         const n = normalizeClusterOptions(args);

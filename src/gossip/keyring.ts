@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
+import { requireDeployment } from "../component/deployment";
 import { ProblemList } from "../errors";
 import { secretRandomBytes } from "../secrets/seed";
 import { GOSSIP_KEY_BYTES, gossipKeyValueProblem } from "./key";
@@ -38,6 +39,7 @@ export class GossipKeyring extends pulumi.ComponentResource {
         validateGenerations(generations, "generations", problems);
         refuseUnknownKeys(args, keysOf<GossipKeyringArgs>()(["generations"]), "", problems);
         problems.throwIfAny(`GossipKeyring "${name}"`);
+        requireDeployment("GossipKeyring", name);
         super(componentType("GossipKeyring"), name, {}, withFormerTypes(opts, "consul-hardened:gossip:GossipKeyring"));
 
         const keyOutputs: Record<string, pulumi.Output<string>> = {};

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
+import { requireDeployment } from "../component/deployment";
 import { ProblemList } from "../errors";
 import { NODE_NAME } from "../validation/names";
 import { deriveTokenId } from "./derive";
@@ -51,6 +52,7 @@ export class BootstrapSecrets extends pulumi.ComponentResource {
         validateBootstrapSecretsArgs(args, problems);
         refuseUnknownKeys(args, keysOf<BootstrapSecretsArgs>()(["datacenter", "agentNodeNames", "generation", "agentTokenGenerations", "seed"]), "", problems);
         problems.throwIfAny(`BootstrapSecrets "${name}"`);
+        requireDeployment("BootstrapSecrets", name);
         super(componentType("BootstrapSecrets"), name, {}, withFormerTypes(opts, "consul-hardened:acl:BootstrapSecrets"));
 
         const generation = args.generation ?? 1;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
+import { requireDeployment } from "../component/deployment";
 import * as tls from "@pulumi/tls";
 import { ProblemList } from "../errors";
 import { isDnsName, isIpAddress } from "../validation/net";
@@ -119,6 +120,7 @@ export class AgentCertificate extends pulumi.ComponentResource {
         validateAgentCertificateArgs(args, "", problems);
         refuseUnknownKeys(args, keysOf<AgentCertificateArgs>()(["profile", "datacenter", "domain", "nodeName", "extraDnsNames", "extraIpAddresses", "caCertPem", "caPrivateKeyPem", "key", "validityHours", "earlyRenewalHours"]), "", problems);
         problems.throwIfAny(`AgentCertificate "${name}"`);
+        requireDeployment("AgentCertificate", name);
         super(componentType("AgentCertificate"), name, {}, withFormerTypes(opts, "consul-hardened:tls:AgentCertificate"));
 
         const profile = agentCertProfile({ ...args, domain: args.domain ?? "consul" });

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
+import { requireDeployment } from "../component/deployment";
 import * as tls from "@pulumi/tls";
 import { ProblemList } from "../errors";
 import { KeyOptions, resolveKeyOptions, validateKeyOptions } from "./keyOptions";
@@ -76,6 +77,7 @@ export class CertificateAuthority extends pulumi.ComponentResource {
         refuseUnknownKeys(args, keysOf<CertificateAuthorityArgs>()(["commonName", "organization", "key", "validityHours", "earlyRenewalHours", "protectKey", "existing"]), "", problems);
         problems.throwIfAny(`CertificateAuthority "${name}"`);
         // Component args are stored in state; pass nothing so no key material lands there.
+        requireDeployment("CertificateAuthority", name);
         super(componentType("CertificateAuthority"), name, {}, withFormerTypes(opts, "consul-hardened:tls:CertificateAuthority"));
 
         this.external = args.existing !== undefined;

@@ -64,3 +64,25 @@ describe("testing kit: a program loaded by an earlier spec file", function () {
         assert.match(await outputValue(exports.caCertPem), /BEGIN CERTIFICATE/);
     });
 });
+
+describe("testing kit: a program imported before the kit", function () {
+    this.timeout(60_000);
+
+    it("fails at once saying so — not with a misleading option error", () => {
+        // A fresh process: this one has the emulation installed for good.
+        const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
+        const program = 'const { HardenedCluster } = require("./src"); new HardenedCluster("early", { datacenter: "dc1", servers: 1 });';
+        let stderr = "";
+        assert.throws(() => {
+            try {
+                execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", program], { cwd: `${__dirname}/../..`, stdio: "pipe", encoding: "utf8" });
+            } catch (e) {
+                stderr = String((e as { stderr?: string }).stderr);
+                throw e;
+            }
+        });
+        assert.match(stderr, /HardenedCluster "early" was constructed outside a Pulumi deployment: no engine and no emulation is running/);
+        assert.match(stderr, /emu\.loadProgram\(require\.resolve\("\.\.\/index"\)\)/);
+        assert.doesNotMatch(stderr, /secret seed/);
+    });
+});
