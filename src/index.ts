@@ -39,6 +39,7 @@ export { authorize, AclRequest, EvalPolicy, Decision } from "./acl/rules/evaluat
 export { GLOBAL_MANAGEMENT_RULES, nodeIdentityRules } from "./acl/builtins";
 export { PreseededAclToken } from "./acl/dynamic/aclToken";
 export { AclBootstrap } from "./acl/dynamic/aclBootstrap";
+export { restoreManagementToken, RestoreError, RestoreOutcome, RestoreOptions } from "./acl/live/managementToken";
 export { parseHcl, HclSyntaxError } from "./hcl/parse";
 export { aclPlanFiles } from "./acl/planFiles";
 export { ClusterPaths, ClusterTlsOptions, ClusterCaOptions, ClusterCertificateOptions, ClusterGossipOptions, FederationOptions, ClusterLimits, ClusterOverrides, LogLevel } from "./cluster/options";

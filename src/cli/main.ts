@@ -17,6 +17,7 @@ import { AuditResult, toJson, toSarif, toText } from "../audit/format";
 import { AuditInputError, LoadedAgent, loadAgents } from "../audit/load";
 import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rotate";
 import { probe } from "../probe/probe";
+import { RestoreError, restoreManagementToken } from "../acl/live/managementToken";
 import { probeJson, probeSarif, probeText } from "../probe/format";
 
 /** The installed package's version (package.json beside dist/ or src/). */
@@ -59,6 +60,18 @@ CONSUL_CACERT, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY as for the consul CLI; the 
 CONSUL_HTTP_TOKEN (keyring = "write"). Keys are never printed.
 Exit codes: 0 done, 1 a stage did not reach every member (nothing removed before the primary is in
 use everywhere), 2 unreachable, unauthenticated or bad input.`,
+    },
+    "restore-management-token": {
+        synopsis: "consul-hardened restore-management-token [--data-dir DIR] [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F]",
+        help: `Break-glass for a deleted management token: brings back the token whose secret is in
+CONSUL_HTTP_TOKEN (\`pulumi stack output bootstrapToken --show-secrets\` — the initial_management
+every server config carries), so \`pulumi up\` works again with no change. Checks the token first;
+then bootstraps Consul's ACLs with that secret, writing the reset index Consul asks for to
+--data-dir/acl-bootstrap-reset — run it on the leader's host with the leader agent's data_dir.
+(Restarting the leader's agent also brings the token back: a new leader re-creates it from its
+config.) The connection flags default as for rotate-gossip. The secret is never printed.
+Exit codes: 0 the token works (again), 1 a step failed (e.g. not the leader's host), 2 unreachable
+or bad input.`,
     },
     probe: {
         synopsis:
@@ -120,6 +133,7 @@ export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(
         if (command === "certs") return certs(rest, io);
         if (command === "rotate-gossip") return rotateGossip(rest, io, env);
         if (command === "probe") return probeCommand(rest, io, env);
+        if (command === "restore-management-token") return restoreManagement(rest, io, env);
         throw new UsageError(`unknown command "${command}"`);
     } catch (e) {
         if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
@@ -279,6 +293,33 @@ function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
         (e: Error) => {
             io.err(`consul-hardened rotate-gossip: ${e.message}\n`);
             return e instanceof RotationError && e.kind === "stage" ? 1 : 2;
+        },
+    );
+}
+
+function restoreManagement(args: string[], io: Io, env: NodeJS.ProcessEnv): number | Promise<number> {
+    const { values } = parseArgs({ args, options: { ...CONNECTION_OPTIONS, "data-dir": { type: "string" } } });
+    const problems: string[] = [];
+    const { address, caPem, certPem, keyPem } = connectionFrom(values, env, problems, true);
+    const secret = env.CONSUL_HTTP_TOKEN;
+    if (!secret) problems.push("CONSUL_HTTP_TOKEN is not set: it holds the management secret to restore (`pulumi stack output bootstrapToken --show-secrets`)");
+    const dataDir = values["data-dir"];
+    if (dataDir !== undefined) {
+        try {
+            if (!statSync(dataDir).isDirectory()) problems.push(`--data-dir ${dataDir}: not a directory`);
+        } catch (e) {
+            problems.push(`--data-dir ${dataDir}: ${(e as NodeJS.ErrnoException).code ?? "cannot read"}`);
+        }
+    }
+    if (problems.length > 0) {
+        io.err(problems.map((p) => `consul-hardened restore-management-token: ${p}\n`).join(""));
+        return 2;
+    }
+    return restoreManagementToken({ address, caPem: caPem!, certPem: certPem!, keyPem: keyPem! }, secret!, { dataDir, onProgress: (line) => io.out(`  ${line}\n`) }).then(
+        (outcome) => (io.out(outcome === "working" ? "done: nothing to restore\n" : "done: the management token is restored\n"), 0),
+        (e: Error) => {
+            io.err(`consul-hardened restore-management-token: ${e.message}\n`);
+            return e instanceof RestoreError && e.kind === "step" ? 1 : 2;
         },
     );
 }

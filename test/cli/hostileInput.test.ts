@@ -39,7 +39,7 @@ describe("consul-hardened on hostile input", function () {
         mkdirSync(join(dir, "empty"));
     });
 
-    for (const command of ["audit", "report", "certs", "rotate-gossip", "probe"])
+    for (const command of ["audit", "report", "certs", "rotate-gossip", "probe", "restore-management-token"])
         it(`${command} --help and help ${command} exit 0 with the command's usage and exit codes`, () => {
             for (const args of [[command, "--help"], ["help", command], [command, "-h"]]) {
                 const r = cli(args);
@@ -52,7 +52,7 @@ describe("consul-hardened on hostile input", function () {
     it("the usage names every command", () => {
         const r = cli([]);
         assert.equal(r.code, 2);
-        for (const command of ["audit", "report", "certs", "rotate-gossip", "probe", "help"]) assert.match(r.out, new RegExp(`consul-hardened ${command}`));
+        for (const command of ["audit", "report", "certs", "rotate-gossip", "probe", "restore-management-token", "help"]) assert.match(r.out, new RegExp(`consul-hardened ${command}`));
     });
 
     const audits: [string, () => string, string][] = [
@@ -89,6 +89,16 @@ describe("consul-hardened on hostile input", function () {
             ["a keys FIFO", () => ["--keys", fifo, "--plan", plan()], "FIFO"],
         ];
         for (const [label, args, names] of cases) it(label, () => assertCleanRefusal(cli(["rotate-gossip", ...args(), ...conn()], env), names));
+    });
+
+    describe("restore-management-token refuses bad input before it connects, printing nothing of the secret", () => {
+        const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        const conn = () => ["--address", "127.0.0.1:1", "--ca-file", file("rca.pem", ca), "--client-cert", file("rc.pem", ca), "--client-key", file("rk.pem", "-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n")];
+        it("no CONSUL_HTTP_TOKEN", () => assertCleanRefusal(cli(["restore-management-token", ...conn()]), "CONSUL_HTTP_TOKEN is not set"));
+        it("a --data-dir that does not exist", () => assertCleanRefusal(cli(["restore-management-token", ...conn(), "--data-dir", join(dir, "nowhere")], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "--data-dir"));
+        it("a --data-dir that is a file", () => assertCleanRefusal(cli(["restore-management-token", ...conn(), "--data-dir", file("afile", "x")], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "not a directory"));
+        it("no client certificate", () => assertCleanRefusal(cli(["restore-management-token", "--address", "127.0.0.1:1", "--ca-file", file("rca2.pem", ca)], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "--client-cert"));
+        it("nothing listening: unreachable, exit 2", () => assertCleanRefusal(cli(["restore-management-token", ...conn()], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "cannot reach Consul"));
     });
 
     it("probe refuses an --expect file that is not a JSON object", () => {
