@@ -40,6 +40,8 @@ export { GLOBAL_MANAGEMENT_RULES, nodeIdentityRules } from "./acl/builtins";
 export { PreseededAclToken } from "./acl/dynamic/aclToken";
 export { AclBootstrap } from "./acl/dynamic/aclBootstrap";
 export { restoreManagementToken, RestoreError, RestoreOutcome, RestoreOptions } from "./acl/live/managementToken";
+export { rotateAgentToken, AgentTokenChange, AgentTokenRotationError, RotateAgentTokenOptions } from "./acl/live/rotateAgentToken";
+export { AgentTokenRotation, AgentTokenRotationArgs, agentTokenTargets, AgentTokenTargetOptions, RotatedAgent } from "./acl/live/agentTokenRotation";
 export { parseHcl, HclSyntaxError } from "./hcl/parse";
 export { aclPlanFiles } from "./acl/planFiles";
 export { ClusterPaths, ClusterTlsOptions, ClusterCaOptions, ClusterCertificateOptions, ClusterGossipOptions, FederationOptions, ClusterLimits, ClusterOverrides, LogLevel } from "./cluster/options";

@@ -18,6 +18,7 @@ import { AuditInputError, LoadedAgent, loadAgents } from "../audit/load";
 import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rotate";
 import { probe } from "../probe/probe";
 import { RestoreError, restoreManagementToken } from "../acl/live/managementToken";
+import { AgentTokenRotationError, rotateAgentToken } from "../acl/live/rotateAgentToken";
 import { probeJson, probeSarif, probeText } from "../probe/format";
 
 /** The installed package's version (package.json beside dist/ or src/). */
@@ -60,6 +61,22 @@ CONSUL_CACERT, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY as for the consul CLI; the 
 CONSUL_HTTP_TOKEN (keyring = "write"). Keys are never printed.
 Exit codes: 0 done, 1 a stage did not reach every member (nothing removed before the primary is in
 use everywhere), 2 unreachable, unauthenticated or bad input.`,
+    },
+    "rotate-agent-token": {
+        synopsis: "consul-hardened rotate-agent-token --node NAME --datacenter DC --new-token-file F [--old-token-file F] [--agent-address HOST:PORT] [--agent-ca-file F] [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F]",
+        help: `Replaces one agent's ACL token on the running agent with no moment without a valid token:
+makes the new token if Consul lacks it (node identity NAME), sets it on the agent
+(PUT /v1/agent/token/agent at --agent-address, default --address: a client agent's API is on its
+loopback, so run it on that host; --agent-ca-file: the CA of its HTTPS certificate when not --ca-file,
+e.g. Consul's Connect CA for an auto_encrypt client), checks through the agent that the token resolves and may write
+its node, then deletes the old token. Run again, it resumes (each step looks whether it is done).
+--new-token-file: the node's token from the stack (\`clients[i].agentToken\`, or the server's);
+--old-token-file: the token it holds now (left alone when omitted). Deploy the node's new
+agent.json before the agent next restarts (it starts from its file unless
+acl.enable_token_persistence). The connection flags default as for rotate-gossip; the token from
+CONSUL_HTTP_TOKEN (acl = "write" and agent:write: the management token). Tokens are never printed.
+Exit codes: 0 done, 1 a step failed (nothing deleted before the agent holds the new token),
+2 unreachable or bad input.`,
     },
     "restore-management-token": {
         synopsis: "consul-hardened restore-management-token [--data-dir DIR] [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F]",
@@ -134,6 +151,7 @@ export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(
         if (command === "rotate-gossip") return rotateGossip(rest, io, env);
         if (command === "probe") return probeCommand(rest, io, env);
         if (command === "restore-management-token") return restoreManagement(rest, io, env);
+        if (command === "rotate-agent-token") return rotateAgentTokenCommand(rest, io, env);
         throw new UsageError(`unknown command "${command}"`);
     } catch (e) {
         if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
@@ -293,6 +311,50 @@ function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
         (e: Error) => {
             io.err(`consul-hardened rotate-gossip: ${e.message}\n`);
             return e instanceof RotationError && e.kind === "stage" ? 1 : 2;
+        },
+    );
+}
+
+function rotateAgentTokenCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): number | Promise<number> {
+    const { values } = parseArgs({
+        args,
+        options: { ...CONNECTION_OPTIONS, node: { type: "string" }, datacenter: { type: "string" }, "agent-address": { type: "string" }, "agent-ca-file": { type: "string" }, "new-token-file": { type: "string" }, "old-token-file": { type: "string" } },
+    });
+    const problems: string[] = [];
+    const { address, caPem, certPem, keyPem } = connectionFrom(values, env, problems, true);
+    const token = env.CONSUL_HTTP_TOKEN;
+    if (!token) problems.push('CONSUL_HTTP_TOKEN is not set: a token with acl = "write" and agent:write is required (the management token has both)');
+    for (const flag of ["node", "datacenter"] as const) if (!values[flag]) problems.push(`--${flag} is required`);
+    if (values.node && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(values.node)) problems.push(`--node ${JSON.stringify(values.node)}: not a node name`);
+    const agentAddress = (values["agent-address"] ?? address).replace(/^https:\/\//, "");
+    if (values["agent-address"] !== undefined && !/^\[?[^\]\s]+\]?:\d+$/.test(agentAddress)) problems.push(`--agent-address ${values["agent-address"]}: HOST:PORT of the agent's HTTPS API`);
+    // Token files are secret: a message names the flag, never the content.
+    const secretFile = (flag: "new-token-file" | "old-token-file", required: boolean) => {
+        const text = flagFile(problems, flag, values[flag], required);
+        if (text === undefined) return undefined;
+        const t = text.trim();
+        if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(t)) problems.push(`--${flag}: does not hold one token (a UUID)`);
+        return t;
+    };
+    const agentCaPem = flagFile(problems, "agent-ca-file", values["agent-ca-file"], false);
+    if (agentCaPem !== undefined && !/-----BEGIN CERTIFICATE-----/.test(agentCaPem)) problems.push("--agent-ca-file: holds no certificate (PEM)");
+    const newSecret = secretFile("new-token-file", true);
+    const oldSecret = secretFile("old-token-file", false);
+    if (newSecret !== undefined && newSecret === oldSecret) problems.push("--new-token-file and --old-token-file hold the same token: nothing to rotate");
+    if (problems.length > 0) {
+        io.err(problems.map((p) => `consul-hardened rotate-agent-token: ${p}\n`).join(""));
+        return 2;
+    }
+    io.out(`rotating the agent token of ${values.node} (agent at ${agentAddress})\n`);
+    return rotateAgentToken(
+        { address, caPem: caPem!, certPem: certPem!, keyPem: keyPem!, token: token! },
+        { node: values.node!, datacenter: values.datacenter!, agentAddress, ...(agentCaPem ? { agentCaPem } : {}), newSecret: newSecret!, oldSecret },
+        { onProgress: (line) => io.out(`  ${line}\n`) },
+    ).then(
+        () => (io.out(`done: ${values.node} runs on its new token${oldSecret ? "; the old one is deleted" : ""}\n`), 0),
+        (e: Error) => {
+            io.err(`consul-hardened rotate-agent-token: ${e.message}\n`);
+            return e instanceof AgentTokenRotationError && e.kind === "step" ? 1 : 2;
         },
     );
 }

@@ -83,6 +83,8 @@ export interface HardenedClusterArgs {
     tokenGeneration?: number;
     /**
      * Per-node agent token generation: bump one node's entry to rotate only that node's token.
+     * `AgentTokenRotation` (or `consul-hardened rotate-agent-token` on the host) moves the running
+     * agent to it before the old token is deleted (docs/rotations.md).
      * @default {} (every node at 1)
      * @example { "web-1": 2 }
      */

@@ -49,6 +49,9 @@ const EMULATORS: Record<string, Emulator> = {
     "random:index/randomUuid:RandomUuid": randomEmulation.randomUuid,
     // src/tls/rollover/guard.ts: outputs are the inputs; it talks to nothing.
     "pulumi-nodejs:dynamic/consul-hardened:CaTrustGuard": (inputs) => ({ ...inputs }),
+    // The rotations act on a live cluster: emulated, they record what they would carry out.
+    "pulumi-nodejs:dynamic/consul-hardened:AgentTokenRotation": (inputs) => ({ ...inputs }),
+    "pulumi-nodejs:dynamic/consul-hardened:GossipKeyringRotation": (inputs) => ({ ...inputs }),
 };
 
 /**

@@ -39,7 +39,7 @@ describe("consul-hardened on hostile input", function () {
         mkdirSync(join(dir, "empty"));
     });
 
-    for (const command of ["audit", "report", "certs", "rotate-gossip", "probe", "restore-management-token"])
+    for (const command of ["audit", "report", "certs", "rotate-gossip", "probe", "restore-management-token", "rotate-agent-token"])
         it(`${command} --help and help ${command} exit 0 with the command's usage and exit codes`, () => {
             for (const args of [[command, "--help"], ["help", command], [command, "-h"]]) {
                 const r = cli(args);
@@ -52,7 +52,7 @@ describe("consul-hardened on hostile input", function () {
     it("the usage names every command", () => {
         const r = cli([]);
         assert.equal(r.code, 2);
-        for (const command of ["audit", "report", "certs", "rotate-gossip", "probe", "restore-management-token", "help"]) assert.match(r.out, new RegExp(`consul-hardened ${command}`));
+        for (const command of ["audit", "report", "certs", "rotate-gossip", "probe", "restore-management-token", "rotate-agent-token", "help"]) assert.match(r.out, new RegExp(`consul-hardened ${command}`));
     });
 
     const audits: [string, () => string, string][] = [
@@ -99,6 +99,28 @@ describe("consul-hardened on hostile input", function () {
         it("a --data-dir that is a file", () => assertCleanRefusal(cli(["restore-management-token", ...conn(), "--data-dir", file("afile", "x")], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "not a directory"));
         it("no client certificate", () => assertCleanRefusal(cli(["restore-management-token", "--address", "127.0.0.1:1", "--ca-file", file("rca2.pem", ca)], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "--client-cert"));
         it("nothing listening: unreachable, exit 2", () => assertCleanRefusal(cli(["restore-management-token", ...conn()], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "cannot reach Consul"));
+    });
+
+    describe("rotate-agent-token refuses bad input before it connects, printing nothing of a token", () => {
+        const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        const TOKEN = "6b1d1a7e-3f0c-4d2a-9e5b-8c7f6a5b4c3d";
+        const conn = () => ["--address", "127.0.0.1:1", "--ca-file", file("aca.pem", ca), "--client-cert", file("ac.pem", ca), "--client-key", file("ak.pem", "-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n")];
+        const env = { CONSUL_HTTP_TOKEN: TOKEN };
+        const cases: [string, () => string[], NodeJS.ProcessEnv, string][] = [
+            ["no --node", () => ["--datacenter", "dc1", "--new-token-file", file("nt", TOKEN)], env, "--node is required"],
+            ["a node name with a slash", () => ["--node", "../x", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN)], env, "not a node name"],
+            ["a token file holding a key, not a token", () => ["--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nk", SECRET_KEY)], env, "--new-token-file: does not hold one token"],
+            ["the same token old and new", () => ["--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN), "--old-token-file", file("ot", TOKEN)], env, "hold the same token"],
+            ["an --agent-address that is no HOST:PORT", () => ["--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN), "--agent-address", "web-1"], env, "--agent-address web-1"],
+            ["no CONSUL_HTTP_TOKEN", () => ["--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN)], {}, "CONSUL_HTTP_TOKEN is not set"],
+            ["nothing listening: unreachable", () => ["--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN)], env, "cannot reach Consul"],
+        ];
+        for (const [label, args, e, names] of cases)
+            it(label, () => {
+                const r = cli(["rotate-agent-token", ...args(), ...conn()], e);
+                assertCleanRefusal(r, names);
+                assert.ok(!r.out.includes(TOKEN), "the token was printed");
+            });
     });
 
     it("probe refuses an --expect file that is not a JSON object", () => {

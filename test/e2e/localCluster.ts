@@ -37,7 +37,14 @@ function agentUserIds(): { uid: number; gid: number } {
 
 export class LocalAgents {
     readonly dir = mkdtempSync(join(tmpdir(), "ch-e2e-"));
-    private readonly procs: { name: string; proc: ChildProcess; configFiles: string[] }[] = [];
+    private readonly procs: { name: string; proc: ChildProcess; configFiles: string[]; log: () => string }[] = [];
+
+    /** What the agent's running (or last) process has printed so far. */
+    log(name: string): string {
+        const agent = [...this.procs].reverse().find((p) => p.name === name);
+        if (!agent) throw new Error(`agent ${name} was never started`);
+        return agent.log();
+    }
 
     /**
      * Writes the agent's config files and starts `consul agent` with them — with `unprivileged`,
@@ -132,7 +139,7 @@ export class LocalAgents {
         proc.stdout!.on("data", (d) => (log += d));
         proc.stderr!.on("data", (d) => (log += d));
         proc.on("exit", () => writeFileSync(join(this.home(name), "agent.log"), log));
-        this.procs.push({ name, proc, configFiles });
+        this.procs.push({ name, proc, configFiles, log: () => log });
     }
 
     /** Whether the agent's last process has exited (with its exit code), or is still running. */

@@ -52,6 +52,9 @@ const ID_RULES: Record<string, (s: State) => string> = {
     "pulumi-nodejs:dynamic/consul-hardened:AclBootstrap": (s) => String(s.accessorId),
     // src/tls/rollover/guard.ts, create: one guard per cluster, always "trust".
     "pulumi-nodejs:dynamic/consul-hardened:CaTrustGuard": () => "trust",
+    // The rotations' create returns a fixed ID (src/acl/live/agentTokenRotation.ts, src/gossip/live/gossipRotation.ts).
+    "pulumi-nodejs:dynamic/consul-hardened:AgentTokenRotation": () => "agent-tokens",
+    "pulumi-nodejs:dynamic/consul-hardened:GossipKeyringRotation": () => "keyring",
 };
 
 function serialDecimal(certPem: unknown): string {

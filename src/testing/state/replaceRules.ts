@@ -4,6 +4,8 @@
  */
 import { aclTokenProvider } from "../../acl/dynamic/aclToken";
 import { trustGuardProvider } from "../../tls/rollover/guard";
+import { agentTokenRotationProvider } from "../../acl/live/agentTokenRotation";
+import { gossipRotationProvider } from "../../gossip/live/gossipRotation";
 
 type Props = Record<string, unknown>;
 /** Given the changed input names (and both input sets), the names that force a replacement. */
@@ -45,6 +47,10 @@ const RULES: Record<string, ReplaceRule> = {
         ((await aclTokenProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
     "pulumi-nodejs:dynamic/consul-hardened:CaTrustGuard": async (_changed, olds, news) =>
         ((await trustGuardProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
+    "pulumi-nodejs:dynamic/consul-hardened:AgentTokenRotation": async (_changed, olds, news) =>
+        ((await agentTokenRotationProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
+    "pulumi-nodejs:dynamic/consul-hardened:GossipKeyringRotation": async (_changed, olds, news) =>
+        ((await gossipRotationProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
 };
 
 /** The inputs whose change replaces a resource of this type; throws for a type nobody modelled. */
