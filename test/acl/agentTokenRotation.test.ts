@@ -62,6 +62,13 @@ describe("AgentTokenRotation in a program", function () {
         for (const t of [oldToken, newToken]) assert.ok(!shown.includes(t) && !JSON.stringify(emu.plan()).includes(t), "a token in the preview");
     });
 
+    it("a lowered generation is refused in preview, naming the node and the generation to write", async () => {
+        const { agentTokenRotationProvider } = await import("../../src/acl/live/agentTokenRotation");
+        const inputs = (g: number) => ({ connection: { address: "x:1", caPem: "", certPem: "", keyPem: "" }, agents: [], generations: { "web-1": g, "web-2": 1 } });
+        await assert.rejects(agentTokenRotationProvider.diff!("agent-tokens", inputs(3), inputs(2)), /agentTokenGenerations: web-1 3 → 2: a generation only goes up .* write web-1: 4/);
+        assert.equal((await agentTokenRotationProvider.diff!("agent-tokens", inputs(2), inputs(3))).replaces?.length, 0);
+    });
+
     it("agentTokenTargets refuses addresses that do not match the cluster", async () => {
         (await emulation()).reset();
         const cluster = new HardenedCluster("rot2", { datacenter: "dc1", serverAddresses: SERVERS, clientNodeNames: ["web-1"] });

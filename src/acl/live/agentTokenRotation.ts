@@ -19,6 +19,8 @@ export interface RotatedAgent {
 interface Inputs {
     connection: ApiConnection;
     agents: RotatedAgent[];
+    /** Node → generation, in plain sight (the preview's diff). */
+    generations?: Record<string, number>;
 }
 
 /**
@@ -34,6 +36,10 @@ export const agentTokenRotationProvider: pulumi.dynamic.ResourceProvider = {
         return { id: "agent-tokens", outs: inputs };
     },
     async diff(_id: string, olds: Inputs, news: Inputs) {
+        // A generation lowered would bring back a token this resource deleted: refused in preview.
+        const lowered = Object.entries(news.generations ?? {}).filter(([node, g]) => (olds.generations?.[node] ?? 0) > g);
+        if (lowered.length > 0)
+            throw new Error(`agentTokenGenerations: ${lowered.map(([node, g]) => `${node} ${olds.generations![node]} → ${g}`).join(", ")}: a generation only goes up (its old token was deleted); write ${lowered.map(([node]) => `${node}: ${olds.generations![node] + 1}`).join(", ")} for a new token`);
         // Only who holds which token decides; a new CLI certificate in the connection is no reason to run.
         const key = (i: Inputs) => JSON.stringify(i.agents.map((a) => [a.node, a.secret, a.agentAddress]));
         return { changes: key(olds) !== key(news), replaces: [], deleteBeforeReplace: false };
