@@ -209,7 +209,7 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 export function mergeConsul(a: Record<string, any>, b: Record<string, any>): Record<string, any> {
     const out: Record<string, any> = { ...a };
     for (const [k, v] of Object.entries(b)) {
-        const cur = Object.hasOwn(out, k) ? out[k] : undefined;
+        const cur = Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined;
         setOwn(out, k, Array.isArray(cur) && Array.isArray(v) ? [...cur, ...v] : isObject(cur) && isObject(v) ? mergeConsul(cur, v) : v);
     }
     return out;

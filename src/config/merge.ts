@@ -11,7 +11,7 @@ export function deepMerge<T>(base: T, override: unknown): T {
     for (const key in override) {
         const value = override[key];
         if (value === undefined) continue;
-        const merged = Object.hasOwn(out, key) ? deepMerge(out[key], value) : value;
+        const merged = Object.prototype.hasOwnProperty.call(out, key) ? deepMerge(out[key], value) : value;
         if (key === "__proto__") setOwn(out, key, merged);
         else out[key] = merged;
     }
