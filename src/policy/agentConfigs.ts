@@ -4,9 +4,10 @@ import { auditAgent, Role } from "../audit/audit";
 import { Finding, REFUSAL_IDS } from "../audit/findings";
 import { agentFromObject, parseConfigText } from "../audit/load";
 import { reportUnlessWaived, WAIVER_SCHEMA } from "./waivers";
+import { componentType } from "../component/typeToken";
 
 /** HardenedCluster stores its secret-free review configs as component args. */
-const CLUSTER_TYPE = "consul-hardened:index:HardenedCluster";
+export const CLUSTER_TYPE = componentType("HardenedCluster");
 /** Strings longer than this are not taken for agent configs (bounded work per resource). */
 const MAX_CONFIG_CHARS = 256 * 1024;
 
@@ -19,23 +20,29 @@ function mayCarryConfig(name: string, props: Record<string, any>): boolean {
 type CarriedConfig = { source: string; config: Record<string, any>; role?: Role };
 
 /**
- * Agent configs a resource carries: a cluster's review configs, or config text passed to a
- * resource named or tagged as Consul. Parsing is the expensive part and the policies ask for the
- * same resource in turn (the six area policies, then the stack policies, each handed its own copy
- * of the props): recent answers are kept, bounded. Callers read them, never write them.
+ * Parsing is the expensive part, and the policies ask for the same resource in turn (the six area
+ * policies, then the stack policies, each handed its own copy of the props): recent answers are
+ * kept per resource, bounded (the oldest forgotten first). Callers read them, never write them.
  */
-export function configsOf(type: string, name: string, props: Record<string, any>): CarriedConfig[] {
-    if (type !== CLUSTER_TYPE && !mayCarryConfig(name, props)) return [];
-    const key = `${type}\u0000${name}\u0000${JSON.stringify(props)}`;
-    let found = recentConfigs.get(key);
-    if (!found) {
-        found = readConfigs(type, name, props);
-        if (recentConfigs.size >= RECENT_MAX) recentConfigs.delete(recentConfigs.keys().next().value as string);
-        recentConfigs.set(key, found);
+const RECENT_MAX = 10_000;
+const resourceKey = (type: string, name: string, props: Record<string, any>) => `${type}\u0000${name}\u0000${JSON.stringify(props)}`;
+function remembered<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+    let found = cache.get(key);
+    if (found === undefined) {
+        found = compute();
+        if (cache.size >= RECENT_MAX) cache.delete(cache.keys().next().value as string);
+        cache.set(key, found);
     }
     return found;
 }
 const recentConfigs = new Map<string, CarriedConfig[]>();
+const recentFindings = new Map<string, { source: string; finding: Finding }[]>();
+
+/** Agent configs a resource carries: a cluster's review configs, or config text passed to a resource named or tagged as Consul. */
+export function configsOf(type: string, name: string, props: Record<string, any>): CarriedConfig[] {
+    if (type !== CLUSTER_TYPE && !mayCarryConfig(name, props)) return [];
+    return remembered(recentConfigs, resourceKey(type, name, props), () => readConfigs(type, name, props));
+}
 
 function readConfigs(type: string, name: string, props: Record<string, any>): CarriedConfig[] {
     if (type === CLUSTER_TYPE) {
@@ -60,20 +67,15 @@ function readConfigs(type: string, name: string, props: Record<string, any>): Ca
     return found;
 }
 
-/** Findings of every agent config a resource carries; recent answers kept as for configsOf. */
-const recent = new Map<string, { source: string; finding: Finding }[]>();
-const RECENT_MAX = 10_000;
-
+/** Findings of every agent config a resource carries (one key serves both memories). */
 export function findingsOf(type: string, name: string, props: Record<string, any>): { source: string; finding: Finding }[] {
     if (type !== CLUSTER_TYPE && !mayCarryConfig(name, props)) return [];
-    const key = `${type}\u0000${name}\u0000${JSON.stringify(props)}`;
-    let found = recent.get(key);
-    if (!found) {
-        found = configsOf(type, name, props).flatMap((c) => auditAgent(agentFromObject(c.source, c.config), c.role).map((finding) => ({ source: c.source, finding })));
-        if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
-        recent.set(key, found);
-    }
-    return found;
+    const key = resourceKey(type, name, props);
+    return remembered(recentFindings, key, () =>
+        remembered(recentConfigs, key, () => readConfigs(type, name, props)).flatMap((c) =>
+            auditAgent(agentFromObject(c.source, c.config), c.role).map((finding) => ({ source: c.source, finding })),
+        ),
+    );
 }
 
 function areaPolicy(name: string, description: string, matches: (f: Finding) => boolean, meta: PolicyMeta, advisory = false): ResourceValidationPolicy {

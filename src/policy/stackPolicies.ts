@@ -9,12 +9,11 @@
 import { createHash, X509Certificate } from "node:crypto";
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { checklistMetadata, PolicyMeta } from "./metadata";
-import { configsOf } from "./agentConfigs";
-import { mergeConsul, parseConfigText } from "../audit/load";
+import { CLUSTER_TYPE, configsOf } from "./agentConfigs";
+import { agentFromObject, mergeConsul, parseConfigText } from "../audit/load";
 import { SECRET_PLACEHOLDER } from "../config/guard";
 import { WAIVER_SCHEMA, Waiver } from "./waivers";
 
-const CLUSTER_TYPE = "consul-hardened:index:HardenedCluster";
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** What a stack policy is handed (a subset of StackValidationArgs, so tests can build it). */
@@ -63,16 +62,15 @@ function agentsOf(resources: StackArgs["resources"]): AgentSeen[] {
     return out;
 }
 
-function agent(where: string, resource: string, cfg: Record<string, any>): AgentSeen {
-    const first = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v); // HCL's lists of one
-    const acl = first(cfg.acl);
-    const tokens = first(acl?.tokens);
+/** What the policies compare of one agent, read as Consul reads its config (HCL's lists of one, deprecated spellings). */
+function agent(where: string, resource: string, written: Record<string, any>): AgentSeen {
+    const cfg = agentFromObject(where, written).config;
     return {
         where,
         resource,
         datacenter: typeof cfg.datacenter === "string" ? cfg.datacenter.toLowerCase() : undefined,
         encrypt: isKnownString(cfg.encrypt) ? cfg.encrypt : undefined,
-        agentToken: isKnownString(tokens?.agent) ? tokens.agent : isKnownString(cfg.acl_agent_token) ? cfg.acl_agent_token : undefined,
+        agentToken: isKnownString(cfg.acl?.tokens?.agent) ? cfg.acl.tokens.agent : undefined,
     };
 }
 
@@ -133,7 +131,10 @@ export const stackOneCa = stackPolicy(
         const trustedByAll = bundles.map((b) => new Set(b.fps)).reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
         if (trustedByAll.size === 0) {
             const groups = new Map<string, string[]>();
-            for (const b of bundles) groups.set(b.fps.map(short).join("+"), [...(groups.get(b.fps.map(short).join("+")) ?? []), b.name]);
+            for (const b of bundles) {
+                const trust = b.fps.map(short).join("+");
+                groups.set(trust, [...(groups.get(trust) ?? []), b.name]);
+            }
             report(`the clusters trust different CAs with no certificate in common: ${[...groups].map(([fp, names]) => `${list(names)} trust ${fp}`).join("; ")}. Agents of one stack (and a federation) must trust one CA`, bundles.map((b) => b.name));
             return;
         }
