@@ -19,6 +19,7 @@ import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rot
 import { probe } from "../probe/probe";
 import { RestoreError, restoreManagementToken } from "../acl/live/managementToken";
 import { AgentTokenRotationError, rotateAgentToken } from "../acl/live/rotateAgentToken";
+import { CONSUL_UUID } from "../secrets/derive";
 import { probeJson, probeSarif, probeText } from "../probe/format";
 
 /** The installed package's version (package.json beside dist/ or src/). */
@@ -268,6 +269,26 @@ function certs(args: string[], io: Io, now = new Date()): number {
     return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
 }
 
+/** Bad input to a command: every problem, each named by the command; exit 2. */
+function refused(io: Io, command: string, problems: string[]): number {
+    io.err(problems.map((p) => `consul-hardened ${command}: ${p}\n`).join(""));
+    return 2;
+}
+
+/**
+ * The end of an operation on a live cluster: the line saying what was done, exit 0; or its error,
+ * exit 1 when a step ran and failed (`stepFailed`), 2 when Consul could not be reached or asked.
+ */
+function liveOutcome<T>(io: Io, command: string, run: Promise<T>, done: (result: T) => string, stepFailed: (e: Error) => boolean): Promise<number> {
+    return run.then(
+        (result) => (io.out(`${done(result)}\n`), 0),
+        (e: Error) => {
+            io.err(`consul-hardened ${command}: ${e.message}\n`);
+            return stepFailed(e) ? 1 : 2;
+        },
+    );
+}
+
 function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | Promise<number> {
     const { values } = parseArgs({
         args,
@@ -300,18 +321,15 @@ function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
             }
         }
     }
-    if (problems.length > 0 || !target) {
-        io.err(problems.map((p) => `consul-hardened rotate-gossip: ${p}\n`).join(""));
-        return 2;
-    }
+    if (problems.length > 0 || !target) return refused(io, "rotate-gossip", problems);
     io.out(`rotating the gossip keyring at ${address}: install ${target.install.map((k) => k.name).join(", ")}; use ${target.primary.name}; remove ${target.remove.map((k) => k.name).join(", ") || "nothing"}\n`);
     // connectionFrom reported any missing piece above, so all are here.
-    return rotateKeyring({ address, caPem: caPem!, certPem: certPem!, keyPem: keyPem!, token: token! }, target, { stageTimeoutMs: timeout * 1000, onProgress: (line) => io.out(`  ${line}\n`) }).then(
-        () => (io.out("done: the keyring matches the plan on every member\n"), 0),
-        (e: Error) => {
-            io.err(`consul-hardened rotate-gossip: ${e.message}\n`);
-            return e instanceof RotationError && e.kind === "stage" ? 1 : 2;
-        },
+    return liveOutcome(
+        io,
+        "rotate-gossip",
+        rotateKeyring({ address, caPem: caPem!, certPem: certPem!, keyPem: keyPem!, token: token! }, target, { stageTimeoutMs: timeout * 1000, onProgress: (line) => io.out(`  ${line}\n`) }),
+        () => "done: the keyring matches the plan on every member",
+        (e) => e instanceof RotationError && e.kind === "stage",
     );
 }
 
@@ -333,7 +351,7 @@ function rotateAgentTokenCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
         const text = flagFile(problems, flag, values[flag], required);
         if (text === undefined) return undefined;
         const t = text.trim();
-        if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(t)) problems.push(`--${flag}: does not hold one token (a UUID)`);
+        if (!CONSUL_UUID.test(t)) problems.push(`--${flag}: does not hold one token (a UUID)`);
         return t;
     };
     const agentCaPem = flagFile(problems, "agent-ca-file", values["agent-ca-file"], false);
@@ -341,21 +359,18 @@ function rotateAgentTokenCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
     const newSecret = secretFile("new-token-file", true);
     const oldSecret = secretFile("old-token-file", false);
     if (newSecret !== undefined && newSecret === oldSecret) problems.push("--new-token-file and --old-token-file hold the same token: nothing to rotate");
-    if (problems.length > 0) {
-        io.err(problems.map((p) => `consul-hardened rotate-agent-token: ${p}\n`).join(""));
-        return 2;
-    }
+    if (problems.length > 0) return refused(io, "rotate-agent-token", problems);
     io.out(`rotating the agent token of ${values.node} (agent at ${agentAddress})\n`);
-    return rotateAgentToken(
-        { address, caPem: caPem!, certPem: certPem!, keyPem: keyPem!, token: token! },
-        { node: values.node!, datacenter: values.datacenter!, agentAddress, ...(agentCaPem ? { agentCaPem } : {}), newSecret: newSecret!, oldSecret },
-        { onProgress: (line) => io.out(`  ${line}\n`) },
-    ).then(
-        () => (io.out(`done: ${values.node} runs on its new token${oldSecret ? "; the old one is deleted" : ""}\n`), 0),
-        (e: Error) => {
-            io.err(`consul-hardened rotate-agent-token: ${e.message}\n`);
-            return e instanceof AgentTokenRotationError && e.kind === "step" ? 1 : 2;
-        },
+    return liveOutcome(
+        io,
+        "rotate-agent-token",
+        rotateAgentToken(
+            { address, caPem: caPem!, certPem: certPem!, keyPem: keyPem!, token: token! },
+            { node: values.node!, datacenter: values.datacenter!, agentAddress, ...(agentCaPem ? { agentCaPem } : {}), newSecret: newSecret!, oldSecret },
+            { onProgress: (line) => io.out(`  ${line}\n`) },
+        ),
+        () => `done: ${values.node} runs on its new token${oldSecret ? "; the old one is deleted" : ""}`,
+        (e) => e instanceof AgentTokenRotationError && e.kind === "step",
     );
 }
 
@@ -373,16 +388,13 @@ function restoreManagement(args: string[], io: Io, env: NodeJS.ProcessEnv): numb
             problems.push(`--data-dir ${dataDir}: ${(e as NodeJS.ErrnoException).code ?? "cannot read"}`);
         }
     }
-    if (problems.length > 0) {
-        io.err(problems.map((p) => `consul-hardened restore-management-token: ${p}\n`).join(""));
-        return 2;
-    }
-    return restoreManagementToken({ address, caPem: caPem!, certPem: certPem!, keyPem: keyPem! }, secret!, { dataDir, onProgress: (line) => io.out(`  ${line}\n`) }).then(
-        (outcome) => (io.out(outcome === "working" ? "done: nothing to restore\n" : "done: the management token is restored\n"), 0),
-        (e: Error) => {
-            io.err(`consul-hardened restore-management-token: ${e.message}\n`);
-            return e instanceof RestoreError && e.kind === "step" ? 1 : 2;
-        },
+    if (problems.length > 0) return refused(io, "restore-management-token", problems);
+    return liveOutcome(
+        io,
+        "restore-management-token",
+        restoreManagementToken({ address, caPem: caPem!, certPem: certPem!, keyPem: keyPem! }, secret!, { dataDir, onProgress: (line) => io.out(`  ${line}\n`) }),
+        (outcome) => (outcome === "working" ? "done: nothing to restore" : "done: the management token is restored"),
+        (e) => e instanceof RestoreError && e.kind === "step",
     );
 }
 
@@ -425,10 +437,7 @@ function probeCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
     const ports = { http: port("http-port"), grpcTls: port("grpc-port"), server: port("server-port") };
     const format = values.format!;
     if (!["text", "json", "sarif"].includes(format)) problems.push(`--format ${format}: use text, json or sarif`);
-    if (problems.length > 0 || ca === undefined) {
-        io.err(problems.map((p) => `consul-hardened probe: ${p}\n`).join(""));
-        return 2;
-    }
+    if (problems.length > 0 || ca === undefined) return refused(io, "probe", problems);
     const definedPorts = Object.fromEntries(Object.entries(ports).filter(([, v]) => v !== undefined));
     return probe({ address, tls: { ca, cert, key }, token: env.CONSUL_HTTP_TOKEN || undefined, minTls: minTls as "TLSv1_2" | "TLSv1_3", ports: definedPorts, expect }).then(
         (r) => {

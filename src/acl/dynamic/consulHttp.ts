@@ -86,6 +86,18 @@ export function consulRequest(conn: ApiConnection, method: string, path: string,
     });
 }
 
+/**
+ * consulRequest for the operations on a live cluster: a request that gets no answer (refused,
+ * TLS, timeout) throws the operation's own error, made by `unreachable` from the reason.
+ */
+export async function reachConsul(conn: ApiConnection, method: string, path: string, body: unknown, unreachable: (message: string) => Error): Promise<ApiResponse> {
+    try {
+        return await consulRequest(conn, method, path, body);
+    } catch (e) {
+        throw unreachable(`cannot reach Consul: ${(e as Error).message}`);
+    }
+}
+
 /** An error for a non-2xx answer; never includes the request body (it may hold a SecretID). */
 export function apiError(what: string, res: ApiResponse): Error {
     // Consul's answer to a write from outside http_config.allow_write_http_from.

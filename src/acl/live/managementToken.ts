@@ -19,7 +19,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ApiConnection, consulRequest } from "../dynamic/consulHttp";
+import { ApiConnection, reachConsul } from "../dynamic/consulHttp";
 
 /** What was done: nothing (the token works), a first bootstrap, or a bootstrap after a reset. */
 export type RestoreOutcome = "working" | "bootstrapped" | "reset";
@@ -42,13 +42,8 @@ export class RestoreError extends Error {
 /** Consul's answer to a bootstrap once bootstrapped: structs.ACLBootstrapNotAllowedErr with the index. */
 const RESET_INDEX = /ACL bootstrap no longer allowed \(reset index: (\d+)\)/;
 
-async function call(conn: ApiConnection, method: string, path: string, token: string | undefined, body?: unknown) {
-    try {
-        return await consulRequest({ ...conn, token }, method, path, body);
-    } catch (e) {
-        throw new RestoreError(`cannot reach Consul: ${(e as Error).message}`, "unreachable");
-    }
-}
+const call = (conn: ApiConnection, method: string, path: string, token: string | undefined, body?: unknown) =>
+    reachConsul({ ...conn, token }, method, path, body, (message) => new RestoreError(message, "unreachable"));
 
 /** Whether `secret` is a token with global-management (GET /v1/acl/token/self). */
 async function isManagement(conn: ApiConnection, secret: string): Promise<boolean> {

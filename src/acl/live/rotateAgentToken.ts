@@ -14,7 +14,7 @@
  * (`POST /v1/internal/acl/authorize`, agent/acl_endpoint.go ACLAuthorize): what anti-entropy needs.
  * Secrets are never printed.
  */
-import { ApiConnection, apiError, consulRequest } from "../dynamic/consulHttp";
+import { ApiConnection, apiError, reachConsul } from "../dynamic/consulHttp";
 
 export interface AgentTokenChange {
     /** The agent's node name. */
@@ -48,13 +48,8 @@ export class AgentTokenRotationError extends Error {
     }
 }
 
-async function call(conn: ApiConnection, method: string, path: string, body?: unknown) {
-    try {
-        return await consulRequest(conn, method, path, body);
-    } catch (e) {
-        throw new AgentTokenRotationError(`cannot reach Consul: ${(e as Error).message}`, "unreachable");
-    }
-}
+const call = (conn: ApiConnection, method: string, path: string, body?: unknown) =>
+    reachConsul(conn, method, path, body, (message) => new AgentTokenRotationError(message, "unreachable"));
 
 /** The token a secret names (AccessorID and node identities), or undefined when Consul has none. */
 async function tokenOf(conn: ApiConnection, secret: string): Promise<{ AccessorID: string; NodeIdentities?: { NodeName: string }[] } | undefined> {
