@@ -36,6 +36,11 @@ export interface RecordedResource extends StoredResource {
     secretInputs: string[];
 }
 
+/** The engine's root resource, parent of every resource the program registers at the top. */
+function rootStackUrn(): string {
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:pulumi:Stack::${pulumi.getProject()}-${pulumi.getStack()}`;
+}
+
 /** Given a resource's inputs (secrets unwrapped), its outputs as the real provider would return them. */
 export type Emulator = (inputs: Props) => Props | Promise<Props>;
 
@@ -319,9 +324,8 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
      * the program's outputs first, as for `stateExport()`.
      */
     policyResources(): { type: string; name: string; urn: string; props: Props }[] {
-        const root = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:pulumi:Stack::${pulumi.getProject()}-${pulumi.getStack()}`;
         return [
-            { type: "pulumi:pulumi:Stack", name: `${pulumi.getProject()}-${pulumi.getStack()}`, urn: root, props: unwrapSecrets(this.stackOutputs ?? {}) as Props },
+            { type: "pulumi:pulumi:Stack", name: `${pulumi.getProject()}-${pulumi.getStack()}`, urn: rootStackUrn(), props: unwrapSecrets(this.stackOutputs ?? {}) as Props },
             ...this.all.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unwrapSecrets(r.wireOutputs) as Props })),
         ];
     }
@@ -338,8 +342,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
                     "If your program module was loaded by an earlier spec file, Node returned it from its module cache without running it again: " +
                     "load it with `await emu.loadProgram(require.resolve(\"../index\"))`, which runs it afresh under this emulation.",
             );
-        // The engine's root resource, parent of every resource the program registers at the top.
-        const root = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::pulumi:pulumi:Stack::${pulumi.getProject()}-${pulumi.getStack()}`;
+        const root = rootStackUrn();
         const stack: StoredResource = { urn: root, type: "pulumi:pulumi:Stack", custom: false, wireInputs: {}, wireOutputs: this.stackOutputs };
         const parented = this.all.map((r) => (r.parent || r.type.startsWith("pulumi:providers:") ? r : { ...r, parent: root }));
         return stateExport([stack, ...parented]);

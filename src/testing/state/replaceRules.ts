@@ -21,6 +21,12 @@ const allBut =
     (changed) =>
         changed.filter((k) => !keys.includes(k));
 
+/** A dynamic provider's own answer: the keys its `diff` says replace. */
+const decidedBy =
+    (provider: { diff?: (id: string, olds: never, news: never) => Promise<{ replaces?: string[] }> }): ReplaceRule =>
+    async (_changed, olds, news) =>
+        (await provider.diff!("", olds as never, news as never)).replaces ?? [];
+
 const RULES: Record<string, ReplaceRule> = {
     // terraform-provider-random: every input (`keepers`, `length`, `byteLength`, …) carries
     // RequiresReplace (`resource_bytes.go`, `resource_uuid.go`, `resource_id.go` schemas).
@@ -42,15 +48,12 @@ const RULES: Record<string, ReplaceRule> = {
     "consul:index/aclTokenPolicyAttachment:AclTokenPolicyAttachment": all,
     "consul:index/namespacePolicyAttachment:NamespacePolicyAttachment": all,
     "pulumi:providers:consul": () => [],
-    // This library's dynamic provider decides itself (src/acl/dynamic/aclToken.ts, `diff`).
-    "pulumi-nodejs:dynamic/consul-hardened:AclToken": async (_changed, olds, news) =>
-        ((await aclTokenProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
-    "pulumi-nodejs:dynamic/consul-hardened:CaTrustGuard": async (_changed, olds, news) =>
-        ((await trustGuardProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
-    "pulumi-nodejs:dynamic/consul-hardened:AgentTokenRotation": async (_changed, olds, news) =>
-        ((await agentTokenRotationProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
-    "pulumi-nodejs:dynamic/consul-hardened:GossipKeyringRotation": async (_changed, olds, news) =>
-        ((await gossipRotationProvider.diff!("", olds as never, news as never)).replaces ?? []) as string[],
+    // This library's dynamic providers decide themselves (their `diff`: src/acl/dynamic/aclToken.ts,
+    // src/tls/rollover/guard.ts, src/acl/live/agentTokenRotation.ts, src/gossip/live/gossipRotation.ts).
+    "pulumi-nodejs:dynamic/consul-hardened:AclToken": decidedBy(aclTokenProvider),
+    "pulumi-nodejs:dynamic/consul-hardened:CaTrustGuard": decidedBy(trustGuardProvider),
+    "pulumi-nodejs:dynamic/consul-hardened:AgentTokenRotation": decidedBy(agentTokenRotationProvider),
+    "pulumi-nodejs:dynamic/consul-hardened:GossipKeyringRotation": decidedBy(gossipRotationProvider),
 };
 
 /** The inputs whose change replaces a resource of this type; throws for a type nobody modelled. */
