@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BootstrapSecrets } from "../secrets/bootstrapSecrets";
 import { requireDeployment } from "../component/deployment";
+import { hostPort } from "../validation/net";
 import { renderHcl, renderJson } from "../config/render";
 import { GossipKeyring } from "../gossip/keyring";
 import { RotationPlan } from "../gossip/rotation";
@@ -346,7 +347,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
 
         const first = args.serverAddresses?.[0] ?? serverNames[0];
         this.providerArgs = {
-            address: `${first.includes(":") ? `[${first}]` : first}:${s.ports.https}`,
+            address: hostPort(first, s.ports.https),
             scheme: "https",
             datacenter: s.datacenter,
             caPem: this.caCertPem,

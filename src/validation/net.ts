@@ -43,3 +43,8 @@ export function isLoopbackCidr(cidr: string): boolean {
     if (isIP(m[1]) === 4) return Number(m[2]) >= 8 && cidrContains("127.0.0.0/8", m[1]);
     return isIP(m[1]) === 6 && Number(m[2]) === 128 && (m[1] === "::1" || m[1] === "0:0:0:0:0:0:0:1");
 }
+
+/** `host:port`, an IPv6 address in brackets (`[fd00::1]:8501`) as URLs and Consul's API addresses want it. */
+export function hostPort(host: string, port: number): string {
+    return `${host.includes(":") ? `[${host}]` : host}:${port}`;
+}

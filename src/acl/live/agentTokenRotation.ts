@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ApiConnection } from "../dynamic/consulHttp";
 import { rotateAgentToken } from "./rotateAgentToken";
+import { hostPort } from "../../validation/net";
 
 /** One agent the resource keeps on its current token. */
 export interface RotatedAgent {
@@ -120,7 +121,7 @@ export function agentTokenTargets(
         s.config.apply((json) => ({
             node: s.nodeName,
             datacenter: options.datacenter,
-            agentAddress: `${options.serverAddresses[i].includes(":") ? `[${options.serverAddresses[i]}]` : options.serverAddresses[i]}:${port}`,
+            agentAddress: hostPort(options.serverAddresses[i], port),
             secret: JSON.parse(json).acl.tokens.agent as string,
             generation: generation(s.nodeName),
         })),
