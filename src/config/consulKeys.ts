@@ -235,8 +235,7 @@ export function decodeAsConsul(config: Record<string, unknown>): { config: Recor
             const decoded = info?.kind === undefined ? v : value(info.kind, info.path, v, shown);
             // A key written "__proto__" is data: stored as its own property, never as out's prototype.
             if (decoded === REFUSED) continue;
-            if (name === "__proto__") setOwn(out, name, decoded);
-            else out[name] = decoded;
+            setOwn(out, name, decoded);
         }
         return out;
     };

@@ -12,8 +12,7 @@ export function deepMerge<T>(base: T, override: unknown): T {
         const value = override[key];
         if (value === undefined) continue;
         const merged = Object.prototype.hasOwnProperty.call(out, key) ? deepMerge(out[key], value) : value;
-        if (key === "__proto__") setOwn(out, key, merged);
-        else out[key] = merged;
+        setOwn(out, key, merged);
     }
     return out as T;
 }
