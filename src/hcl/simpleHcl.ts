@@ -78,10 +78,10 @@ class Reader {
                     this.at++;
                     this.skipSpace(false);
                 }
+                if (labels.includes("__proto__")) throw NOT_SIMPLE;
                 this.at++;
                 let element: unknown = this.objectBody(true);
                 for (const label of [...labels].reverse()) element = { [label]: [element] };
-                if (labels.includes("__proto__")) throw NOT_SIMPLE;
                 if (!seen) items.set(key, { labels: labels.length, elements: [element] });
                 else if ("elements" in seen && seen.labels === labels.length) seen.elements.push(element);
                 else throw NOT_SIMPLE;

@@ -14,7 +14,7 @@
  * (`POST /v1/internal/acl/authorize`, agent/acl_endpoint.go ACLAuthorize): what anti-entropy needs.
  * Secrets are never printed.
  */
-import { ApiConnection, apiError, reachConsul } from "../dynamic/consulHttp";
+import { ApiConnection, apiError, ApiResponse, reachConsul } from "../dynamic/consulHttp";
 
 export interface AgentTokenChange {
     /** The agent's node name. */
@@ -59,6 +59,9 @@ async function tokenOf(conn: ApiConnection, secret: string): Promise<{ AccessorI
     throw new AgentTokenRotationError(apiError("reading a token (GET /v1/acl/token/self)", res).message, res.status === 403 ? "step" : "unreachable");
 }
 
+/** Whether Consul allowed every request of a `POST /v1/internal/acl/authorize` answer. */
+const allowsAll = (res: ApiResponse) => res.status === 200 && Array.isArray(res.body) && res.body.length > 0 && res.body.every((a: { Allow?: boolean }) => a.Allow === true);
+
 export async function rotateAgentToken(conn: ApiConnection, r: AgentTokenChange, options: RotateAgentTokenOptions = {}): Promise<void> {
     const say = options.onProgress ?? (() => undefined);
     const steps = new Set(options.steps ?? ["create", "set", "verify", "delete"]);
@@ -76,7 +79,7 @@ export async function rotateAgentToken(conn: ApiConnection, r: AgentTokenChange,
         { Resource: "acl", Access: "write" },
         { Resource: "agent", Access: "write", Segment: r.node },
     ]);
-    if (may.status !== 200 || !Array.isArray(may.body) || !may.body.every((a: { Allow?: boolean }) => a.Allow === true))
+    if (!allowsAll(may))
         throw new AgentTokenRotationError(`the token given may not write ACLs and agent ${r.node} (acl = "write", agent "${r.node}" write): nothing changed`, "step");
 
     if (steps.has("create")) {
@@ -100,7 +103,7 @@ export async function rotateAgentToken(conn: ApiConnection, r: AgentTokenChange,
         const end = Date.now() + 15_000;
         for (;;) {
             const res = await call({ ...agent, token: r.newSecret }, "POST", "/v1/internal/acl/authorize", [{ Resource: "node", Access: "write", Segment: r.node }]);
-            if (res.status === 200 && Array.isArray(res.body) && res.body[0]?.Allow === true) break;
+            if (allowsAll(res)) break;
             if (Date.now() > end) {
                 const why = res.status === 200 ? `the new token may not write node ${r.node} (anti-entropy would fail): give it the node identity ${r.node}` : `its agent does not accept the new token (${res.status}: ${res.text.trim().slice(0, 120)})`;
                 throw new AgentTokenRotationError(`${r.node}: ${why}`, "step");
