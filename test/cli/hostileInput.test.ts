@@ -91,20 +91,20 @@ describe("consul-hardened on hostile input", function () {
         for (const [label, args, names] of cases) it(label, () => assertCleanRefusal(cli(["rotate-gossip", ...args(), ...conn()], env), names));
     });
 
+    /** PEM-shaped files for the connection flags of the live commands, pointing where nothing listens. */
+    const PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const liveConnection = () => ["--address", "127.0.0.1:1", "--ca-file", file("live-ca.pem", PEM_CERT), "--client-cert", file("live-cli.pem", PEM_CERT), "--client-key", file("live-cli-key.pem", "-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n")];
+
     describe("restore-management-token refuses bad input before it connects, printing nothing of the secret", () => {
-        const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-        const conn = () => ["--address", "127.0.0.1:1", "--ca-file", file("rca.pem", ca), "--client-cert", file("rc.pem", ca), "--client-key", file("rk.pem", "-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n")];
-        it("no CONSUL_HTTP_TOKEN", () => assertCleanRefusal(cli(["restore-management-token", ...conn()]), "CONSUL_HTTP_TOKEN is not set"));
-        it("a --data-dir that does not exist", () => assertCleanRefusal(cli(["restore-management-token", ...conn(), "--data-dir", join(dir, "nowhere")], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "--data-dir"));
-        it("a --data-dir that is a file", () => assertCleanRefusal(cli(["restore-management-token", ...conn(), "--data-dir", file("afile", "x")], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "not a directory"));
-        it("no client certificate", () => assertCleanRefusal(cli(["restore-management-token", "--address", "127.0.0.1:1", "--ca-file", file("rca2.pem", ca)], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "--client-cert"));
-        it("nothing listening: unreachable, exit 2", () => assertCleanRefusal(cli(["restore-management-token", ...conn()], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "cannot reach Consul"));
+        it("no CONSUL_HTTP_TOKEN", () => assertCleanRefusal(cli(["restore-management-token", ...liveConnection()]), "CONSUL_HTTP_TOKEN is not set"));
+        it("a --data-dir that does not exist", () => assertCleanRefusal(cli(["restore-management-token", ...liveConnection(), "--data-dir", join(dir, "nowhere")], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "--data-dir"));
+        it("a --data-dir that is a file", () => assertCleanRefusal(cli(["restore-management-token", ...liveConnection(), "--data-dir", file("afile", "x")], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "not a directory"));
+        it("no client certificate", () => assertCleanRefusal(cli(["restore-management-token", "--address", "127.0.0.1:1", "--ca-file", file("rca2.pem", PEM_CERT)], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "--client-cert"));
+        it("nothing listening: unreachable, exit 2", () => assertCleanRefusal(cli(["restore-management-token", ...liveConnection()], { CONSUL_HTTP_TOKEN: SECRET_KEY }), "cannot reach Consul"));
     });
 
     describe("rotate-agent-token refuses bad input before it connects, printing nothing of a token", () => {
-        const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
         const TOKEN = "6b1d1a7e-3f0c-4d2a-9e5b-8c7f6a5b4c3d";
-        const conn = () => ["--address", "127.0.0.1:1", "--ca-file", file("aca.pem", ca), "--client-cert", file("ac.pem", ca), "--client-key", file("ak.pem", "-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n")];
         const env = { CONSUL_HTTP_TOKEN: TOKEN };
         const cases: [string, () => string[], NodeJS.ProcessEnv, string][] = [
             ["no --node", () => ["--datacenter", "dc1", "--new-token-file", file("nt", TOKEN)], env, "--node is required"],
@@ -117,7 +117,7 @@ describe("consul-hardened on hostile input", function () {
         ];
         for (const [label, args, e, names] of cases)
             it(label, () => {
-                const r = cli(["rotate-agent-token", ...args(), ...conn()], e);
+                const r = cli(["rotate-agent-token", ...args(), ...liveConnection()], e);
                 assertCleanRefusal(r, names);
                 assert.ok(!r.out.includes(TOKEN), "the token was printed");
             });
