@@ -18,7 +18,7 @@ import { AuditInputError, LoadedAgent, loadAgents } from "../audit/load";
 import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rotate";
 import { probe } from "../probe/probe";
 import { RestoreError, restoreManagementToken } from "../acl/live/managementToken";
-import { AgentTokenRotationError, rotateAgentToken } from "../acl/live/rotateAgentToken";
+import { AGENT_TOKEN_TYPES, AgentTokenRotationError, AgentTokenType, rotateAgentToken, rotateSharedToken } from "../acl/live/rotateAgentToken";
 import { CONSUL_UUID } from "../secrets/derive";
 import { probeJson, probeSarif, probeText } from "../probe/format";
 
@@ -64,7 +64,7 @@ Exit codes: 0 done, 1 a stage did not reach every member (nothing removed before
 use everywhere), 2 unreachable, unauthenticated or bad input.`,
     },
     "rotate-agent-token": {
-        synopsis: "consul-hardened rotate-agent-token --node NAME --datacenter DC --new-token-file F [--old-token-file F] [--agent-address HOST:PORT] [--agent-ca-file F] [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F]",
+        synopsis: "consul-hardened rotate-agent-token [--token-type agent|replication|dns] --node NAME --datacenter DC --new-token-file F [--old-token-file F] [--agent-address HOST:PORT ...] [--agent-ca-file F] [--address HOST:PORT] [--ca-file F] [--client-cert F] [--client-key F]",
         help: `Replaces one agent's ACL token on the running agent with no moment without a valid token:
 makes the new token if Consul lacks it (node identity NAME), sets it on the agent
 (PUT /v1/agent/token/agent at --agent-address, default --address: a client agent's API is on its
@@ -74,7 +74,12 @@ its node, then deletes the old token. Run again, it resumes (each step looks whe
 --new-token-file: the node's token from the stack (\`clients[i].agentToken\`, or the server's);
 --old-token-file: the token it holds now (left alone when omitted). Deploy the node's new
 agent.json before the agent next restarts (it starts from its file unless
-acl.enable_token_persistence). The connection flags default as for rotate-gossip; the token from
+acl.enable_token_persistence).
+--token-type replication|dns: a token several agents share (a secondary datacenter's servers'
+replication token; the DNS token, Consul 1.17+): the new token must exist (AclSystem makes it);
+name every agent holding it with one --agent-address each (no --node: each agent's node is read from
+it); it is set and checked on all of them, and the old token deleted only after the last.
+The connection flags default as for rotate-gossip; the token from
 CONSUL_HTTP_TOKEN (acl = "write" and agent:write: the management token). Tokens are never printed.
 Exit codes: 0 done, 1 a step failed (nothing deleted before the agent holds the new token),
 2 unreachable or bad input.`,
@@ -336,16 +341,34 @@ function rotateGossip(args: string[], io: Io, env: NodeJS.ProcessEnv): number | 
 function rotateAgentTokenCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): number | Promise<number> {
     const { values } = parseArgs({
         args,
-        options: { ...CONNECTION_OPTIONS, node: { type: "string" }, datacenter: { type: "string" }, "agent-address": { type: "string" }, "agent-ca-file": { type: "string" }, "new-token-file": { type: "string" }, "old-token-file": { type: "string" } },
+        options: {
+            ...CONNECTION_OPTIONS,
+            "token-type": { type: "string" },
+            node: { type: "string" },
+            datacenter: { type: "string" },
+            "agent-address": { type: "string", multiple: true },
+            "agent-ca-file": { type: "string" },
+            "new-token-file": { type: "string" },
+            "old-token-file": { type: "string" },
+        },
     });
     const problems: string[] = [];
     const { address, caPem, certPem, keyPem } = connectionFrom(values, env, problems, true);
     const token = env.CONSUL_HTTP_TOKEN;
     if (!token) problems.push('CONSUL_HTTP_TOKEN is not set: a token with acl = "write" and agent:write is required (the management token has both)');
-    for (const flag of ["node", "datacenter"] as const) if (!values[flag]) problems.push(`--${flag} is required`);
+    const tokenType = (values["token-type"] ?? "agent") as AgentTokenType;
+    if (!AGENT_TOKEN_TYPES.includes(tokenType)) problems.push(`--token-type ${JSON.stringify(values["token-type"])}: one of ${AGENT_TOKEN_TYPES.join(", ")}`);
+    const shared = tokenType !== "agent";
+    if (!values.datacenter) problems.push("--datacenter is required");
+    if (!shared && !values.node) problems.push("--node is required");
+    if (shared && values.node !== undefined) problems.push(`--node: a ${tokenType} token is shared; name each agent holding it with --agent-address (its node is read from the agent)`);
     if (values.node && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(values.node)) problems.push(`--node ${JSON.stringify(values.node)}: not a node name`);
-    const agentAddress = (values["agent-address"] ?? address).replace(/^https:\/\//, "");
-    if (values["agent-address"] !== undefined && !/^\[?[^\]\s]+\]?:\d+$/.test(agentAddress)) problems.push(`--agent-address ${values["agent-address"]}: HOST:PORT of the agent's HTTPS API`);
+    const agentAddresses = (values["agent-address"] ?? [address]).map((a) => a.replace(/^https:\/\//, ""));
+    for (const [i, a] of agentAddresses.entries())
+        if (values["agent-address"] !== undefined && !/^\[?[^\]\s]+\]?:\d+$/.test(a)) problems.push(`--agent-address ${values["agent-address"][i]}: HOST:PORT of the agent's HTTPS API`);
+    if (!shared && agentAddresses.length > 1) problems.push(`--agent-address given ${agentAddresses.length} times: an agent token belongs to one agent (--token-type replication or dns for a shared token)`);
+    if (new Set(agentAddresses).size < agentAddresses.length) problems.push("--agent-address: the same agent named twice");
+    const agentAddress = agentAddresses[0];
     // Token files are secret: a message names the flag, never the content.
     const secretFile = (flag: "new-token-file" | "old-token-file", required: boolean) => {
         const text = flagFile(problems, flag, values[flag], required);
@@ -360,12 +383,27 @@ function rotateAgentTokenCommand(args: string[], io: Io, env: NodeJS.ProcessEnv)
     const oldSecret = secretFile("old-token-file", false);
     if (newSecret !== undefined && newSecret === oldSecret) problems.push("--new-token-file and --old-token-file hold the same token: nothing to rotate");
     if (problems.length > 0) return refused(io, "rotate-agent-token", problems);
+    const connection = { address, caPem: caPem!, certPem: certPem!, keyPem: keyPem!, token: token! };
+    if (shared) {
+        io.out(`rotating the ${tokenType} token on ${agentAddresses.length} agent${agentAddresses.length === 1 ? "" : "s"} (${agentAddresses.join(", ")})\n`);
+        return liveOutcome(
+            io,
+            "rotate-agent-token",
+            rotateSharedToken(
+                connection,
+                { tokenType, datacenter: values.datacenter!, holders: agentAddresses.map((a) => ({ agentAddress: a, ...(agentCaPem ? { agentCaPem } : {}) })), newSecret: newSecret!, oldSecret },
+                { onProgress: (line) => io.out(`  ${line}\n`) },
+            ),
+            () => `done: every agent named runs on the new ${tokenType} token${oldSecret ? "; the old one is deleted" : ""}`,
+            (e) => e instanceof AgentTokenRotationError && e.kind === "step",
+        );
+    }
     io.out(`rotating the agent token of ${values.node} (agent at ${agentAddress})\n`);
     return liveOutcome(
         io,
         "rotate-agent-token",
         rotateAgentToken(
-            { address, caPem: caPem!, certPem: certPem!, keyPem: keyPem!, token: token! },
+            connection,
             { node: values.node!, datacenter: values.datacenter!, agentAddress, ...(agentCaPem ? { agentCaPem } : {}), newSecret: newSecret!, oldSecret },
             { onProgress: (line) => io.out(`  ${line}\n`) },
         ),

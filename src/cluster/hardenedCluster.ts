@@ -5,6 +5,7 @@ import { hostPort } from "../validation/net";
 import { renderHcl, renderJson } from "../config/render";
 import { GossipKeyring } from "../gossip/keyring";
 import { RotationPlan } from "../gossip/rotation";
+import { AgentTokenRotationPlan, planAgentTokenRotation } from "../acl/agentTokenPlan";
 import { AgentCertificate } from "../tls/agentCertificate";
 import { CertificateAuthority } from "../tls/certificateAuthority";
 import { assertConfigsHardened, clientIdentityConfig, clientProfileConfig, renderedWeakenings, reviewConfigs, serverConfig } from "./agentConfigs";
@@ -128,6 +129,11 @@ export class HardenedCluster extends pulumi.ComponentResource {
     readonly primaryDatacenter: string;
     /** The staged gossip key rotation plan, keys left out (plain). */
     readonly gossipRotationPlan: RotationPlan;
+    /**
+     * The agent-token rotations `agentTokenGenerations` asks for: per node above generation 1, the
+     * steps (create, set on the agent, verify, delete the old) and the command (plain, no tokens).
+     */
+    readonly agentTokenRotationPlan: AgentTokenRotationPlan;
     /** Every agent's pre-seeded token SecretID by node name, servers and clients (each secret). */
     readonly agentTokens: Record<string, pulumi.Output<string>>;
     /**
@@ -240,6 +246,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
         this.gossipRotationPlan = keyring.plan;
 
         const serverNames = n.servers.map((x) => x.nodeName);
+        this.agentTokenRotationPlan = planAgentTokenRotation(s.datacenter, serverNames, n.clientNodeNames, args.agentTokenGenerations);
         const secrets = new BootstrapSecrets(
             `${name}-bootstrap`,
             {
@@ -365,6 +372,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
             bootstrapToken: this.bootstrapToken,
             files: this.files,
             review: this.review,
+            gossipRotationPlan: this.gossipRotationPlan,
+            agentTokenRotationPlan: this.agentTokenRotationPlan,
         });
     }
 }

@@ -114,6 +114,11 @@ describe("consul-hardened on hostile input", function () {
             ["an --agent-address that is no HOST:PORT", () => ["--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN), "--agent-address", "web-1"], env, "--agent-address web-1"],
             ["no CONSUL_HTTP_TOKEN", () => ["--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN)], {}, "CONSUL_HTTP_TOKEN is not set"],
             ["nothing listening: unreachable", () => ["--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN)], env, "cannot reach Consul"],
+            ["an unknown --token-type", () => ["--token-type", "gossip", "--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN)], env, "--token-type \"gossip\": one of agent, replication, dns"],
+            ["--node with a shared token type", () => ["--token-type", "replication", "--node", "s1", "--datacenter", "dc2", "--new-token-file", file("nt", TOKEN)], env, "--node: a replication token is shared"],
+            ["two --agent-address for an agent token", () => ["--node", "web-1", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN), "--agent-address", "10.0.0.1:8501", "--agent-address", "10.0.0.2:8501"], env, "an agent token belongs to one agent"],
+            ["the same agent twice for a shared token", () => ["--token-type", "dns", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN), "--agent-address", "10.0.0.1:8501", "--agent-address", "10.0.0.1:8501"], env, "the same agent named twice"],
+            ["a shared token, nothing listening: unreachable", () => ["--token-type", "replication", "--datacenter", "dc2", "--new-token-file", file("nt", TOKEN), "--agent-address", "127.0.0.1:1"], env, "cannot reach Consul"],
         ];
         for (const [label, args, e, names] of cases)
             it(label, () => {

@@ -4,7 +4,10 @@
  * token through the library, interrupted after "set" and resumed by `consul-hardened
  * rotate-agent-token`; then every agent's. No request fails, every old token is refused at the
  * end, and no agent logs an ACL refusal of its own token (anti-entropy and coordinate updates run
- * on the new one). A node not matching the agent is refused with nothing changed.
+ * on the new one). A node not matching the agent is refused with nothing changed. The replication
+ * token the servers share is rotated on all three by the command, the old one deleted only after
+ * the last; a client agent, a token without acl write and a DNS token (none before 1.17) are refused
+ * with nothing changed.
  */
 import { strict as assert } from "node:assert";
 import { existsSync } from "node:fs";
@@ -12,7 +15,7 @@ import { installProviderEmulation, ProviderEmulation, RecordedResource, valueOf 
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
-import { rotateAgentToken } from "../../src/acl/live/rotateAgentToken";
+import { rotateAgentToken, rotateSharedToken } from "../../src/acl/live/rotateAgentToken";
 import { agentTokenRotationProvider, RotatedAgent } from "../../src/acl/live/agentTokenRotation";
 import { secretForms } from "../../src/testing";
 import { aclsReady, api, CONSUL, LocalAgents, runBin, until } from "./localCluster";
@@ -168,5 +171,48 @@ describe("agent tokens rotated on running agents (real Consul 1.16.3, loopback)"
         await agentTokenRotationProvider.update!("agent-tokens", olds, news);
         await assertRotated(old, ["app-2"], logMarks());
         for (const n of ALL.filter((x) => x !== "app-2")) assert.equal((await api({ ...conn, token: tokens[n] }, "GET", "/v1/acl/token/self")).status, 200, `${n} keeps its token`);
+    });
+
+    it("the replication token the servers share: checked and set on all three, the old deleted after the last; a client, a token without acl write and a 1.16 DNS token refused with nothing changed", async () => {
+        // The rules AclSystem's replication persona carries (src/acl/plan.ts).
+        assert.equal((await api(conn, "PUT", "/v1/acl/policy", { Name: "replication-e2e", Rules: 'acl = "write"\noperator = "write"' })).status, 200);
+        const make = async (policies: { Name: string }[]) => {
+            const r = await api(conn, "PUT", "/v1/acl/token", { Description: "replication e2e", Policies: policies });
+            assert.equal(r.status, 200, r.text);
+            return r.body.SecretID as string;
+        };
+        const [first, second, weak] = [await make([{ Name: "replication-e2e" }]), await make([{ Name: "replication-e2e" }]), await make([])];
+        const alive = async (secret: string) => (await api({ ...conn, token: secret }, "GET", "/v1/acl/token/self")).status === 200;
+        const holders = SERVERS.map((ip) => ({ agentAddress: `${ip}:8501` }));
+        await rotateSharedToken(conn, { tokenType: "replication", datacenter: "dc1", holders, newSecret: first });
+
+        await assert.rejects(rotateSharedToken(conn, { tokenType: "replication", datacenter: "dc1", holders, newSecret: weak, oldSecret: first }), /consul-server-1: the new replication token may not write ACLs .*: the agent keeps its replication token/);
+        const client = { agentAddress: `${CLIENTS["app-1"]}:8501`, agentCaPem: connectRoots };
+        await assert.rejects(rotateSharedToken(conn, { tokenType: "replication", datacenter: "dc1", holders: [...holders, client], newSecret: second, oldSecret: first }), /app-1 .*a client agent does not replicate ACLs.*nothing changed/);
+        await assert.rejects(rotateSharedToken(conn, { tokenType: "dns", datacenter: "dc1", holders, newSecret: second, oldSecret: first }), /Consul 1\.16\.3 has no DNS token.*nothing changed/);
+        assert.ok(await alive(first), "nothing deleted by the refusals");
+
+        const write = agents.writeShared.bind(agents);
+        const flags = ["--address", conn.address, "--ca-file", write("ca.pem", conn.caPem), "--client-cert", write("cli.pem", conn.certPem), "--client-key", write("cli-key.pem", conn.keyPem)];
+        const run = await runBin(
+            ["rotate-agent-token", "--token-type", "replication", "--datacenter", "dc1", ...SERVERS.flatMap((ip) => ["--agent-address", `${ip}:8501`]), "--new-token-file", write("rn", second), "--old-token-file", write("ro", first), ...flags],
+            { ...process.env, CONSUL_HTTP_TOKEN: conn.token },
+        );
+        assert.equal(run.code, 0, run.out + run.err);
+        assert.match(run.out, /consul-server-1: the agent holds the new replication token\n.*consul-server-2: the agent holds the new replication token\n.*consul-server-3: the agent holds the new replication token\n.*deleted its old replication token\ndone/s);
+        for (const form of [...secretForms(first), ...secretForms(second), ...secretForms(conn.token!)]) assert.ok(!`${run.out}${run.err}`.includes(form), "a token was printed");
+        assert.equal(await alive(first), false, "the old replication token is deleted");
+        assert.ok(await alive(second));
+
+        // The same through AgentTokenRotation's `shared` input, as a bumped replicationTokenGeneration runs it.
+        const third = await make([{ Name: "replication-e2e" }]);
+        const shared = (secret: string) => [{ tokenType: "replication" as const, datacenter: "dc1", holders, secret }];
+        const olds = { connection: conn, agents: [], shared: shared(second) };
+        const news = { connection: conn, agents: [], shared: shared(third) };
+        assert.equal((await agentTokenRotationProvider.diff!("agent-tokens", olds, news)).changes, true);
+        await agentTokenRotationProvider.update!("agent-tokens", olds, news);
+        assert.equal(await alive(second), false, "the resource deleted the old replication token");
+        assert.ok(await alive(third));
+        assert.deepEqual(failures, [], `failed requests (of ${requests})`);
     });
 });

@@ -50,7 +50,7 @@ describe("component package: construct() from another language's inputs, under t
         const fromJson = await resolved(await construct("ml", "HardenedCluster", JSON.parse(JSON.stringify(args)))) as Record<string, any>;
         const ts = await resolved(new HardenedCluster("ts", args)) as Record<string, any>;
 
-        for (const plain of ["review", "fileModes", "warnings", "coverage", "gossipRotationPlan", "primaryDatacenter", "agentProcessFiles", "podSecurity"])
+        for (const plain of ["review", "fileModes", "warnings", "coverage", "gossipRotationPlan", "agentTokenRotationPlan", "primaryDatacenter", "agentProcessFiles", "podSecurity"])
             assert.deepEqual(fromJson[plain], ts[plain], plain);
         assert.equal(fromJson.review.servers["consul-server-1"].includes('tls_min_version = "TLSv1_2"'), true, "the options took effect");
         assert.deepEqual(fromJson.servers.map((s: any) => s.nodeName), ["consul-server-1", "consul-server-2", "consul-server-3"]);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ApiConnection } from "../dynamic/consulHttp";
-import { rotateAgentToken } from "./rotateAgentToken";
+import { rotateAgentToken, rotateSharedToken, SharedTokenHolder } from "./rotateAgentToken";
 import { hostPort } from "../../validation/net";
 
 /** One agent the resource keeps on its current token. */
@@ -17,9 +17,20 @@ export interface RotatedAgent {
     generation: number;
 }
 
+/** A token several agents share, kept on every holder (a secondary datacenter's replication token). */
+export interface SharedToken {
+    tokenType: "replication" | "dns";
+    datacenter: string;
+    /** The agents holding it: every one is moved before the old token goes. */
+    holders: SharedTokenHolder[];
+    /** The token they must hold (secret): made by AclSystem, never by this resource. */
+    secret: string;
+}
+
 interface Inputs {
     connection: ApiConnection;
     agents: RotatedAgent[];
+    shared?: SharedToken[];
     /** Node → generation, in plain sight (the preview's diff). */
     generations?: Record<string, number>;
 }
@@ -34,6 +45,7 @@ interface Inputs {
 export const agentTokenRotationProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: Inputs) {
         for (const a of inputs.agents) await rotateAgentToken(inputs.connection, { ...a, newSecret: a.secret }, { steps: ["create", "set", "verify"] });
+        for (const t of inputs.shared ?? []) await rotateSharedToken(inputs.connection, { ...t, newSecret: t.secret });
         return { id: "agent-tokens", outs: inputs };
     },
     async diff(_id: string, olds: Inputs, news: Inputs) {
@@ -42,7 +54,7 @@ export const agentTokenRotationProvider: pulumi.dynamic.ResourceProvider = {
         if (lowered.length > 0)
             throw new Error(`agentTokenGenerations: ${lowered.map(([node, g]) => `${node} ${olds.generations![node]} → ${g}`).join(", ")}: a generation only goes up (its old token was deleted); write ${lowered.map(([node]) => `${node}: ${olds.generations![node] + 1}`).join(", ")} for a new token`);
         // Only who holds which token decides; a new CLI certificate in the connection is no reason to run.
-        const key = (i: Inputs) => JSON.stringify(i.agents.map((a) => [a.node, a.secret, a.agentAddress]));
+        const key = (i: Inputs) => JSON.stringify([i.agents.map((a) => [a.node, a.secret, a.agentAddress]), (i.shared ?? []).map((t) => [t.tokenType, t.secret, t.holders.map((h) => h.agentAddress)])]);
         return { changes: key(olds) !== key(news), replaces: [], deleteBeforeReplace: false };
     },
     async update(_id: string, olds: Inputs, news: Inputs) {
@@ -53,6 +65,15 @@ export const agentTokenRotationProvider: pulumi.dynamic.ResourceProvider = {
             // A node new to the list has no old token of ours: set its token, delete nothing.
             await rotateAgentToken(news.connection, { ...a, newSecret: a.secret, oldSecret: old }, old === undefined ? { steps: ["create", "set", "verify"] } : {});
         }
+        // A shared token: its old secret deleted only after every holder has the new one.
+        const holdersOf = (t: SharedToken) => JSON.stringify(t.holders.map((h) => h.agentAddress));
+        const sharedBefore = new Map((olds.shared ?? []).map((t) => [t.tokenType, t]));
+        for (const t of news.shared ?? []) {
+            const old = sharedBefore.get(t.tokenType);
+            if (old?.secret !== t.secret) await rotateSharedToken(news.connection, { ...t, newSecret: t.secret, oldSecret: old?.secret });
+            // Holders changed: the token set on every one named now, nothing deleted.
+            else if (holdersOf(old) !== holdersOf(t)) await rotateSharedToken(news.connection, { ...t, newSecret: t.secret });
+        }
         return { outs: news };
     },
 };
@@ -62,6 +83,12 @@ export interface AgentTokenRotationArgs {
     connection: pulumi.Input<{ address: pulumi.Input<string>; caPem: pulumi.Input<string>; certPem: pulumi.Input<string>; keyPem: pulumi.Input<string>; token: pulumi.Input<string> }>;
     /** The agents to keep on their current tokens (`agentTokenTargets` builds them from a cluster). */
     agents: pulumi.Input<pulumi.Input<{ node: string; datacenter: string; agentAddress: string; agentCaPem?: pulumi.Input<string>; secret: pulumi.Input<string>; generation: number }>[]>;
+    /**
+     * Tokens several agents share, each set on all its holders before its old secret is deleted:
+     * a secondary datacenter's servers and the replication token from the primary's AclSystem
+     * (`aclSystem.tokens.replication`; bump `replicationTokenGeneration` to rotate). @default none
+     */
+    shared?: pulumi.Input<pulumi.Input<{ tokenType: "replication" | "dns"; datacenter: string; holders: { agentAddress: string; agentCaPem?: pulumi.Input<string> }[]; secret: pulumi.Input<string> }>[]>;
 }
 
 /**
@@ -82,8 +109,13 @@ export class AgentTokenRotation extends pulumi.dynamic.Resource {
         super(
             agentTokenRotationProvider,
             name,
-            { connection: pulumi.secret(connection), agents: pulumi.secret(pulumi.output(args.agents)), generations: pulumi.output(args.agents).apply((as) => Object.fromEntries(as.map((a) => [a.node, a.generation]))) },
-            { ...opts, additionalSecretOutputs: ["connection", "agents"] },
+            {
+                connection: pulumi.secret(connection),
+                agents: pulumi.secret(pulumi.output(args.agents)),
+                shared: pulumi.secret(pulumi.output(args.shared ?? [])),
+                generations: pulumi.output(args.agents).apply((as) => Object.fromEntries(as.map((a) => [a.node, a.generation]))),
+            },
+            { ...opts, additionalSecretOutputs: ["connection", "agents", "shared"] },
             "consul-hardened",
             "AgentTokenRotation",
         );
