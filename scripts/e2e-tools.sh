@@ -3,7 +3,8 @@
 # .cache/tools/<name>-<version>/ (ignored by git). Prints what it built and how long it took.
 # `e2e-tools.sh consul` or `e2e-tools.sh sdkgen` builds one of them.
 #
-#   consul 1.16.3 — the 1.16 line is the last under MPL-2.0. Checked on this workplace's proxy:
+#   consul 1.16.3, 1.15.4, 1.14.11 — one MPL-2.0 release per line the audit knows (each module's
+#     LICENSE is checked before it is built). 1.16.3, checked on this workplace's proxy:
 #     v1.16.6 needs github.com/hashicorp/consul/troubleshoot/ports, which no published
 #       troubleshoot module version contains (v0.3.1, v0.4.1 checked);
 #     v1.16.0 needs envoyextensions/troubleshoot v0.3.0 (not served) and fails with later api
@@ -18,18 +19,27 @@ export GOPROXY="${GOPROXY:-https://proxy.golang.org}" GOFLAGS=-mod=mod
 export GONOSUMDB='github.com/hashicorp/consul,github.com/hashicorp/consul/*,github.com/hashicorp/hcp-sdk-go'
 
 build_consul() {
-    local version=1.16.3 dir="$root/consul-1.16.3"
+    # $1: the release; the rest: sub-module versions go get needs beside it.
+    local version=$1 dir="$root/consul-$1"
+    shift
     if [ -x "$dir/consul" ]; then echo "consul $version: reusing $dir/consul"; return; fi
     command -v go >/dev/null || { echo "e2e-tools: go is not on PATH" >&2; exit 1; }
     mkdir -p "$dir/src"
     printf 'module e2etools\n\ngo 1.22\n' > "$dir/src/go.mod"
     printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/hashicorp/consul"\n' > "$dir/src/tools.go"
     local start=$SECONDS
-    if ! (cd "$dir/src" &&
-        go get github.com/hashicorp/consul@v$version github.com/hashicorp/consul/api@v1.25.1 \
-            github.com/hashicorp/consul/sdk@v0.14.1 github.com/hashicorp/consul/proto-public@v0.4.1 \
-            github.com/hashicorp/consul/envoyextensions@v0.4.1 github.com/hashicorp/consul/troubleshoot@v0.3.1 >"$dir/build.log" 2>&1 &&
-        go build -o "$dir/consul" github.com/hashicorp/consul >>"$dir/build.log" 2>&1); then
+    if ! (cd "$dir/src" && go get "github.com/hashicorp/consul@v$version" "$@" >"$dir/build.log" 2>&1); then
+        echo "e2e-tools: fetching github.com/hashicorp/consul@v$version failed:" >&2
+        grep -v '^go: \(downloading\|added\|upgraded\)' "$dir/build.log" | tail -20 >&2
+        exit 1
+    fi
+    # Only MPL-2.0 releases are built and run (1.17+ and some later patches of these lines are BUSL).
+    local licence="$(cd "$dir/src" && go env GOMODCACHE)/github.com/hashicorp/consul@v$version/LICENSE"
+    if ! head -3 "$licence" | grep -q "Mozilla Public License"; then
+        echo "e2e-tools: github.com/hashicorp/consul@v$version is not MPL-2.0 ($(head -1 "$licence")): not built" >&2
+        exit 1
+    fi
+    if ! (cd "$dir/src" && go build -o "$dir/consul" github.com/hashicorp/consul >>"$dir/build.log" 2>&1); then
         echo "e2e-tools: building github.com/hashicorp/consul@v$version failed:" >&2
         grep -v '^go: \(downloading\|added\|upgraded\)' "$dir/build.log" | tail -20 >&2
         exit 1
@@ -40,18 +50,31 @@ build_consul() {
 # consul-keys (scripts/consul-keys): Consul's own config key table, printed from the definitions in
 # the module that builds the binary above, so the audit's table can be checked against it.
 build_consul_keys() {
-    local dir="$root/consul-1.16.3"
-    [ -d "$dir/src" ] || { echo "e2e-tools: build consul first" >&2; exit 1; }
+    local version=$1 dir="$root/consul-$1"
+    [ -d "$dir/src" ] || { echo "e2e-tools: build consul $version first" >&2; exit 1; }
     mkdir -p "$dir/src/cmd/consul-keys"
-    if [ -x "$dir/consul-keys" ] && cmp -s scripts/consul-keys/main.go "$dir/src/cmd/consul-keys/main.go"; then echo "consul-keys: reusing $dir/consul-keys"; return; fi
+    if [ -x "$dir/consul-keys" ] && cmp -s scripts/consul-keys/main.go "$dir/src/cmd/consul-keys/main.go"; then echo "consul-keys $version: reusing $dir/consul-keys"; return; fi
     cp scripts/consul-keys/main.go "$dir/src/cmd/consul-keys/main.go"
     local start=$SECONDS
     if ! (cd "$dir/src" && go build -o "$dir/consul-keys" ./cmd/consul-keys >"$dir/consul-keys.log" 2>&1); then
-        echo "e2e-tools: building consul-keys failed:" >&2
+        echo "e2e-tools: building consul-keys against $version failed:" >&2
         tail -20 "$dir/consul-keys.log" >&2
         exit 1
     fi
-    echo "consul-keys: built $dir/consul-keys in $((SECONDS - start))s"
+    echo "consul-keys $version: built $dir/consul-keys in $((SECONDS - start))s"
+}
+
+# Every MPL-2.0 release line the audit knows (src/config/consulVersion.ts), with the sub-module
+# versions each needs from the proxy (its go.mod points them at local folders the zip lacks):
+#   1.16.3 — see above; 1.15.4 — its go.mod asks api v1.21.0, which lacks RaftServer.LastIndex
+#   (command/operator/raft/listpeers): api v1.21.1 has it; 1.14.11 — builds with what its go.mod asks.
+build_consuls() {
+    build_consul 1.16.3 github.com/hashicorp/consul/api@v1.25.1 github.com/hashicorp/consul/sdk@v0.14.1 \
+        github.com/hashicorp/consul/proto-public@v0.4.1 github.com/hashicorp/consul/envoyextensions@v0.4.1 \
+        github.com/hashicorp/consul/troubleshoot@v0.3.1
+    build_consul 1.15.4 github.com/hashicorp/consul/api@v1.21.1
+    build_consul 1.14.11
+    for v in 1.16.3 1.15.4 1.14.11; do build_consul_keys "$v"; done
 }
 
 # sdkgen (scripts/sdkgen): Pulumi's Python and Go code generators from
@@ -75,8 +98,8 @@ build_sdkgen() {
 }
 
 case "${1:-all}" in
-    consul) build_consul; build_consul_keys ;;
+    consul) build_consuls ;;
     sdkgen) build_sdkgen ;;
-    all) build_consul; build_consul_keys; build_sdkgen ;;
+    all) build_consuls; build_sdkgen ;;
     *) echo "usage: e2e-tools.sh [consul|sdkgen|all]" >&2; exit 2 ;;
 esac

@@ -12,8 +12,9 @@
 // "durations" — the string keys the builder parses with time.ParseDuration (see durationKeys);
 // "addresses" — the keys the builder parses as addresses or CIDRs, with how (see addressKeys).
 //
-// Built by scripts/e2e-tools.sh inside the module that builds Consul 1.16.3, so it reads exactly
-// the definitions of the binary the end-to-end tests run.
+// Built by scripts/e2e-tools.sh inside the module that builds each Consul release the end-to-end
+// tests run (1.14.11, 1.15.4, 1.16.3), so it reads exactly the definitions of that binary; the
+// release is the consul module's version in the build information.
 package main
 
 import (
@@ -24,6 +25,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -206,12 +208,25 @@ func addressKeys(keys map[string]bool, src string) map[string]string {
 	return out
 }
 
-func builderSource() string {
+// consulVersion is the version of the consul module this program was built against ("v1.16.3").
+func consulVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if ok {
+		for _, d := range info.Deps {
+			if d.Path == "github.com/hashicorp/consul" {
+				return d.Version
+			}
+		}
+	}
+	panic("consul-keys: no github.com/hashicorp/consul in the build information")
+}
+
+func builderSource(version string) string {
 	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
 	if err != nil {
 		panic(err)
 	}
-	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "github.com/hashicorp/consul@v1.16.3/agent/config/builder.go"))
+	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "github.com/hashicorp/consul@"+version, "agent/config/builder.go"))
 	if err != nil {
 		panic(err)
 	}
@@ -222,8 +237,9 @@ func main() {
 	w := &walker{keys: map[string]bool{}, opaque: map[string]bool{}, recursive: map[string]string{}, types: map[string]string{}, open: map[reflect.Type]string{}}
 	w.walk(reflect.TypeOf(config.DeprecatedConfig{}), "", 0)
 	w.walk(reflect.TypeOf(config.Config{}), "", 0)
-	src := builderSource()
+	version := consulVersion()
+	src := builderSource(version)
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", " ")
-	_ = enc.Encode(map[string]any{"consul": "1.16.3", "keys": sorted(w.keys), "opaque": sorted(w.opaque), "recursive": w.recursive, "types": w.types, "durations": durationKeys(w.keys, src), "addresses": addressKeys(w.keys, src)})
+	_ = enc.Encode(map[string]any{"consul": strings.TrimPrefix(version, "v"), "keys": sorted(w.keys), "opaque": sorted(w.opaque), "recursive": w.recursive, "types": w.types, "durations": durationKeys(w.keys, src), "addresses": addressKeys(w.keys, src)})
 }

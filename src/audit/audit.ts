@@ -6,6 +6,7 @@ import { deepMerge } from "../config/merge";
 import { AgentConfig } from "../config/types";
 import { CONSUL_GOSSIP_KEY_SIZES, gossipKeyBytes } from "../gossip/key";
 import { consulBuilderRefusals } from "../config/consulBuilder";
+import { keyTableOf, NEWEST_CONSUL_LINE, versionNote } from "../config/consulVersion";
 import { consulDefaults } from "./consulDefaults";
 import { CHECKLIST_SEVERITY, Finding } from "./findings";
 import { LoadedAgent } from "./load";
@@ -60,12 +61,22 @@ export function auditAgent(agent: LoadedAgent, roleOverride?: Role): Finding[] {
     const shown = (path: string) => (agent.moved[path] ? `${agent.moved[path]} (deprecated; now ${path})` : path);
     const push = (f: Omit<Finding, "file">) => findings.push({ ...f, file });
 
-    for (const { file: f, path: key } of agent.unknownKeys)
-        findings.push({ id: "CONSUL-REJECT", severity: "high", file: f, path: key, message: `Consul refuses this key (invalid config key "${key}")`, fix: "remove it or correct its spelling" });
+    const line = agent.consulLine ?? NEWEST_CONSUL_LINE;
+    for (const { file: f, path: key, otherLines } of agent.unknownKeys) {
+        const note = versionNote(line, otherLines ?? []);
+        findings.push({
+            id: "CONSUL-REJECT",
+            severity: "high",
+            file: f,
+            path: key,
+            message: `Consul refuses this key (invalid config key "${key}", as Consul ${line} reads it)${note}`,
+            fix: note ? "remove it, or audit for the Consul version your agents run (--consul-version)" : "remove it or correct its spelling",
+        });
+    }
     // A value the decoder cannot take fails its file (FileSource.Parse: "failed to parse").
     for (const e of agent.decodeErrors)
         findings.push({ id: "CONSUL-REJECT", severity: "high", file: e.file, path: e.path, message: `Consul cannot read this value: ${e.message}`, fix: "write the value in the type Consul's agent configuration reference gives" });
-    for (const r of consulBuilderRefusals(agent.config, role)) push({ id: "CONSUL-REJECT", severity: "high", path: shown(r.path), message: r.message, fix: r.fix });
+    for (const r of consulBuilderRefusals(agent.config, role, keyTableOf(line))) push({ id: "CONSUL-REJECT", severity: "high", path: shown(r.path), message: r.message, fix: r.fix });
     findings.push(...startRefusals(agent.config, file));
 
     const effective = deepMerge(consulDefaults(role === "server"), agent.config) as AgentConfig;

@@ -2,7 +2,8 @@ import { readdirSync, statSync } from "node:fs";
 import { checkNesting, InputFileError, jsonErrorText, readTextFile } from "../validation/inputFile";
 import { basename, extname, join } from "node:path";
 import { HclSyntaxError, parseHcl } from "../hcl/parse";
-import { decodeAsConsul, DecodeError, invalidConsulKeys } from "../config/consulKeys";
+import { DecodeError } from "../config/consulKeys";
+import { ConsulLine, keyTableOf, NEWEST_CONSUL_LINE, otherLinesKnowing } from "../config/consulVersion";
 import { migrateDeprecated } from "./deprecated";
 import { isPlainObject as isObject, setOwn } from "../config/merge";
 
@@ -30,17 +31,23 @@ export interface LoadedAgent {
     moved: Record<string, string>;
     /** Values Consul's decoder refuses (a wrong type, a block given twice): the file does not parse. */
     decodeErrors: (DecodeError & { file: string })[];
-    /** Keys Consul does not know ("invalid config key"), per file: Consul checks each file alone. */
-    unknownKeys: { file: string; path: string }[];
+    /**
+     * Keys Consul does not know ("invalid config key"), per file: Consul checks each file alone;
+     * `otherLines`: the other known release lines that do take the key (a config for another version).
+     */
+    unknownKeys: { file: string; path: string; otherLines: ConsulLine[] }[];
+    /** The Consul release line the files were read as. */
+    consulLine: ConsulLine;
 }
 
 /** What Consul refuses of one file as it parses it, before any merge (FileSource.Parse). */
-function parseAsConsul(file: string, parsed: Record<string, any>) {
-    const decoded = decodeAsConsul(parsed);
+function parseAsConsul(file: string, parsed: Record<string, any>, line: ConsulLine) {
+    const table = keyTableOf(line);
+    const decoded = table.decode(parsed);
     return {
         config: decoded.config as Record<string, any>,
         decodeErrors: decoded.errors.map((e) => ({ ...e, file })),
-        unknownKeys: invalidConsulKeys(parsed).map((path) => ({ file, path })),
+        unknownKeys: table.invalidKeys(parsed).map((path) => ({ file, path, otherLines: otherLinesKnowing(line, parsed, path) })),
     };
 }
 
@@ -56,7 +63,7 @@ export function configFilesIn(dir: string): string[] {
  * Reads one agent's configuration: a file, or a config directory merged as Consul does (its
  * .json and .hcl files in lexical order; objects merge, lists append, later values win).
  */
-export function loadAgent(path: string): LoadedAgent {
+export function loadAgent(path: string, line: ConsulLine = NEWEST_CONSUL_LINE): LoadedAgent {
     let stat;
     try {
         stat = statSync(path);
@@ -65,11 +72,11 @@ export function loadAgent(path: string): LoadedAgent {
     }
     const files = stat.isDirectory() ? configFilesIn(path) : [path];
     if (files.length === 0) throw new AuditInputError(path, "directory holds no .json or .hcl agent config");
-    return loadAgentFiles(path, files);
+    return loadAgentFiles(path, files, line);
 }
 
 /** One agent from these files, merged in this order as Consul merges its config files. */
-export function loadAgentFiles(source: string, files: string[]): LoadedAgent {
+export function loadAgentFiles(source: string, files: string[], line: ConsulLine = NEWEST_CONSUL_LINE): LoadedAgent {
     // Consul translates deprecated keys in each file as it parses it, then merges the files
     // (FileSource.Parse → applyDeprecatedConfig, agent/config/config.go): a later file's
     // deprecated `verify_incoming = false` overrides an earlier file's tls.defaults.verify_incoming.
@@ -82,7 +89,7 @@ export function loadAgentFiles(source: string, files: string[]): LoadedAgent {
         // Each file is decoded and checked on its own, before the merge: two files each with a
         // `tls` block are two blocks merged, one file with two is refused; `Datacenter` in one file
         // and `datacenter` in another are two spellings Consul never sees side by side.
-        const decoded = parseAsConsul(f, parseConfigFile(f));
+        const decoded = parseAsConsul(f, parseConfigFile(f), line);
         decodeErrors.push(...decoded.decodeErrors);
         unknownKeys.push(...decoded.unknownKeys);
         const parsed = decoded.config;
@@ -91,7 +98,7 @@ export function loadAgentFiles(source: string, files: string[]): LoadedAgent {
         config = mergeConsul(config, migrated.config);
         Object.assign(moved, migrated.moved);
     }
-    return { source, files, raw, config, moved, decodeErrors, unknownKeys };
+    return { source, files, raw, config, moved, decodeErrors, unknownKeys, consulLine: line };
 }
 
 const subdirs = (dir: string) => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
@@ -103,14 +110,14 @@ const subdirs = (dir: string) => readdirSync(dir, { withFileTypes: true }).filte
  * would be) gives one agent per node — the JSON of each, as an agent loads one format; any other
  * tree gives one agent per directory that holds configs.
  */
-export function loadAgents(path: string): LoadedAgent[] {
+export function loadAgents(path: string, line: ConsulLine = NEWEST_CONSUL_LINE): LoadedAgent[] {
     let stat;
     try {
         stat = statSync(path);
     } catch (e) {
         throw new AuditInputError(path, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    if (!stat.isDirectory() || configFilesIn(path).length > 0) return [loadAgent(path)];
+    if (!stat.isDirectory() || configFilesIn(path).length > 0) return [loadAgent(path, line)];
     const exists = (p: string) => {
         try {
             return statSync(p).isFile();
@@ -123,15 +130,15 @@ export function loadAgents(path: string): LoadedAgent[] {
     const clientProfile = join(path, "client", "consul.json");
     if (exists(clientProfile) || subdirs(path).includes("servers")) {
         if (subdirs(path).includes("servers"))
-            for (const node of subdirs(servers)) if (exists(join(servers, node, "consul.json"))) agents.push(loadAgentFiles(join(servers, node), [join(servers, node, "consul.json")]));
+            for (const node of subdirs(servers)) if (exists(join(servers, node, "consul.json"))) agents.push(loadAgentFiles(join(servers, node), [join(servers, node, "consul.json")], line));
         if (exists(clientProfile)) {
             const nodes = subdirs(join(path, "client")).filter((n) => exists(join(path, "client", n, "agent.json")));
-            if (nodes.length === 0) agents.push(loadAgentFiles(join(path, "client"), [clientProfile]));
-            for (const node of nodes) agents.push(loadAgentFiles(join(path, "client", node), [clientProfile, join(path, "client", node, "agent.json")]));
+            if (nodes.length === 0) agents.push(loadAgentFiles(join(path, "client"), [clientProfile], line));
+            for (const node of nodes) agents.push(loadAgentFiles(join(path, "client", node), [clientProfile, join(path, "client", node, "agent.json")], line));
         }
     } else {
         const walk = (dir: string, depth: number) => {
-            if (configFilesIn(dir).length > 0) agents.push(loadAgent(dir));
+            if (configFilesIn(dir).length > 0) agents.push(loadAgent(dir, line));
             else if (depth < 4) for (const d of subdirs(dir)) walk(join(dir, d), depth + 1);
         };
         walk(path, 0);
@@ -141,10 +148,10 @@ export function loadAgents(path: string): LoadedAgent[] {
 }
 
 /** An agent config that is already an object (e.g. a component's review config). */
-export function agentFromObject(source: string, config: Record<string, any>): LoadedAgent {
-    const { config: decoded, decodeErrors, unknownKeys } = parseAsConsul(source, config);
+export function agentFromObject(source: string, config: Record<string, any>, line: ConsulLine = NEWEST_CONSUL_LINE): LoadedAgent {
+    const { config: decoded, decodeErrors, unknownKeys } = parseAsConsul(source, config, line);
     const { config: migrated, moved } = migrateDeprecated(decoded);
-    return { source, files: [], raw: decoded, config: migrated, moved, decodeErrors, unknownKeys };
+    return { source, files: [], raw: decoded, config: migrated, moved, decodeErrors, unknownKeys, consulLine: line };
 }
 
 /** Parses config text (a string passed into some resource), JSON or HCL, or undefined if it is neither. */

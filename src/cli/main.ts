@@ -15,6 +15,7 @@ import { coverageMarkdown, coverageReport } from "../audit/coverage";
 import { REFUSAL_IDS, Severity, SEVERITY_RANK } from "../audit/findings";
 import { AuditResult, toJson, toSarif, toText } from "../audit/format";
 import { AuditInputError, LoadedAgent, loadAgents } from "../audit/load";
+import { ConsulLine, consulLineOf, ConsulVersionError, NEWEST_CONSUL_LINE } from "../config/consulVersion";
 import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rotate";
 import { probe } from "../probe/probe";
 import { RestoreError, restoreManagementToken } from "../acl/live/managementToken";
@@ -30,8 +31,10 @@ function packageVersion(): string {
 /** Each command's synopsis and help text (`consul-hardened <command> --help`). */
 const COMMANDS: Record<string, { synopsis: string; help: string }> = {
     audit: {
-        synopsis: "consul-hardened audit <files or dirs…> [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]",
+        synopsis: "consul-hardened audit <files or dirs…> [--consul-version X.Y[.Z]] [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]",
         help: `Each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does;
+--consul-version: the Consul the agents run (1.14, 1.15 or 1.16; default 1.16): its keys and its
+builder's rules decide "Consul refuses"; a key a later known line took is reported as such.
 a directory with no config of its own is searched (a bundle root: one agent per node).
 The agent's role comes from its own "server" key unless --server or --client says otherwise.
 Only regular text files are read (at most 1 MiB each, nesting at most 100 levels).
@@ -134,7 +137,7 @@ export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(
     try {
         const [command, ...rest] = argv;
         if (command === "--version" || command === "-v") {
-            io.out(`consul-hardened ${packageVersion()} (judges agent configs as Consul 1.16 reads them)\n`);
+            io.out(`consul-hardened ${packageVersion()} (judges agent configs as Consul 1.14, 1.15 or 1.16 reads them; default 1.16)\n`);
             return 0;
         }
         if (command === undefined || command === "--help" || command === "-h") {
@@ -177,9 +180,19 @@ function audit(args: string[], io: Io): number {
             client: { type: "boolean" },
             format: { type: "string", default: "text" },
             "min-severity": { type: "string", default: "low" },
+            "consul-version": { type: "string" },
         },
     });
     if (values.server && values.client) throw new UsageError("--server and --client exclude each other");
+    let line: ConsulLine = NEWEST_CONSUL_LINE;
+    if (values["consul-version"] !== undefined) {
+        try {
+            line = consulLineOf(values["consul-version"], "--consul-version");
+        } catch (e) {
+            if (e instanceof ConsulVersionError) throw new UsageError(e.message);
+            throw e;
+        }
+    }
     if (!["text", "json", "sarif"].includes(values.format!)) throw new UsageError(`--format ${values.format}: use text, json or sarif`);
     const threshold = values["min-severity"] as Severity;
     if (!(threshold in SEVERITY_RANK)) throw new UsageError(`--min-severity ${threshold}: use low, medium or high`);
@@ -190,7 +203,7 @@ function audit(args: string[], io: Io): number {
     const errors: string[] = [];
     for (const p of positionals) {
         try {
-            agents.push(...loadAgents(p));
+            agents.push(...loadAgents(p, line));
         } catch (e) {
             if (!(e instanceof AuditInputError)) throw e;
             errors.push(e.message);

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { ADDRESS_KEYS, DURATION_KEYS, forEachKnownValue } from "./consulKeys";
+import { CONSUL_KEY_TABLES, ConsulKeyTable } from "./consulKeys";
 import { AEAD_CIPHER_SUITES, CONSUL_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "./tlsNames";
 import { rpcVerifiesOutgoing, SECRET_PLACEHOLDER } from "./guard";
 import { gossipKeyBytes } from "../gossip/key";
@@ -19,8 +19,11 @@ export interface BuilderRefusal {
 }
 
 /** Everything the builder refuses of this merged config; `role` as the audit judges the agent. */
-export function consulBuilderRefusals(cfg: Record<string, any>, role: "server" | "client"): BuilderRefusal[] {
-    return [...tlsRefusals(cfg, role), ...builderRefusals(cfg), ...encryptRefusals(cfg), ...builderValueRefusals(cfg), ...validatedSettingRefusals(cfg)];
+export function consulBuilderRefusals(cfg: Record<string, any>, role: "server" | "client", table: ConsulKeyTable = CONSUL_KEY_TABLES["1.16"]): BuilderRefusal[] {
+    // The few rules that differ between lines, each found by the e2e differential against that
+    // release's `consul validate` (test/e2e/consulKeys.e2e.ts).
+    const line = table.consul.split(".").slice(0, 2).join(".");
+    return [...tlsRefusals(cfg, role), ...builderRefusals(cfg, line), ...encryptRefusals(cfg), ...builderValueRefusals(cfg, table), ...validatedSettingRefusals(cfg, line)];
 }
 
 /**
@@ -89,16 +92,16 @@ function parsesAsGoCidr(value: string): boolean {
 /** A go-sockaddr template is expanded on the agent's host: what it gives cannot be judged here. */
 const isTemplate = (v: string) => v.includes("{{");
 
-export function builderValueRefusals(config: Record<string, unknown>): BuilderRefusal[] {
+export function builderValueRefusals(config: Record<string, unknown>, table: ConsulKeyTable = CONSUL_KEY_TABLES["1.16"]): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const dnsPort = (config.ports as Record<string, unknown> | undefined)?.dns ?? 8600;
     const dnsListens = typeof dnsPort === "number" && dnsPort > 0;
-    forEachKnownValue(config, (path, written, value) => {
+    table.forEachKnownValue(config, (path, written, value) => {
         // durationVal: time.ParseDuration or "invalid duration" — unless a source Consul merges
         // after the user's files overwrites the value first.
-        if (DURATION_KEYS.has(path) && !OVERWRITTEN_BY_CONSUL.has(path) && typeof value === "string" && !GO_DURATION.test(value))
+        if (table.durations.has(path) && !OVERWRITTEN_BY_CONSUL.has(path) && typeof value === "string" && !GO_DURATION.test(value))
             out.push({ path: written, message: "not a duration Consul can read (Go's time.ParseDuration: invalid duration)", fix: 'write a number with its unit, e.g. "10s", "500ms" or "1h30m"' });
-        const how = ADDRESS_KEYS[path];
+        const how = table.addresses[path];
         if (how === undefined) return;
         if (how === "cidrs") {
             // cidrsVal and memberlist.ParseCIDRs: every entry a CIDR.
@@ -150,7 +153,7 @@ const isAbsoluteUrlPath = (p: string) => p.startsWith("/") && !/[?#]/.test(p) &&
  * Consul gives), on the merged config with Consul's defaults where a rule needs one. `server` is
  * the config's own `server` key: some apply to servers only.
  */
-export function validatedSettingRefusals(cfg: Record<string, any>): BuilderRefusal[] {
+export function validatedSettingRefusals(cfg: Record<string, any>, line = "1.16"): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const refuse = (path: string, message: string, fix: string) => out.push({ path, message, fix });
     const one = <T>(path: string, value: unknown, allowed: readonly T[], fix: string) => {
@@ -187,9 +190,11 @@ export function validatedSettingRefusals(cfg: Record<string, any>): BuilderRefus
     const segmentMb = cfg.raft_logstore?.wal?.segment_size_mb;
     if (cfg.server === true && num(segmentMb) && (segmentMb < 1 || segmentMb > 1024))
         refuse("raft_logstore.wal.segment_size_mb", `raft_logstore.wal.segment_size_mb cannot be ${segmentMb < 1 ? "less than 1MB" : "greater than 1024 (1GiB)"}`, "use 1 to 1024 (default 64)");
-    // Build: the cache's rate and burst (a negative rate is "no limit": limitVal gives rate.Inf).
-    if (num(cfg.cache?.entry_fetch_rate) && cfg.cache.entry_fetch_rate === 0)
-        refuse("cache.entry_fetch_rate", "cache.entry_fetch_rate must be strictly positive, was: 0", "remove it (default: no limit), or set a positive rate");
+    // Build: the cache's rate and burst (1.15+: a negative rate is "no limit", limitVal gives
+    // rate.Inf; 1.14.11 refuses it as it refuses 0).
+    const rate = cfg.cache?.entry_fetch_rate;
+    if (num(rate) && (rate === 0 || (line === "1.14" && rate < 0)))
+        refuse("cache.entry_fetch_rate", `cache.entry_fetch_rate must be strictly positive, was: ${rate}`, "remove it (default: no limit), or set a positive rate");
     if (num(cfg.cache?.entry_fetch_max_burst) && cfg.cache.entry_fetch_max_burst <= 0)
         refuse("cache.entry_fetch_max_burst", `cache.entry_fetch_max_burst must be strictly positive, was: ${cfg.cache.entry_fetch_max_burst}`, "remove it (default 2), or set 1 or more");
     // validate: a server with a non-zero advertise_reconnect_timeout ("0s" is the default).
@@ -268,7 +273,7 @@ const BASIC_NAME = /^[a-z0-9_-]+$/;
  * validateSegments in segment_ce.go) that real configs run into. They depend on the config's own
  * `server` key, not on a role given to the audit.
  */
-function builderRefusals(cfg: Record<string, any>): BuilderRefusal[] {
+function builderRefusals(cfg: Record<string, any>, line: string): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const server = cfg.server === true;
     // Build: since 1.14 `ports.grpc` is plaintext; gRPC with TLS settings and no `ports.grpc_tls`
@@ -300,7 +305,7 @@ function builderRefusals(cfg: Record<string, any>): BuilderRefusal[] {
         else if (Array.isArray(cfg.retry_join_wan) && cfg.retry_join_wan.length > 0)
             out.push(refusal("retry_join_wan", "'retry_join_wan' is incompatible with 'connect.enable_mesh_gateway_wan_federation = true'", "use primary_gateways instead"));
     }
-    out.push(...autoConfigRefusals(cfg, server), ...portRefusals(cfg.ports ?? {}));
+    out.push(...autoConfigRefusals(cfg, server), ...portRefusals(cfg.ports ?? {}, line));
     if (Array.isArray(cfg.primary_gateways) && cfg.primary_gateways.length > 0) {
         if (!server) out.push(refusal("primary_gateways", "'primary_gateways' requires 'server = true'", "set it on servers only"));
         else if (datacenters(cfg).primary === datacenters(cfg).dc)
@@ -353,7 +358,7 @@ function autoConfigRefusals(cfg: Record<string, any>, server: boolean): BuilderR
 const DEFAULT_PORTS: Record<string, number> = { server: 8300, serf_lan: 8301, proxy_min_port: 20000, proxy_max_port: 20255, sidecar_min_port: 21000, sidecar_max_port: 21255, expose_min_port: 21500, expose_max_port: 21755 };
 
 /** Build's port checks (builder.go portVal and after): above 65535 refused, 0 or below is "off". */
-function portRefusals(ports: Record<string, unknown>): BuilderRefusal[] {
+function portRefusals(ports: Record<string, unknown>, line: string): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const value = (name: string): number => {
         const v = ports[name] ?? DEFAULT_PORTS[name];
@@ -361,8 +366,9 @@ function portRefusals(ports: Record<string, unknown>): BuilderRefusal[] {
     };
     for (const [name, v] of Object.entries(ports))
         if (typeof v === "number" && v > 65535) out.push(refusal(`ports.${name}`, `${v} is not a port (at most 65535)`, "use a port from 1 to 65535, or -1 to turn the listener off"));
-    if (value("server") <= 0) out.push(refusal("ports.server", "the server RPC port must be greater than zero", "remove it (8300) or set a port"));
-    if (value("serf_lan") <= 0) out.push(refusal("ports.serf_lan", "the LAN gossip port must be greater than zero", "remove it (8301) or set a port"));
+    // 1.16 refuses these turned off; 1.14.11 and 1.15.4 accept it (their consul validate passes).
+    if (line === "1.16" && value("server") <= 0) out.push(refusal("ports.server", "the server RPC port must be greater than zero", "remove it (8300) or set a port"));
+    if (line === "1.16" && value("serf_lan") <= 0) out.push(refusal("ports.serf_lan", "the LAN gossip port must be greater than zero", "remove it (8301) or set a port"));
     for (const range of ["proxy", "sidecar", "expose"])
         if (value(`${range}_max_port`) < value(`${range}_min_port`))
             out.push(refusal(`ports.${range}_min_port`, `${range}_min_port must be less than ${range}_max_port (both 0 turns the range off)`, `set ${range}_min_port below ${range}_max_port`));

@@ -200,9 +200,12 @@ function stopProcess(proc: ChildProcess): Promise<void> {
     });
 }
 
+/** The binary of each MPL-2.0 release scripts/e2e-tools.sh builds ("1.15.4" → its path). */
+export const consulBinary = (release: string) => join(__dirname, "..", "..", ".cache", "tools", `consul-${release}`, "consul");
+
 /** `consul validate` on one config file: [exit code, output]. */
-export function consulValidate(file: string): [number, string] {
-    const r = spawnSync(CONSUL, ["validate", file], { encoding: "utf8" });
+export function consulValidate(file: string, binary = CONSUL): [number, string] {
+    const r = spawnSync(binary, ["validate", file], { encoding: "utf8" });
     return [r.status ?? -1, `${r.stdout}${r.stderr}`];
 }
 
@@ -211,8 +214,8 @@ export function consulValidate(file: string): [number, string] {
  * a file failed to parse (Consul stops at the first) — that file and its "invalid config key" list
  * (none when it was a decode error).
  */
-export function consulVerdict(path: string): { refused: boolean; message: string; file?: string; keys?: string[] } {
-    const [code, output] = consulValidate(path);
+export function consulVerdict(path: string, binary = CONSUL): { refused: boolean; message: string; file?: string; keys?: string[] } {
+    const [code, output] = consulValidate(path, binary);
     const out = output.trim();
     if (code === 0) return { refused: false, message: "" };
     const failed = /failed to parse (\S+?):/.exec(out);

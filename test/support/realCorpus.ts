@@ -10,8 +10,8 @@ import { RealConfig } from "../fixtures/real/corpus";
 export const CONSUL_MODULE = "github.com/hashicorp/consul@v1.16.3";
 
 /** Where the Go toolchain keeps the module (`go env GOMODCACHE`). */
-export function consulModuleRoot(): string {
-    const root = join(execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim(), CONSUL_MODULE);
+export function consulModuleRoot(release?: string): string {
+    const root = join(execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim(), release ? `github.com/hashicorp/consul@v${release}` : CONSUL_MODULE);
     if (!existsSync(root)) throw new Error(`${root} is missing: run scripts/e2e-tools.sh consul first (it downloads the module to build Consul)`);
     return root;
 }

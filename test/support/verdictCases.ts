@@ -6,6 +6,7 @@
  * valid keys of every block from Consul's own full-config fixture), then split by top-level key
  * over one to three files, each JSON or HCL, now and then with an empty one. Deterministic by seed.
  */
+import { ConsulLine, NEWEST_CONSUL_LINE } from "../../src/config/consulVersion";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import KEYS from "../../src/config/consul-keys-1.16.3.json";
@@ -17,7 +18,7 @@ import { isPlainObject, valueAtPath } from "../../src/config/merge";
 import { AEAD_CIPHER_SUITES } from "../../src/config/tlsNames";
 import { BLOCKS, put, random } from "./differential";
 
-export const VERDICT_CASES = 2500;
+export const VERDICT_CASES = Number(process.env.VERDICT_CASES ?? 2500);
 
 export interface GeneratedDirectory {
     seed: number;
@@ -329,17 +330,17 @@ export function writeDirectory(home: string, files: [string, string][]): void {
  * or not, why, and — as Consul stops at the first file that fails to parse — that file, with its
  * unknown keys or "parse error" (a value the decoder refuses, or text that is no JSON/HCL at all).
  */
-export function auditVerdict(home: string): { refused: boolean; why: string; firstFile?: string; firstFails?: string } {
+export function auditVerdict(home: string, line: ConsulLine = NEWEST_CONSUL_LINE): { refused: boolean; why: string; firstFile?: string; firstFails?: string } {
     const files = configFilesIn(home);
     let agent;
     let unreadable: AuditInputError | undefined;
     try {
-        agent = loadAgentFiles(home, files);
+        agent = loadAgentFiles(home, files, line);
     } catch (e) {
         if (!(e instanceof AuditInputError)) throw e;
         // The files before the unreadable one may already fail, and Consul reads them first.
         unreadable = e;
-        agent = loadAgentFiles(home, files.slice(0, files.indexOf(e.file)));
+        agent = loadAgentFiles(home, files.slice(0, files.indexOf(e.file)), line);
     }
     const refusals = auditAgent(agent).filter((f) => f.id === "CONSUL-REJECT");
     const firstFile = agent.files.find((f) => agent.decodeErrors.some((e) => e.file === f) || agent.unknownKeys.some((k) => k.file === f));

@@ -1,0 +1,64 @@
+import { CONSUL_KEY_TABLES, ConsulKeyTable } from "./consulKeys";
+
+/**
+ * The Consul release lines the library judges configs for: one key table and one set of builder
+ * rules per line, each read from the MPL-2.0 release of that line built and run here. Consul 1.17
+ * and later are BUSL-1.1: no binary and no module of theirs is used, and their keys are not known
+ * yet — asked for, they are refused, saying so (issue 22 stays open for them).
+ */
+export type ConsulLine = keyof typeof CONSUL_KEY_TABLES;
+
+/** Each line and the release its table and live checks come from. */
+export const CONSUL_RELEASES: Readonly<Record<ConsulLine, string>> = { "1.14": "1.14.11", "1.15": "1.15.4", "1.16": "1.16.3" };
+
+/** What the library renders for and the audit assumes when no version is given. */
+export const NEWEST_CONSUL_LINE: ConsulLine = "1.16";
+
+const LINES = Object.keys(CONSUL_RELEASES) as ConsulLine[];
+
+/** A version the library cannot judge configs for, with the versions it can. */
+export class ConsulVersionError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConsulVersionError";
+    }
+}
+
+/**
+ * The release line of a version as written (`1.15`, `1.15.4`, `v1.16.3`). Refuses, naming the
+ * option, the value and the versions known: what is no version (`latest`, `2.x`, `1.16.x`), a line
+ * before 1.14 or after 1.16 — 1.17+ with the reason (BUSL: no key table read from their source).
+ */
+export function consulLineOf(version: unknown, option: string): ConsulLine {
+    const known = LINES.map((l) => `${l} (${CONSUL_RELEASES[l]})`).join(", ");
+    if (typeof version !== "string") throw new ConsulVersionError(`${option}: ${JSON.stringify(version) ?? String(version)} is not a version: write one of ${known}`);
+    const m = /^v?(\d{1,3})\.(\d{1,3})(?:\.(\d{1,3}))?$/.exec(version.trim());
+    if (!m) throw new ConsulVersionError(`${option}: ${JSON.stringify(version)} is not a Consul version (MAJOR.MINOR or MAJOR.MINOR.PATCH): write one of ${known}`);
+    const line = `${Number(m[1])}.${Number(m[2])}`;
+    if ((LINES as string[]).includes(line)) return line as ConsulLine;
+    const [major, minor] = [Number(m[1]), Number(m[2])];
+    if (major === 1 && minor >= 17)
+        throw new ConsulVersionError(
+            `${option}: Consul ${version} is not known yet: releases from 1.17 on are BUSL-1.1, and the library has no key table read from their source — known: ${known}. Audit as 1.16 to get 1.16's verdict, knowing keys added later read as unknown there`,
+        );
+    throw new ConsulVersionError(`${option}: Consul ${version} is not a release line the library knows: ${known}`);
+}
+
+/** The key table of a line. */
+export const keyTableOf = (line: ConsulLine): ConsulKeyTable => CONSUL_KEY_TABLES[line];
+
+/**
+ * The other known lines that take the key at `path` (as written) in this config — where a key the
+ * line asked for refuses came from, or went to. Only run for keys already refused: rare.
+ */
+export function otherLinesKnowing(line: ConsulLine, config: Record<string, unknown>, path: string): ConsulLine[] {
+    return LINES.filter((l) => l !== line && !CONSUL_KEY_TABLES[l].invalidKeys(config).includes(path));
+}
+
+/** "came with Consul 1.16" / "Consul 1.14 took it; removed after" — or "" when no known line takes it. */
+export function versionNote(line: ConsulLine, others: ConsulLine[]): string {
+    if (others.length === 0) return "";
+    const newer = others.filter((l) => LINES.indexOf(l) > LINES.indexOf(line));
+    if (newer.length > 0) return `: it came with Consul ${newer[0]} — the config is newer than ${line}`;
+    return `: Consul ${others[others.length - 1]} took it; later lines removed it`;
+}

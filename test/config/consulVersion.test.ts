@@ -1,0 +1,44 @@
+/**
+ * `--consul-version` and consulLineOf: a known line or release is its line; what is no version,
+ * a line before 1.14 and 1.17+ (BUSL: no table from their source) are refused naming the option,
+ * the value and the versions known. The audit judges by the line asked for: a key a later line took
+ * is named as such, a key an earlier line dropped too.
+ */
+import { strict as assert } from "node:assert";
+import { consulLineOf, ConsulVersionError } from "../../src/config/consulVersion";
+import { agentFromObject } from "../../src/audit/load";
+import { auditAgent } from "../../src/audit/audit";
+
+describe("Consul versions", () => {
+    it("a line or a release of it is its line", () => {
+        for (const [text, line] of [["1.14", "1.14"], ["1.15.4", "1.15"], ["v1.16.3", "1.16"], ["1.16.0", "1.16"]]) assert.equal(consulLineOf(text, "--consul-version"), line, text);
+    });
+
+    for (const [text, says] of [
+        ["latest", /"latest" is not a Consul version/],
+        ["2.x", /not a Consul version/],
+        ["1.16.x", /not a Consul version/],
+        ["1.9", /Consul 1\.9 is not a release line the library knows: 1\.14 \(1\.14\.11\), 1\.15 \(1\.15\.4\), 1\.16 \(1\.16\.3\)/],
+        ["1.17", /releases from 1\.17 on are BUSL-1\.1/],
+        ["1.22.0", /releases from 1\.17 on are BUSL-1\.1/],
+        [16, /16 is not a version/],
+    ] as const)
+        it(`refuses ${JSON.stringify(text)}, naming the option and the versions known`, () => {
+            assert.throws(() => consulLineOf(text, "--consul-version"), (e: Error) => e instanceof ConsulVersionError && e.message.startsWith("--consul-version: ") && says.test(e.message) && /1\.16/.test(e.message));
+        });
+
+    it("the audit names a key of a later line as newer than the line asked for, and an earlier line's dropped key as such", () => {
+        const config = { server: true, raft_logstore: { backend: "wal" }, connect: { enable_serverless_plugin: true } };
+        const as = (line: "1.14" | "1.15" | "1.16") => auditAgent(agentFromObject("a.json", config, line)).filter((f) => f.id === "CONSUL-REJECT").map((f) => `${f.path}: ${f.message}`);
+        assert.deepEqual(as("1.14"), ['raft_logstore: Consul refuses this key (invalid config key "raft_logstore", as Consul 1.14 reads it): it came with Consul 1.15 — the config is newer than 1.14']);
+        assert.deepEqual(as("1.16"), ['connect.enable_serverless_plugin: Consul refuses this key (invalid config key "connect.enable_serverless_plugin", as Consul 1.16 reads it): Consul 1.14 took it; later lines removed it']);
+    });
+
+    it("builder rules that differ by line: a turned-off server port (refused from 1.16), a negative cache rate (refused by 1.14)", () => {
+        const rejects = (config: Record<string, unknown>, line: "1.14" | "1.15" | "1.16") => auditAgent(agentFromObject("a.json", config, line)).filter((f) => f.id === "CONSUL-REJECT").map((f) => f.path);
+        assert.deepEqual(rejects({ ports: { server: -1 } }, "1.16"), ["ports.server"]);
+        assert.deepEqual(rejects({ ports: { server: -1 } }, "1.15"), []);
+        assert.deepEqual(rejects({ cache: { entry_fetch_rate: -1 } }, "1.14"), ["cache.entry_fetch_rate"]);
+        assert.deepEqual(rejects({ cache: { entry_fetch_rate: -1 } }, "1.15"), []);
+    });
+});
