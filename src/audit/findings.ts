@@ -5,9 +5,10 @@ export type Severity = "high" | "medium" | "low";
 /**
  * IDs beyond the checklist. CONSUL-REJECT: Consul refuses the config — what `consul validate`
  * refuses (an unknown key, a value its decoder or builder rejects). CONSUL-START: `consul validate`
- * passes it, but the agent fails to start with it.
+ * passes it, but the agent fails to start with it. CONSUL-VERSION: the Consul version asked for
+ * lacks security fixes published later (src/config/versionFloor.ts).
  */
-export type AuditId = ChecklistId | "CONSUL-REJECT" | "CONSUL-START";
+export type AuditId = ChecklistId | "CONSUL-REJECT" | "CONSUL-START" | "CONSUL-VERSION";
 
 /** Findings that mean the agent does not run with this config (the CLI exits 2 on them). */
 export const REFUSAL_IDS: readonly AuditId[] = ["CONSUL-REJECT", "CONSUL-START"];

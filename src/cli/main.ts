@@ -16,6 +16,7 @@ import { REFUSAL_IDS, Severity, SEVERITY_RANK } from "../audit/findings";
 import { AuditResult, toJson, toSarif, toText } from "../audit/format";
 import { AuditInputError, LoadedAgent, loadAgents } from "../audit/load";
 import { ConsulLine, consulLineOf, ConsulVersionError, NEWEST_CONSUL_LINE } from "../config/consulVersion";
+import { versionFloorFinding } from "../config/versionFloor";
 import { RotationError, rotateKeyring, rotationTarget } from "../gossip/live/rotate";
 import { probe } from "../probe/probe";
 import { RestoreError, restoreManagementToken } from "../acl/live/managementToken";
@@ -34,7 +35,8 @@ const COMMANDS: Record<string, { synopsis: string; help: string }> = {
         synopsis: "consul-hardened audit <files or dirs…> [--consul-version X.Y[.Z]] [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]",
         help: `Each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does;
 --consul-version: the Consul the agents run (1.14, 1.15 or 1.16; default 1.16): its keys and its
-builder's rules decide "Consul refuses"; a key a later known line took is reported as such.
+builder's rules decide "Consul refuses"; a key a later known line took is reported as such; and
+CONSUL-VERSION (advisory) names the security fixes that line's last open-source release lacks.
 a directory with no config of its own is searched (a bundle root: one agent per node).
 The agent's role comes from its own "server" key unless --server or --client says otherwise.
 Only regular text files are read (at most 1 MiB each, nesting at most 100 levels).
@@ -214,7 +216,10 @@ function audit(args: string[], io: Io): number {
         io.err(errors.map((m) => `consul-hardened: ${m}\n`).join(""));
         return 2;
     }
-    const result: AuditResult = { agents, findings: agents.flatMap((a) => auditAgent(a, role)) };
+    const findings = agents.flatMap((a) => auditAgent(a, role));
+    // A version said is a version judged: what its last open-source release lacks, once per run.
+    if (values["consul-version"] !== undefined) findings.push(versionFloorFinding(line, `--consul-version ${values["consul-version"]}`));
+    const result: AuditResult = { agents, findings };
     io.out(values.format === "json" ? toJson(result) : values.format === "sarif" ? toSarif(result) : toText(result));
     // A config Consul would refuse is invalid input, whatever the threshold.
     if (result.findings.some((f) => REFUSAL_IDS.includes(f.id))) return 2;

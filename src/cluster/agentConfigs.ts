@@ -1,5 +1,6 @@
 import { ConsulHardenedOptionError, OptionProblem, show } from "../errors";
 import { consulBuilderRefusals } from "../config/consulBuilder";
+import { keyTableOf } from "../config/consulVersion";
 import { buildClientConfig, buildClientIdentityConfig, buildServerConfig } from "../config/agentConfig";
 import { findHardeningGaps, SECRET_PLACEHOLDER } from "../config/guard";
 import { findWeakenings } from "../config/weakenings";
@@ -94,11 +95,11 @@ export function assertConfigsHardened(
      * above 10, a node_meta key with a space, server_rejoin_age_max below 6h — is refused here.
      */
     const startable = (cfg: AgentConfig, role: "server" | "client") => {
-        for (const r of consulBuilderRefusals(cfg as unknown as Record<string, unknown>, role)) {
+        for (const r of consulBuilderRefusals(cfg as unknown as Record<string, unknown>, role, keyTableOf(n.consulLine))) {
             const key = `${role}:consul:${r.path}`;
             if (seen.has(key)) continue;
             seen.add(key);
-            problems.push({ option: `overrides.${role}.${r.path}`, value: show(valueAtPath(cfg, r.path)), problem: `Consul 1.16 refuses it: ${r.message}`, fix: r.fix });
+            problems.push({ option: `overrides.${role}.${r.path}`, value: show(valueAtPath(cfg, r.path)), problem: `Consul ${n.consulLine} refuses it: ${r.message}`, fix: r.fix });
         }
     };
     review.servers.forEach((s, i) => check(s.config, "server", strict.servers[i].config));

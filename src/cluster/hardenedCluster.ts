@@ -183,7 +183,12 @@ export class HardenedCluster extends pulumi.ComponentResource {
         super(
             "consul-hardened:index:HardenedCluster",
             name,
-            { reviewConfigs: { servers: Object.fromEntries(review.servers.map((r) => [r.nodeName, r.config])), client: review.client }, insecure: n.warnings },
+            {
+                reviewConfigs: { servers: Object.fromEntries(review.servers.map((r) => [r.nodeName, r.config])), client: review.client },
+                insecure: n.warnings,
+                // Only when asked for: the policy pack reads the configs as that line does.
+                ...(args.consulVersion !== undefined ? { consulVersion: n.consulLine } : {}),
+            },
             opts,
         );
         const parent = { parent: this };

@@ -12,6 +12,7 @@ import {
 import { DEFAULT_GENERATIONS } from "../gossip/keyring";
 import { GossipKeyGeneration } from "../gossip/rotation";
 import { HardenedClusterArgs } from "./options";
+import { ConsulLine, consulLineOf, NEWEST_CONSUL_LINE } from "../config/consulVersion";
 import { defaultServerNames, validateClusterArgs } from "./validate";
 
 /** A named weakening the user asked for, with the requirement it breaks. */
@@ -32,6 +33,8 @@ export interface NormalizedCluster {
     secondary: boolean;
     gossipGenerations: GossipKeyGeneration[];
     warnings: InsecureWarning[];
+    /** The Consul release line the configs are judged for (`consulVersion`). */
+    consulLine: ConsulLine;
 }
 
 /** Validates (throws on bad input) and fills in the secure defaults. Pure. */
@@ -82,6 +85,7 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
         secondary: primaryDatacenter !== args.datacenter,
         gossipGenerations: args.gossip?.generations ?? DEFAULT_GENERATIONS,
         warnings: insecureWarnings(args),
+        consulLine: args.consulVersion === undefined ? NEWEST_CONSUL_LINE : consulLineOf(args.consulVersion, "consulVersion"),
     };
 }
 

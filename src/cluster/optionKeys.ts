@@ -22,7 +22,7 @@ import {
 const TOP = keysOf<HardenedClusterArgs>()([
     "datacenter", "domain", "servers", "serverNodeNames", "serverAddresses", "retryJoin", "clientNodeNames", "extraServerDnsNames",
     "extraServerIpAddresses", "ports", "paths", "agentProcess", "serverApiAddress", "allowWriteHttpFrom", "adminNetworks", "ui", "tls", "ca",
-    "certificates", "gossip", "tokenGeneration", "agentTokenGenerations", "secretSeed", "federation", "limits", "logLevel", "overrides", "insecure",
+    "certificates", "gossip", "tokenGeneration", "agentTokenGenerations", "secretSeed", "federation", "limits", "logLevel", "consulVersion", "overrides", "insecure",
 ]);
 const KEY = keysOf<KeyOptions>()(["algorithm", "ecdsaCurve", "rsaBits"]);
 const EXISTING = keysOf<ExistingCa>()(["certPem", "privateKeyPem"]);

@@ -103,6 +103,14 @@ export interface HardenedClusterArgs {
     /** Consul `log_level`. @default "INFO" */
     logLevel?: LogLevel;
     /**
+     * The Consul the agents run: a release line the library knows — "1.14", "1.15" or "1.16" — or
+     * a release of one ("1.15.4"). Overrides are judged by that line's keys and builder rules (read
+     * from its MPL-2.0 release), and the policy pack audits the review configs as that line reads
+     * them. Consul 1.17+ is refused: its keys are not known yet (docs/versions.md).
+     * @default "1.16"
+     */
+    consulVersion?: string;
+    /**
      * Raw config merged last (deep merge; arrays replace). Keys Consul does not know are refused,
      * and so is any override that breaks a checklist requirement: weakening goes through `insecure`.
      */

@@ -23,7 +23,7 @@ import { checkedSeed } from "../secrets/seed";
 import { CONSUL_UUID } from "../secrets/derive";
 import { AEAD_CIPHER_SUITES, ACCEPTED_TLS_VERSIONS, CONSUL_TLS_VERSIONS, WEAK_CIPHER_SUITES } from "../config/tlsNames";
 import { AGENT_CONFIG_KEYS } from "../config/schema";
-import { decodeAsConsul, invalidConsulKeys } from "../config/consulKeys";
+import { ConsulLine, consulLineOf, ConsulVersionError, keyTableOf, NEWEST_CONSUL_LINE } from "../config/consulVersion";
 import { builderValueRefusals } from "../config/consulBuilder";
 import { DEPRECATED_KEYS } from "../audit/deprecated";
 import { isPlainObject } from "../config/merge";
@@ -102,7 +102,7 @@ export function validateClusterArgs(args: HardenedClusterArgs, component = "Hard
     validateLimits(args, p);
     if (args.logLevel !== undefined && !LOG_LEVELS.includes(args.logLevel))
         p.add("logLevel", args.logLevel, "unknown log level", `use one of ${LOG_LEVELS.join(", ")}`);
-    validateOverrides(args, p);
+    validateOverrides(args, p, consulLineIn(args, p));
     validateInsecure(args, p);
     validateAgentProcess(args, p);
     p.throwIfAny(component);
@@ -348,7 +348,20 @@ function validateLimits(a: HardenedClusterArgs, p: ProblemList): void {
     }
 }
 
-function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
+/** `consulVersion` as a release line; a version the library does not know is a problem (and 1.16 is judged meanwhile). */
+function consulLineIn(a: HardenedClusterArgs, p: ProblemList): ConsulLine {
+    if (a.consulVersion === undefined) return NEWEST_CONSUL_LINE;
+    try {
+        return consulLineOf(a.consulVersion, "consulVersion");
+    } catch (e) {
+        if (!(e instanceof ConsulVersionError)) throw e;
+        p.add("consulVersion", a.consulVersion, e.message.replace(/^consulVersion: /, ""), 'use "1.14", "1.15" or "1.16" (or a release of one, e.g. "1.15.4")');
+        return NEWEST_CONSUL_LINE;
+    }
+}
+
+function validateOverrides(a: HardenedClusterArgs, p: ProblemList, line: ConsulLine): void {
+    const table = keyTableOf(line);
     for (const role of ["server", "client"] as const) {
         const o = a.overrides?.[role];
         if (o === undefined) continue;
@@ -356,13 +369,13 @@ function validateOverrides(a: HardenedClusterArgs, p: ProblemList): void {
             p.add(`overrides.${role}`, o, "must be an object of Consul config keys", "{ log_level: \"WARN\" }");
             continue;
         }
-        // Every key Consul 1.16 accepts is welcome (the audit's table); the guard then judges the result.
-        for (const path of invalidConsulKeys(o))
-            p.add(`overrides.${role}.${path}`, "(set)", "Consul 1.16 rejects this key (invalid config key)", "remove it, or check its spelling against Consul's agent configuration reference");
-        const decoded = decodeAsConsul(o);
+        // Every key the agents' Consul accepts is welcome (the audit's table for consulVersion); the guard then judges the result.
+        for (const path of table.invalidKeys(o))
+            p.add(`overrides.${role}.${path}`, "(set)", `Consul ${line} rejects this key (invalid config key)`, "remove it, or check its spelling against Consul's agent configuration reference");
+        const decoded = table.decode(o);
         for (const e of decoded.errors)
-            p.add(`overrides.${role}.${e.path}`, "(set)", `Consul 1.16 cannot read this value: ${e.message}`, "write it in the type Consul's agent configuration reference gives");
-        for (const r of builderValueRefusals(decoded.config)) p.add(`overrides.${role}.${r.path}`, "(set)", `Consul 1.16 refuses it: ${r.message}`, r.fix);
+            p.add(`overrides.${role}.${e.path}`, "(set)", `Consul ${line} cannot read this value: ${e.message}`, "write it in the type Consul's agent configuration reference gives");
+        for (const r of builderValueRefusals(decoded.config, table)) p.add(`overrides.${role}.${r.path}`, "(set)", `Consul ${line} refuses it: ${r.message}`, r.fix);
         for (const key of Object.keys(o).filter((k) => k in DEPRECATED_KEYS))
             p.add(`overrides.${role}.${key}`, "(set)", `deprecated: Consul translates it to ${DEPRECATED_KEYS[key]}, which the library renders`, `write ${DEPRECATED_KEYS[key]} instead`);
         for (const key of MANAGED_KEYS) {

@@ -3,6 +3,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { auditAgent, Role } from "../audit/audit";
 import { Finding, REFUSAL_IDS } from "../audit/findings";
 import { agentFromObject, parseConfigText } from "../audit/load";
+import { CONSUL_RELEASES, ConsulLine } from "../config/consulVersion";
 import { reportUnlessWaived, WAIVER_SCHEMA } from "./waivers";
 import { componentType } from "../component/typeToken";
 
@@ -17,7 +18,11 @@ function mayCarryConfig(name: string, props: Record<string, any>): boolean {
     return /consul/i.test(name) || Object.entries(tags).some(([k, v]) => /consul/i.test(`${k}=${v}`));
 }
 
-type CarriedConfig = { source: string; config: Record<string, any>; role?: Role };
+/** `line`: the Consul line the config is for (a cluster's `consulVersion`); 1.16 when unsaid. */
+type CarriedConfig = { source: string; config: Record<string, any>; role?: Role; line?: ConsulLine };
+
+/** A cluster's recorded `consulVersion` (its line, as the component stored it); anything else reads as unsaid. */
+const lineIn = (v: unknown): ConsulLine | undefined => (typeof v === "string" && Object.prototype.hasOwnProperty.call(CONSUL_RELEASES, v) ? (v as ConsulLine) : undefined);
 
 /**
  * Parsing is the expensive part, and the policies ask for the same resource in turn (the six area
@@ -47,9 +52,10 @@ export function configsOf(type: string, name: string, props: Record<string, any>
 function readConfigs(type: string, name: string, props: Record<string, any>): CarriedConfig[] {
     if (type === CLUSTER_TYPE) {
         const r = props.reviewConfigs ?? {};
+        const line = lineIn(props.consulVersion);
         return [
-            ...Object.entries<Record<string, any>>(r.servers ?? {}).map(([node, config]) => ({ source: `${name}:${node}`, config, role: "server" as Role })),
-            ...(r.client ? [{ source: `${name}:client`, config: r.client as Record<string, any>, role: "client" as Role }] : []),
+            ...Object.entries<Record<string, any>>(r.servers ?? {}).map(([node, config]) => ({ source: `${name}:${node}`, config, role: "server" as Role, line })),
+            ...(r.client ? [{ source: `${name}:client`, config: r.client as Record<string, any>, role: "client" as Role, line }] : []),
         ];
     }
     if (!mayCarryConfig(name, props)) return [];
@@ -73,7 +79,7 @@ export function findingsOf(type: string, name: string, props: Record<string, any
     const key = resourceKey(type, name, props);
     return remembered(recentFindings, key, () =>
         remembered(recentConfigs, key, () => readConfigs(type, name, props)).flatMap((c) =>
-            auditAgent(agentFromObject(c.source, c.config), c.role).map((finding) => ({ source: c.source, finding })),
+            auditAgent(agentFromObject(c.source, c.config, c.line), c.role).map((finding) => ({ source: c.source, finding })),
         ),
     );
 }

@@ -13,12 +13,14 @@ export function probeText(r: ProbeResult): string {
         for (const f of fs) lines.push(`  ${f.id}  ${f.path}`, `      ${f.message}`, `      fix: ${f.fix}`);
     }
     lines.push("", ...r.checks.map((c) => `  ${c.finding ? "FOUND" : "ok   "}  ${c.check}`));
+    if (r.consulVersion) lines.push(`  Consul ${r.consulVersion}`);
+    for (const a of r.advisories ?? []) lines.push(`  advisory ${a.id}: ${a.message}`, `      fix: ${a.fix}`);
     lines.push(r.findings.length ? `${r.findings.length} finding(s)` : "no findings: the agent refused everything the Security Model says it must");
     return lines.join("\n") + "\n";
 }
 
 export function probeJson(r: ProbeResult): string {
-    return JSON.stringify({ target: r.target, findings: r.findings, checks: r.checks, requests: r.requests }, null, 2) + "\n";
+    return JSON.stringify({ target: r.target, findings: r.findings, checks: r.checks, requests: r.requests, consulVersion: r.consulVersion, advisories: r.advisories ?? [] }, null, 2) + "\n";
 }
 
 /** SARIF 2.1.0; the location is the probed agent (a URI, not a file). */

@@ -9,6 +9,8 @@ import { CHECKLIST_SEVERITY, Severity } from "../audit/findings";
 import { ChecklistId } from "../checklist";
 import { ClientTls, Endpoint, httpsGet, plaintextHttpAnswers, plaintextRpcAccepted, tlsAccepted } from "./net";
 import { publicWrites, unrestrictedWrites } from "../validation/writeNetworks";
+import { consulLineOf } from "../config/consulVersion";
+import { laterFixesText, versionFloorFinding } from "../config/versionFloor";
 
 export interface ProbeTarget {
     /** host:port of the agent's HTTPS API. */
@@ -39,7 +41,7 @@ export interface ProbeFinding {
 type Found = Omit<ProbeFinding, "severity" | "file">;
 
 /** Live-only IDs the config checklist's severity table does not hold. */
-const LIVE_SEVERITY: Record<string, Severity> = { "CSM-ACL-06": "high" };
+const LIVE_SEVERITY: Record<string, Severity> = { "CSM-ACL-06": "high", "CONSUL-VERSION": "medium" };
 
 export interface ProbeResult {
     target: string;
@@ -47,6 +49,10 @@ export interface ProbeResult {
     /** Each check that ran and whether it found something. */
     checks: { check: string; finding: boolean }[];
     requests: number;
+    /** The Consul version the agent reports (with a token: `/v1/agent/self` Config.Version). */
+    consulVersion?: string;
+    /** Facts for review that change no verdict: CONSUL-VERSION, the later security fixes its release lacks. */
+    advisories: ProbeFinding[];
 }
 
 /** The agent could not be reached or the probe could not authenticate: exit 2. */
@@ -65,6 +71,7 @@ export async function probe(target: ProbeTarget): Promise<ProbeResult> {
     const findings: ProbeFinding[] = [];
     const checks: ProbeResult["checks"] = [];
     let requests = 0;
+    let version: string | undefined;
     const count = () => {
         if (++requests > MAX_REQUESTS) throw new Error(`probe: more than ${MAX_REQUESTS} requests — stopped`);
     };
@@ -133,11 +140,29 @@ export async function probe(target: ProbeTarget): Promise<ProbeResult> {
         count();
         const self = await httpsGet(https, "/v1/agent/self", target.tls, target.token);
         if (self.status !== 200) throw new ProbeUnreachable(`GET /v1/agent/self with the token: ${self.status} ${self.body.trim().slice(0, 200)} — the token needs agent:read on this node (the management token has it)`);
-        const effective = JSON.parse(self.body).DebugConfig as Record<string, any>;
+        const body = JSON.parse(self.body);
+        const effective = body.DebugConfig as Record<string, any>;
         await check("effective configuration", async () => effectiveFindings(effective));
+        // The version it runs: a line whose last open-source release lacks later security fixes is
+        // said as an advisory — a fact of the release, not something the agent accepted.
+        version = typeof body.Config?.Version === "string" ? body.Config.Version : undefined;
         if (target.expect) await check(`drift from ${target.expect.file}`, async () => driftFindings(effective, target.expect!));
     }
-    return { target: where, findings, checks, requests };
+    const advisories = versionFindings(version).map((f) => ({ ...f, severity: LIVE_SEVERITY[f.id] ?? "medium", file: where }));
+    return { target: where, findings, checks, requests, advisories, ...(version ? { consulVersion: version } : {}) };
+}
+
+/** CONSUL-VERSION for a running release of a line the library knows (1.17+ is not judged here). */
+function versionFindings(version: string | undefined): Found[] {
+    if (version === undefined) return [];
+    let line;
+    try {
+        line = consulLineOf(version, "the agent's version");
+    } catch {
+        return [];
+    }
+    const f = versionFloorFinding(line, "");
+    return [{ id: f.id, path: f.path, message: `the agent runs Consul ${version}, which ${laterFixesText()}`, fix: f.fix }];
 }
 
 function splitAddress(address: string): [string, string] {

@@ -8,6 +8,11 @@ import { strict as assert } from "node:assert";
 import { consulLineOf, ConsulVersionError } from "../../src/config/consulVersion";
 import { agentFromObject } from "../../src/audit/load";
 import { auditAgent } from "../../src/audit/audit";
+import { run } from "../../src/cli/main";
+import { FIXES_AFTER_OPEN_SOURCE } from "../../src/config/versionFloor";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 describe("Consul versions", () => {
     it("a line or a release of it is its line", () => {
@@ -40,5 +45,23 @@ describe("Consul versions", () => {
         assert.deepEqual(rejects({ ports: { server: -1 } }, "1.15"), []);
         assert.deepEqual(rejects({ cache: { entry_fetch_rate: -1 } }, "1.14"), ["cache.entry_fetch_rate"]);
         assert.deepEqual(rejects({ cache: { entry_fetch_rate: -1 } }, "1.15"), []);
+    });
+
+    it("audit --consul-version says, once, which security fixes that line's last open-source release lacks (CONSUL-VERSION); without the flag, nothing", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "ch-ver-"));
+        const file = join(dir, "a.json");
+        writeFileSync(file, JSON.stringify({ server: true }));
+        const audit = async (...flags: string[]) => {
+            let out = "";
+            const code = await run(["audit", file, "--format", "json", ...flags], { out: (t) => void (out += t), err: () => undefined });
+            return { code, findings: JSON.parse(out).findings as { id: string; message: string; file: string }[] };
+        };
+        const said = await audit("--consul-version", "1.15.4");
+        const version = said.findings.filter((f) => f.id === "CONSUL-VERSION");
+        assert.equal(version.length, 1);
+        assert.equal(version[0].file, "--consul-version 1.15.4");
+        assert.match(version[0].message, /^Consul 1\.15 \(its last open-source release is 1\.15\.4\) lacks security fixes/);
+        for (const f of FIXES_AFTER_OPEN_SOURCE) for (const cve of f.cves) assert.ok(version[0].message.includes(cve), cve);
+        assert.ok(!(await audit()).findings.some((f) => f.id === "CONSUL-VERSION"));
     });
 });

@@ -156,6 +156,35 @@ describe("two datacenters from the library federate (real Consul 1.16.3, loopbac
         assert.deepEqual(self.body.Policies.map((p: { Name: string }) => p.Name), ["global-management"]);
     });
 
+    it("the replication token rotated on dc2's server (rotate-agent-token --token-type replication): replication carries on with the new token, the old one deleted", async () => {
+        const { rotateSharedToken } = await import("../../src/acl/live/rotateAgentToken");
+        const newToken = "5b7e2d1c-8a9f-4c3b-b2e1-0d9c8b7a6f5e";
+        await aclTokenProvider.create!({ connection: dc1Conn, secretId: newToken, description: "replication, generation 2", policies: ["replication"], roles: [], nodeIdentities: [] });
+        const lines: string[] = [];
+        await rotateSharedToken(dc1Conn, { tokenType: "replication", datacenter: "dc2", holders: [{ agentAddress: `${DC2}:8501` }], newSecret: newToken, oldSecret: "3f1a0c2e-7b6d-4e59-9a8b-1c2d3e4f5a6b" }, { onProgress: (l) => lines.push(l) });
+        assert.deepEqual(lines.map((l) => l.replace(/^consul-server-1: /, "")), [
+            "the new replication token exists",
+            "the agent holds the new replication token",
+            "its agent resolves the new replication token, which may write ACLs",
+            "deleted its old replication token",
+        ]);
+        assert.equal((await api({ ...dc1Conn, token: "3f1a0c2e-7b6d-4e59-9a8b-1c2d3e4f5a6b" }, "GET", "/v1/acl/token/self")).status, 403, "the old token is gone");
+        // A token made in dc1 after the rotation reaches dc2: replication runs on the new token.
+        const before = (await api(dc2Conn, "GET", "/v1/acl/replication")).body.ReplicatedTokenIndex as number;
+        const probe = await api(dc1Conn, "PUT", "/v1/acl/token", { Description: "made after the rotation", Policies: [{ Name: "replication" }] });
+        assert.equal(probe.status, 200);
+        const status = await until("dc2 replicating past the rotation", async () => {
+            const r = await api(dc2Conn, "GET", "/v1/acl/replication");
+            return r.status === 200 && r.body.Running && r.body.ReplicatedTokenIndex > before ? r.body : undefined;
+        }, 90_000);
+        assert.ok(!status.LastErrorMessage || Date.parse(status.LastSuccess) > Date.parse(status.LastError), `replication error: ${status.LastErrorMessage}`);
+        const there = await until("the new dc1 token readable in dc2", async () => {
+            const r = await api(dc2Conn, "GET", `/v1/acl/token/${probe.body.AccessorID}?stale`);
+            return r.status === 200 ? r.body : undefined;
+        }, 60_000);
+        assert.equal(there.Description, "made after the rotation");
+    });
+
     it("a cross-datacenter query over mTLS: dc1 reads dc2's catalog", async () => {
         const nodes = await until("dc2's server in its catalog, read through dc1", async () => {
             const r = await api(dc1Conn, "GET", "/v1/catalog/nodes?dc=dc2");

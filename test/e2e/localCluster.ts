@@ -37,6 +37,8 @@ function agentUserIds(): { uid: number; gid: number } {
 
 export class LocalAgents {
     readonly dir = mkdtempSync(join(tmpdir(), "ch-e2e-"));
+    /** @param binary the `consul` every agent runs (a release scripts/e2e-tools.sh built) */
+    constructor(readonly binary = CONSUL) {}
     private readonly procs: { name: string; proc: ChildProcess; configFiles: string[]; log: () => string }[] = [];
 
     /** What the agent's running (or last) process has printed so far. */
@@ -59,14 +61,14 @@ export class LocalAgents {
             writeFileSync(join(home, file), content, { mode: 0o600 });
             if (file.endsWith(".json")) args.push("-config-file", join(home, file));
         }
-        let command = CONSUL;
+        let command = this.binary;
         let commandArgs = args;
         if (options.unprivileged) {
             const { uid, gid } = agentUserIds();
             chmodSync(this.dir, 0o711); // traversable, not listable
             // The binary where the account can run it (the repository may sit in a 0700 directory).
             const binary = join(this.dir, "consul");
-            if (!existsSync(binary)) copyFileSync(CONSUL, binary), chmodSync(binary, 0o755);
+            if (!existsSync(binary)) copyFileSync(this.binary, binary), chmodSync(binary, 0o755);
             for (const path of [home, join(home, "data"), ...Object.keys(files).map((f) => join(home, f))]) chownSync(path, uid, gid);
             command = "setpriv";
             commandArgs = [
@@ -161,7 +163,7 @@ export class LocalAgents {
         const previous = this.procs.find((p) => p.name === name);
         if (!previous) throw new Error(`agent ${name} was never started`);
         const home = this.home(name);
-        this.launch(name, CONSUL, ["agent", ...previous.configFiles.flatMap((f) => ["-config-file", join(home, f)])], previous.configFiles);
+        this.launch(name, this.binary, ["agent", ...previous.configFiles.flatMap((f) => ["-config-file", join(home, f)])], previous.configFiles);
     }
 
     /** Stops every agent this run started, by PID, and waits for them to exit. */

@@ -65,6 +65,10 @@ describe("consul-hardened probe on live agents (real Consul 1.16.3, loopback)", 
         assert.deepEqual(result.findings, []);
         assert.ok(result.checks.some((c: { check: string }) => c.check === "effective configuration") && result.checks.some((c: { check: string }) => c.check.startsWith("drift from")), "the token and --expect checks ran");
         assert.ok(result.requests <= 40);
+        // The release it runs, read from the agent, and what that release lacks: advice, not a finding (exit 0 above).
+        assert.equal(result.consulVersion, "1.16.3");
+        assert.deepEqual(result.advisories.map((a: { id: string }) => a.id), ["CONSUL-VERSION"]);
+        assert.match(result.advisories[0].message, /^the agent runs Consul 1\.16\.3, which lacks security fixes .*CVE-2025-11392 .*fixed in 1\.22\.0/);
     });
 
     it("the weakened server: each weakness with its checklist ID (exit 1), and drift from the intended config", async () => {

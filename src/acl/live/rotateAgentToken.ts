@@ -89,6 +89,15 @@ async function tokenOf(conn: ApiConnection, secret: string): Promise<{ AccessorI
     throw new AgentTokenRotationError(apiError("reading a token (GET /v1/acl/token/self)", res).message, res.status === 403 ? "step" : "unreachable");
 }
 
+/** The old token deleted (or found gone), said as `node`'s. */
+async function deleteOld(conn: ApiConnection, node: string, secret: string, which: string, say: (line: string) => void): Promise<void> {
+    const old = await tokenOf(conn, secret);
+    if (!old) return say(`${node}: the old${which} token is gone already`);
+    const res = await call(conn, "DELETE", `/v1/acl/token/${old.AccessorID}`);
+    if (res.status !== 200) throw new AgentTokenRotationError(apiError(`${node}: deleting its old${which} token`, res).message, "step");
+    say(`${node}: deleted its old${which} token`);
+}
+
 /** Whether Consul allowed every request of a `POST /v1/internal/acl/authorize` answer. */
 const allowsAll = (res: ApiResponse) => res.status === 200 && Array.isArray(res.body) && res.body.length > 0 && res.body.every((a: { Allow?: boolean }) => a.Allow === true);
 
@@ -165,15 +174,7 @@ export async function rotateAgentToken(conn: ApiConnection, r: AgentTokenChange,
         await accepted("");
         say(`${r.node}: its agent resolves the new${which} token, which may ${type === "agent" ? `write node ${r.node}` : need.what.replace(/ \(.*$/, "")}`);
     }
-    if (steps.has("delete") && r.oldSecret !== undefined) {
-        const old = await tokenOf(conn, r.oldSecret);
-        if (!old) say(`${r.node}: the old${which} token is gone already`);
-        else {
-            const res = await call(conn, "DELETE", `/v1/acl/token/${old.AccessorID}`);
-            if (res.status !== 200) throw new AgentTokenRotationError(apiError(`${r.node}: deleting its old${which} token`, res).message, "step");
-            say(`${r.node}: deleted its old${which} token`);
-        }
-    }
+    if (steps.has("delete") && r.oldSecret !== undefined) await deleteOld(conn, r.node, r.oldSecret, which, say);
 }
 
 /** One agent among those sharing a token (a secondary datacenter's servers share its replication token). */
@@ -209,5 +210,6 @@ export async function rotateSharedToken(
     }
     const base = (i: number): AgentTokenChange => ({ tokenType: change.tokenType, node: nodes[i], datacenter: change.datacenter, agentAddress: change.holders[i].agentAddress, agentCaPem: change.holders[i].agentCaPem, newSecret: change.newSecret, oldSecret: change.oldSecret });
     for (let i = 0; i < nodes.length; i++) await rotateAgentToken(conn, base(i), { steps: ["create", "set", "verify"], onProgress: options.onProgress });
-    if (change.oldSecret !== undefined) await rotateAgentToken(conn, base(nodes.length - 1), { steps: ["delete"], onProgress: options.onProgress });
+    // Every holder was given the new token and checked just now: only then does the old one go.
+    if (change.oldSecret !== undefined) await deleteOld(conn, nodes[nodes.length - 1], change.oldSecret, ` ${change.tokenType}`, options.onProgress ?? (() => undefined));
 }
