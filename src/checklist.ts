@@ -35,6 +35,7 @@ export const CHECKLIST = {
     "CSM-UI-01": "UI only over HTTPS with ACL default deny",
     "CSM-OS-01": "key and token files mode 0600, data dir 0700",
     "CSM-NET-01": "client agents bind HTTP/DNS/gRPC to loopback",
+    "CSM-CA-01": "the Connect CA in Vault logs in with an auth method (AppRole, Kubernetes), never a static token",
 } as const;
 
 export type ChecklistId = keyof typeof CHECKLIST;

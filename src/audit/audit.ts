@@ -42,6 +42,7 @@ const FIX: Partial<Record<ChecklistId, string>> = {
     "CSM-LIM-05": "set limits.kv_max_value_size and limits.txn_max_req_len",
     "CSM-UI-01": "serve the UI over HTTPS only, with acl.default_policy = deny",
     "CSM-NET-01": 'set client_addr = "127.0.0.1" on client agents',
+    "CSM-CA-01": 'remove connect.ca_config.token and set connect.ca_config.auth_method { type = "approle", params = { role_id_file_path = "…", secret_id_file_path = "…" } } (or "kubernetes")',
 };
 
 

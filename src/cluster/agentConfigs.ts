@@ -83,9 +83,9 @@ export function assertConfigsHardened(
             seen.add(key);
             problems.push({
                 option: `overrides.${role}.${g.path}`,
-                value: JSON.stringify(valueAtPath(cfg, g.path)) ?? "unset",
+                value: g.secret ? "(set; a secret, not shown)" : (JSON.stringify(valueAtPath(cfg, g.path)) ?? "unset"),
                 problem: `breaks ${g.id}: ${g.message}`,
-                fix: `remove the override; if this weakening is intended, use the matching insecure.* option`,
+                fix: g.fix ?? `remove the override; if this weakening is intended, use the matching insecure.* option`,
             });
         }
     };

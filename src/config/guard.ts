@@ -13,6 +13,10 @@ export interface HardeningGap {
     /** The config key that breaks it, as a dotted path. */
     path: string;
     message: string;
+    /** The value is a secret: never shown. */
+    secret?: true;
+    /** The fix, where no `insecure.*` option can waive it. */
+    fix?: string;
 }
 
 type Role = "server" | "client";
@@ -22,7 +26,7 @@ export const GUARDED_IDS: readonly ChecklistId[] = [
     "CSM-TLS-01", "CSM-TLS-02", "CSM-TLS-03", "CSM-TLS-04", "CSM-TLS-05", "CSM-TLS-06", "CSM-TLS-07",
     "CSM-TLS-08", "CSM-TLS-09", "CSM-TLS-10", "CSM-ACL-01", "CSM-ACL-02", "CSM-ACL-03", "CSM-GOS-01",
     "CSM-GOS-02", "CSM-EXE-01", "CSM-EXE-02", "CSM-HTTP-01", "CSM-HTTP-02", "CSM-LIM-01", "CSM-LIM-02",
-    "CSM-LIM-03", "CSM-LIM-04", "CSM-LIM-05", "CSM-UI-01", "CSM-NET-01",
+    "CSM-LIM-03", "CSM-LIM-04", "CSM-LIM-05", "CSM-UI-01", "CSM-NET-01", "CSM-CA-01",
 ];
 
 /**
@@ -33,7 +37,7 @@ export const GUARDED_IDS: readonly ChecklistId[] = [
  */
 export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] {
     const gaps: HardeningGap[] = [];
-    const gap = (id: ChecklistId, path: string, message: string) => gaps.push({ id, path, message });
+    const gap = (id: ChecklistId, path: string, message: string, extra: Pick<HardeningGap, "secret" | "fix"> = {}) => gaps.push({ id, path, message, ...extra });
     const tls = cfg.tls ?? {};
     const d = tls.defaults ?? {};
     const pick = (block: TlsInterfaceConfig | undefined, key: "verify_incoming") =>
@@ -120,6 +124,18 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
 
     if (role === "client" && (["http", "https", "dns", "grpc", "grpc_tls"] as const).some((l) => listensBeyondLoopback(cfg, l)))
         gap("CSM-NET-01", "client_addr", "client agents' APIs must bind to loopback");
+
+    // A static Vault token in the Connect CA's config expires under Consul (consul#16106, #23726)
+    // and sits in every server's file; an auth method logs in and renews. Keys are matched as
+    // Consul's decoder matches them: case-insensitively (the block is free-form to its table).
+    const connect = (cfg as { connect?: unknown }).connect;
+    const ca = ownCaseless(connect, "ca_config");
+    const token = ownCaseless(ca, "token");
+    if (String(ownCaseless(connect, "ca_provider") ?? "").toLowerCase() === "vault" && typeof token === "string" && token.trim() !== "")
+        gap("CSM-CA-01", "connect.ca_config.token", "the Connect CA logs into Vault with a static token: it expires, and every server's config holds it", {
+            secret: true,
+            fix: 'set connect.ca_config.auth_method (type "approle" with role_id_file_path and secret_id_file_path, or "kubernetes") instead of a token',
+        });
     return gaps;
 }
 
@@ -140,6 +156,15 @@ function listensBeyondLoopback(cfg: AgentConfig, listener: Listener): boolean {
     if (port !== undefined && port < 0) return false;
     const addr = cfg.addresses?.[listener] ?? cfg.client_addr ?? "127.0.0.1";
     return addr.split(/\s+/).some((a) => a !== "" && !isLoopbackAddress(a));
+}
+
+/** A key of a free-form block as Consul's decoder finds it: its exact spelling first, else any letter case. */
+function ownCaseless(block: unknown, key: string): unknown {
+    if (!block || typeof block !== "object" || Array.isArray(block)) return undefined;
+    const b = block as Record<string, unknown>;
+    if (Object.prototype.hasOwnProperty.call(b, key)) return b[key];
+    const found = Object.keys(b).find((k) => k.toLowerCase() === key);
+    return found === undefined ? undefined : b[found];
 }
 
 function isStrongGossipKey(key: string | undefined): boolean {

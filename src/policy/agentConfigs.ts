@@ -122,9 +122,9 @@ export const agentExecutionPolicy = areaPolicy("consul-agent-execution", "Agent 
 });
 export const agentHardeningPolicy = areaPolicy(
     "consul-agent-hardening",
-    "Agent configs set response headers, write limits, rate limits, HTTPS-only UI and loopback client APIs (CSM-HTTP/LIM/UI/NET)",
-    prefix("CSM-HTTP-", "CSM-LIM-", "CSM-UI-", "CSM-NET-"),
-    { severity: "medium", tags: ["http", "limits", "network"], remediationSteps: "Set what the violation names: http_config.allow_write_http_from to admin networks, limits, ui only on HTTPS, client_addr on loopback." },
+    "Agent configs set response headers, write limits, rate limits, HTTPS-only UI, loopback client APIs, and log the Connect CA into Vault without a static token (CSM-HTTP/LIM/UI/NET/CA)",
+    prefix("CSM-HTTP-", "CSM-LIM-", "CSM-UI-", "CSM-NET-", "CSM-CA-"),
+    { severity: "medium", tags: ["http", "limits", "network", "ca"], remediationSteps: "Set what the violation names: http_config.allow_write_http_from to admin networks, limits, ui only on HTTPS, client_addr on loopback, connect.ca_config.auth_method instead of a token." },
 );
 export const agentValidityPolicy = areaPolicy("consul-agent-valid", "Agent configs hold nothing Consul would refuse at start", prefix(...REFUSAL_IDS), {
     severity: "critical",
