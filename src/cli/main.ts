@@ -29,6 +29,9 @@ function packageVersion(): string {
     return (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
 }
 
+/** Other names a command answers to: the plural is how the rotation is often asked for. */
+const ALIASES: Record<string, string> = { "rotate-agent-tokens": "rotate-agent-token" };
+
 /** Each command's synopsis and help text (`consul-hardened <command> --help`). */
 const COMMANDS: Record<string, { synopsis: string; help: string }> = {
     audit: {
@@ -86,6 +89,7 @@ name every agent holding it with one --agent-address each (no --node: each agent
 it); it is set and checked on all of them, and the old token deleted only after the last.
 The connection flags default as for rotate-gossip; the token from
 CONSUL_HTTP_TOKEN (acl = "write" and agent:write: the management token). Tokens are never printed.
+Also answers to rotate-agent-tokens.
 Exit codes: 0 done, 1 a step failed (nothing deleted before the agent holds the new token),
 2 unreachable or bad input.`,
     },
@@ -137,7 +141,8 @@ class UsageError extends Error {}
 /** The exit code; a promise of it for commands that talk to a cluster. */
 export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }, env: NodeJS.ProcessEnv = process.env): number | Promise<number> {
     try {
-        const [command, ...rest] = argv;
+        const [written, ...rest] = argv;
+        const command = Object.prototype.hasOwnProperty.call(ALIASES, written) ? ALIASES[written] : written;
         if (command === "--version" || command === "-v") {
             io.out(`consul-hardened ${packageVersion()} (judges agent configs as Consul 1.14, 1.15 or 1.16 reads them; default 1.16)\n`);
             return 0;

@@ -31,9 +31,9 @@ export class ConsulVersionError extends Error {
  */
 export function consulLineOf(version: unknown, option: string): ConsulLine {
     const known = LINES.map((l) => `${l} (${CONSUL_RELEASES[l]})`).join(", ");
-    if (typeof version !== "string") throw new ConsulVersionError(`${option}: ${JSON.stringify(version) ?? String(version)} is not a version: write one of ${known}`);
+    if (typeof version !== "string") throw new ConsulVersionError(`${option}: ${shownShort(version)} is not a version: write one of ${known}`);
     const m = /^v?(\d{1,3})\.(\d{1,3})(?:\.(\d{1,3}))?$/.exec(version.trim());
-    if (!m) throw new ConsulVersionError(`${option}: ${JSON.stringify(version)} is not a Consul version (MAJOR.MINOR or MAJOR.MINOR.PATCH): write one of ${known}`);
+    if (!m) throw new ConsulVersionError(`${option}: ${shownShort(version)} is not a Consul version (MAJOR.MINOR or MAJOR.MINOR.PATCH): write one of ${known}`);
     const line = `${Number(m[1])}.${Number(m[2])}`;
     if ((LINES as string[]).includes(line)) return line as ConsulLine;
     const [major, minor] = [Number(m[1]), Number(m[2])];
@@ -42,6 +42,13 @@ export function consulLineOf(version: unknown, option: string): ConsulLine {
             `${option}: Consul ${version} is not known yet: releases from 1.17 on are BUSL-1.1, and the library has no key table read from their source — known: ${known}. Audit as 1.16 to get 1.16's verdict, knowing keys added later read as unknown there`,
         );
     throw new ConsulVersionError(`${option}: Consul ${version} is not a release line the library knows: ${known}`);
+}
+
+/** A value in a message: short, whatever it is (a long string is cut, an object named by its kind). */
+function shownShort(v: unknown): string {
+    if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+    if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
+    return Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
 /** The key table of a line. */

@@ -120,6 +120,7 @@ describe("consul-hardened on hostile input", function () {
             ["the same agent twice for a shared token", () => ["--token-type", "dns", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN), "--agent-address", "10.0.0.1:8501", "--agent-address", "10.0.0.1:8501"], env, "the same agent named twice"],
             ["a shared token, nothing listening: unreachable", () => ["--token-type", "replication", "--datacenter", "dc2", "--new-token-file", file("nt", TOKEN), "--agent-address", "127.0.0.1:1"], env, "cannot reach Consul"],
         ];
+        it("rotate-agent-tokens is the same command", () => assertCleanRefusal(cli(["rotate-agent-tokens", "--datacenter", "dc1", "--new-token-file", file("nt", TOKEN), ...liveConnection()], env), "--node is required"));
         for (const [label, args, e, names] of cases)
             it(label, () => {
                 const r = cli(["rotate-agent-token", ...args(), ...liveConnection()], e);

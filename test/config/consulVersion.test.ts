@@ -27,8 +27,11 @@ describe("Consul versions", () => {
         ["1.17", /releases from 1\.17 on are BUSL-1\.1/],
         ["1.22.0", /releases from 1\.17 on are BUSL-1\.1/],
         [16, /16 is not a version/],
-    ] as const)
-        it(`refuses ${JSON.stringify(text)}, naming the option and the versions known`, () => {
+        [{ toString: () => "1.16" }, /an object is not a version/],
+        [10n, /a bigint is not a version/],
+        ["9".repeat(5000), /"9{40}…" is not a Consul version/],
+    ] as [unknown, RegExp][])
+        it(`refuses ${typeof text === "string" ? JSON.stringify(text.slice(0, 12)) : typeof text}, naming the option and the versions known`, () => {
             assert.throws(() => consulLineOf(text, "--consul-version"), (e: Error) => e instanceof ConsulVersionError && e.message.startsWith("--consul-version: ") && says.test(e.message) && /1\.16/.test(e.message));
         });
 
