@@ -195,7 +195,11 @@ export async function rotateSharedToken(
     change: { tokenType: Exclude<AgentTokenType, "agent">; datacenter: string; holders: SharedTokenHolder[]; newSecret: string; oldSecret?: string },
     options: Pick<RotateAgentTokenOptions, "onProgress"> = {},
 ): Promise<void> {
-    if (change.holders.length === 0) throw new AgentTokenRotationError(`no agent holds the ${change.tokenType} token: name at least one`, "step");
+    if (change.tokenType !== "replication" && change.tokenType !== "dns")
+        throw new AgentTokenRotationError(`token type ${JSON.stringify(change.tokenType)}: a shared token is "replication" or "dns" (an agent token belongs to one agent)`, "step");
+    if (!Array.isArray(change.holders) || change.holders.length === 0) throw new AgentTokenRotationError(`no agent holds the ${change.tokenType} token: name at least one`, "step");
+    const addresses = change.holders.map((h) => h.agentAddress);
+    if (new Set(addresses).size < addresses.length) throw new AgentTokenRotationError(`the ${change.tokenType} token's holders name one agent twice: name each once`, "step");
     const nodes: string[] = [];
     for (const h of change.holders) {
         const self = await call({ ...conn, address: h.agentAddress, caPem: h.agentCaPem ?? conn.caPem }, "GET", "/v1/agent/self");
