@@ -153,6 +153,8 @@ const isAbsoluteUrlPath = (p: string) => p.startsWith("/") && !/[?#]/.test(p) &&
  * Consul gives), on the merged config with Consul's defaults where a rule needs one. `server` is
  * the config's own `server` key: some apply to servers only.
  */
+const isObj = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 export function validatedSettingRefusals(cfg: Record<string, any>, line = "1.16"): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const refuse = (path: string, message: string, fix: string) => out.push({ path, message, fix });
@@ -197,6 +199,12 @@ export function validatedSettingRefusals(cfg: Record<string, any>, line = "1.16"
         refuse("cache.entry_fetch_rate", `cache.entry_fetch_rate must be strictly positive, was: ${rate}`, "remove it (default: no limit), or set a positive rate");
     if (num(cfg.cache?.entry_fetch_max_burst) && cfg.cache.entry_fetch_max_burst <= 0)
         refuse("cache.entry_fetch_max_burst", `cache.entry_fetch_max_burst must be strictly positive, was: ${cfg.cache.entry_fetch_max_burst}`, "remove it (default 2), or set 1 or more");
+    // Build: every service definition is validated (builder.go: s.Validate() → NodeService().Validate()
+    // in agent/structs/structs.go): a Connect-native service needs a port or a socket path.
+    const services: [string, any][] = [...(isObj(cfg.service) ? [["service", cfg.service] as [string, any]] : []), ...(Array.isArray(cfg.services) ? cfg.services.map((x: any, i: number) => [`services[${i}]`, x] as [string, any]) : [])];
+    for (const [at, svc] of services)
+        if (isObj(svc) && svc.connect?.native === true && !(num(svc.port) && svc.port !== 0) && !(typeof svc.socket_path === "string" && svc.socket_path !== ""))
+            refuse(`${at}.connect.native`, `service ${JSON.stringify(typeof svc.name === "string" ? svc.name : "")}: Port or SocketPath must be set for a Connect native service.`, "give the service a port (or a socket_path)");
     // validate: a server with a non-zero advertise_reconnect_timeout ("0s" is the default).
     if (cfg.server === true && typeof cfg.advertise_reconnect_timeout === "string" && (goDurationNanos(cfg.advertise_reconnect_timeout) ?? 0) !== 0)
         refuse("advertise_reconnect_timeout", "advertise_reconnect_timeout can only be used on a client", "set it on client agents only");

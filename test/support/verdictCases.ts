@@ -236,6 +236,10 @@ function donated(c: Record<string, any>, donor: Record<string, any>, r: () => nu
  * change to the library's server config and whether Consul refuses the result by its source.
  */
 export const BUILDER_CASES: [string, (c: Record<string, any>) => void, boolean][] = [
+    // Service definitions (NodeService.Validate, agent/structs/structs.go): found by the 1.14.11 run.
+    ["a Connect-native service without a port", (c) => (c.service = { name: "web", connect: { native: true } }), true],
+    ["a Connect-native service with a port", (c) => (c.services = [{ name: "web", port: 8080, connect: { native: true } }]), false],
+    ["a Connect-native service with a socket path", (c) => (c.services = [{ name: "web", socket_path: "/run/web.sock", connect: { native: true } }]), false],
     ["ports.server = 0", (c) => (c.ports.server = 0), true],
     ["ports.serf_lan = -1", (c) => (c.ports.serf_lan = -1), true],
     ["ports.https = 70000", (c) => (c.ports.https = 70000), true],
