@@ -53,8 +53,9 @@ build_consul_keys() {
     local version=$1 dir="$root/consul-$1"
     [ -d "$dir/src" ] || { echo "e2e-tools: build consul $version first" >&2; exit 1; }
     mkdir -p "$dir/src/cmd/consul-keys"
-    if [ -x "$dir/consul-keys" ] && cmp -s scripts/consul-keys/main.go "$dir/src/cmd/consul-keys/main.go"; then echo "consul-keys $version: reusing $dir/consul-keys"; return; fi
-    cp scripts/consul-keys/main.go "$dir/src/cmd/consul-keys/main.go"
+    if [ -x "$dir/consul-keys" ] && diff -q scripts/consul-keys "$dir/src/cmd/consul-keys" >/dev/null 2>&1; then echo "consul-keys $version: reusing $dir/consul-keys"; return; fi
+    rm -f "$dir/src/cmd/consul-keys"/*.go
+    cp scripts/consul-keys/*.go "$dir/src/cmd/consul-keys/"
     local start=$SECONDS
     if ! (cd "$dir/src" && go build -o "$dir/consul-keys" ./cmd/consul-keys >"$dir/consul-keys.log" 2>&1); then
         echo "e2e-tools: building consul-keys against $version failed:" >&2
@@ -75,6 +76,21 @@ build_consuls() {
     build_consul 1.15.4 github.com/hashicorp/consul/api@v1.21.1
     build_consul 1.14.11
     for v in 1.16.3 1.15.4 1.14.11; do build_consul_keys "$v"; done
+    fetch_busl_sources
+}
+
+# The BUSL-1.1 releases whose key tables are read from source (src/config/consulVersion.ts): their
+# modules are downloaded to be read as text by `consul-keys -source` — never built, never run.
+fetch_busl_sources() {
+    local start=$SECONDS
+    for v in 1.17.4 1.18.2 1.19.2 1.20.6 1.21.5 1.22.3; do
+        if ! (cd "$root/consul-1.16.3/src" && go mod download "github.com/hashicorp/consul@v$v" >>"$root/busl-sources.log" 2>&1); then
+            echo "e2e-tools: downloading github.com/hashicorp/consul@v$v (source to read) failed:" >&2
+            tail -5 "$root/busl-sources.log" >&2
+            exit 1
+        fi
+    done
+    echo "consul sources 1.17.4 … 1.22.3: in the module cache, to be read ($((SECONDS - start))s)"
 }
 
 # sdkgen (scripts/sdkgen): Pulumi's Python and Go code generators from

@@ -35,6 +35,8 @@ export const CHECKLIST = {
     "CSM-UI-01": "UI only over HTTPS with ACL default deny",
     "CSM-OS-01": "key and token files mode 0600, data dir 0700",
     "CSM-NET-01": "client agents bind HTTP/DNS/gRPC to loopback",
+    "CSM-ACL-10": "default_intention_policy, where Consul takes it (1.18+), is deny",
+    "CSM-HTTP-03": "KV key validation stays on: disable_kv_key_validation never true (1.22+, CVE-2025-11392)",
     "CSM-CA-01": "the Connect CA in Vault logs in with an auth method (AppRole, Kubernetes), never a static token",
 } as const;
 

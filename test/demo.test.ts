@@ -66,7 +66,7 @@ describe("offline demo (npm run demo)", () => {
         const perType = [...stdout.matchAll(/^\s+(\d+)\s+(\S+:\S+)$/gm)].map((m) => Number(m[1]));
         assert.match(stdout, new RegExp(`${perType.reduce((a, b) => a + b, 0)} resources`), "the total is the sum of the per-type counts");
         assert.match(stdout, /\b5\s+tls:index\/privateKey:PrivateKey/, "CA, 3 servers, CLI");
-        assert.match(stdout, /27 IDs hold/);
+        assert.match(stdout, /29 IDs hold/);
         assert.match(stdout, /CSM-TLS-07/);
         assert.match(stdout, /applied to the emulated Consul: 7 policies, 5 roles, 12 tokens; anonymous token: dns-read/);
     });

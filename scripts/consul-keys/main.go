@@ -234,12 +234,22 @@ func builderSource(version string) string {
 }
 
 func main() {
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", " ")
+	// `consul-keys -source DIR`: the table of the module at DIR, read as text (source.go).
+	if len(os.Args) == 3 && os.Args[1] == "-source" {
+		dir := strings.TrimSuffix(os.Args[2], "/")
+		at := strings.LastIndex(dir, "@v")
+		if at < 0 {
+			panic("consul-keys -source: give the module directory, …/github.com/hashicorp/consul@vX.Y.Z")
+		}
+		_ = enc.Encode(sourceTable(dir, dir[at+2:]))
+		return
+	}
 	w := &walker{keys: map[string]bool{}, opaque: map[string]bool{}, recursive: map[string]string{}, types: map[string]string{}, open: map[reflect.Type]string{}}
 	w.walk(reflect.TypeOf(config.DeprecatedConfig{}), "", 0)
 	w.walk(reflect.TypeOf(config.Config{}), "", 0)
 	version := consulVersion()
 	src := builderSource(version)
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", " ")
 	_ = enc.Encode(map[string]any{"consul": strings.TrimPrefix(version, "v"), "keys": sorted(w.keys), "opaque": sorted(w.opaque), "recursive": w.recursive, "types": w.types, "durations": durationKeys(w.keys, src), "addresses": addressKeys(w.keys, src)})
 }

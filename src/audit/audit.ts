@@ -42,6 +42,8 @@ const FIX: Partial<Record<ChecklistId, string>> = {
     "CSM-LIM-05": "set limits.kv_max_value_size and limits.txn_max_req_len",
     "CSM-UI-01": "serve the UI over HTTPS only, with acl.default_policy = deny",
     "CSM-NET-01": 'set client_addr = "127.0.0.1" on client agents',
+    "CSM-ACL-10": 'set default_intention_policy = "deny" (or leave it unset with acl.default_policy = "deny")',
+    "CSM-HTTP-03": "remove disable_kv_key_validation (its default, false, keeps KV key names validated)",
     "CSM-CA-01": 'remove connect.ca_config.token and set connect.ca_config.auth_method { type = "approle", params = { role_id_file_path = "…", secret_id_file_path = "…" } } (or "kubernetes")',
 };
 

@@ -39,7 +39,7 @@ export const CHECKLIST_SEVERITY: Record<ChecklistId, Severity> = {
     "CSM-GOS-01": "high", "CSM-GOS-02": "high", "CSM-GOS-03": "low", "CSM-EXE-01": "high", "CSM-EXE-02": "high",
     "CSM-ROT-01": "low", "CSM-HTTP-01": "low", "CSM-HTTP-02": "low", "CSM-LIM-01": "low", "CSM-LIM-02": "low",
     "CSM-LIM-03": "low", "CSM-LIM-04": "low", "CSM-LIM-05": "low", "CSM-UI-01": "medium", "CSM-OS-01": "low", "CSM-NET-01": "medium",
-    "CSM-CA-01": "medium",
+    "CSM-CA-01": "medium", "CSM-ACL-10": "high", "CSM-HTTP-03": "high",
 };
 
 /** Checklist IDs no agent config can decide: the audit says so instead of passing them. */

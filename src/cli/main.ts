@@ -223,7 +223,8 @@ function audit(args: string[], io: Io): number {
     }
     const findings = agents.flatMap((a) => auditAgent(a, role));
     // A version said is a version judged: what its last open-source release lacks, once per run.
-    if (values["consul-version"] !== undefined) findings.push(versionFloorFinding(line, `--consul-version ${values["consul-version"]}`));
+    const floor = values["consul-version"] !== undefined ? versionFloorFinding(line, `--consul-version ${values["consul-version"]}`) : undefined;
+    if (floor) findings.push(floor);
     const result: AuditResult = { agents, findings };
     io.out(values.format === "json" ? toJson(result) : values.format === "sarif" ? toSarif(result) : toText(result));
     // A config Consul would refuse is invalid input, whatever the threshold.

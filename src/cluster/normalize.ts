@@ -12,7 +12,7 @@ import {
 import { DEFAULT_GENERATIONS } from "../gossip/keyring";
 import { GossipKeyGeneration } from "../gossip/rotation";
 import { HardenedClusterArgs } from "./options";
-import { ConsulLine, consulLineOf, NEWEST_CONSUL_LINE } from "../config/consulVersion";
+import { atLeast, ConsulLine, consulLineOf, NEWEST_CONSUL_LINE } from "../config/consulVersion";
 import { defaultServerNames, validateClusterArgs } from "./validate";
 
 /** A named weakening the user asked for, with the requirement it breaks. */
@@ -48,6 +48,7 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
     });
     const insecure = args.insecure ?? {};
     const primaryDatacenter = args.federation?.primaryDatacenter ?? args.datacenter;
+    const consulLine = args.consulVersion === undefined ? NEWEST_CONSUL_LINE : consulLineOf(args.consulVersion, "consulVersion");
     const settings: HardenedSettings = {
         datacenter: args.datacenter,
         primaryDatacenter,
@@ -75,6 +76,7 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
         gossipVerifyOutgoing: !insecure.gossipVerifyOutgoingOff,
         plaintextHttpOnLoopback: insecure.plaintextHttpOnLoopback ?? false,
         logLevel: args.logLevel ?? "INFO",
+        ...(atLeast(consulLine, "1.18") ? { defaultIntentionPolicy: "deny" as const } : {}),
     };
     return {
         settings,
@@ -85,7 +87,7 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
         secondary: primaryDatacenter !== args.datacenter,
         gossipGenerations: args.gossip?.generations ?? DEFAULT_GENERATIONS,
         warnings: insecureWarnings(args),
-        consulLine: args.consulVersion === undefined ? NEWEST_CONSUL_LINE : consulLineOf(args.consulVersion, "consulVersion"),
+        consulLine,
     };
 }
 

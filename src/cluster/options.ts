@@ -103,10 +103,11 @@ export interface HardenedClusterArgs {
     /** Consul `log_level`. @default "INFO" */
     logLevel?: LogLevel;
     /**
-     * The Consul the agents run: a release line the library knows — "1.14", "1.15" or "1.16" — or
-     * a release of one ("1.15.4"). Overrides are judged by that line's keys and builder rules (read
-     * from its MPL-2.0 release), and the policy pack audits the review configs as that line reads
-     * them. Consul 1.17+ is refused: its keys are not known yet (docs/versions.md).
+     * The Consul the agents run: a release line from "1.14" to "1.22", or a release of one
+     * ("1.21.5"). Overrides are judged by that line's keys and builder rules, the policy pack audits
+     * the review configs as that line reads them, and 1.18 and later get `default_intention_policy
+     * = "deny"` (CSM-ACL-10). The default is the newest line whose binary the library's end-to-end
+     * stage runs (docs/versions.md).
      * @default "1.16"
      */
     consulVersion?: string;

@@ -355,7 +355,7 @@ function consulLineIn(a: HardenedClusterArgs, p: ProblemList): ConsulLine {
         return consulLineOf(a.consulVersion, "consulVersion");
     } catch (e) {
         if (!(e instanceof ConsulVersionError)) throw e;
-        p.add("consulVersion", a.consulVersion, e.message.replace(/^consulVersion: /, ""), 'use "1.14", "1.15" or "1.16" (or a release of one, e.g. "1.15.4")');
+        p.add("consulVersion", a.consulVersion, e.message.replace(/^consulVersion: /, ""), 'use a line from "1.14" to "1.22" (or a release of one, e.g. "1.21.5")');
         return NEWEST_CONSUL_LINE;
     }
 }

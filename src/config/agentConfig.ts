@@ -93,6 +93,7 @@ export function buildServerConfig(s: HardenedSettings, server: ServerIdentity, s
         bootstrap_expect: s.bootstrapExpect,
         data_dir: s.paths.dataDir,
         log_level: s.logLevel,
+        ...(s.defaultIntentionPolicy ? { default_intention_policy: s.defaultIntentionPolicy } : {}),
         ...(server.bindAddr ? { bind_addr: server.bindAddr } : {}),
         ...(server.advertiseAddr ? { advertise_addr: server.advertiseAddr } : {}),
         // DNS and plaintext listeners stay on loopback; only the mTLS-verified APIs go further.
@@ -139,6 +140,7 @@ export function buildClientConfig(s: HardenedSettings, secrets: AgentSecrets, no
         server: false,
         data_dir: s.paths.dataDir,
         log_level: s.logLevel,
+        ...(s.defaultIntentionPolicy ? { default_intention_policy: s.defaultIntentionPolicy } : {}),
         client_addr: s.clientApiAddress, // CSM-NET-01
         // The plaintext listener stays on loopback even when the other APIs listen beyond it.
         ...(s.plaintextHttpOnLoopback ? { addresses: loopbackHttp(s) } : {}),

@@ -23,7 +23,7 @@ export function consulBuilderRefusals(cfg: Record<string, any>, role: "server" |
     // The few rules that differ between lines, each found by the e2e differential against that
     // release's `consul validate` (test/e2e/consulKeys.e2e.ts).
     const line = table.consul.split(".").slice(0, 2).join(".");
-    return [...tlsRefusals(cfg, role), ...builderRefusals(cfg, line), ...encryptRefusals(cfg), ...builderValueRefusals(cfg, table), ...validatedSettingRefusals(cfg, line)];
+    return [...tlsRefusals(cfg, role, line), ...builderRefusals(cfg, line), ...encryptRefusals(cfg), ...builderValueRefusals(cfg, table), ...validatedSettingRefusals(cfg, line)];
 }
 
 /**
@@ -241,7 +241,7 @@ export function validatedSettingRefusals(cfg: Record<string, any>, line = "1.16"
  * buildTLSConfig and the auto_encrypt checks of validate: TLS versions and cipher suites as
  * Consul 1.16 names them, and settings in a stanza that does not honour them.
  */
-function tlsRefusals(cfg: Record<string, any>, role: "server" | "client"): BuilderRefusal[] {
+function tlsRefusals(cfg: Record<string, any>, role: "server" | "client", line = "1.16"): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const reject = (path: string, message: string, fix: string) => out.push({ path, message, fix });
     for (const [name, block] of Object.entries<Record<string, any>>(cfg.tls ?? {})) {
@@ -253,13 +253,20 @@ function tlsRefusals(cfg: Record<string, any>, role: "server" | "client"): Build
             reject(`tls.${name}.tls_cipher_suites`, "Consul refuses cipher suites with TLSv1_3 (its suites are fixed)", "remove tls_cipher_suites");
         for (const suite of String(block?.tls_cipher_suites ?? "").split(",").filter(Boolean))
             if (!CONSUL_CIPHER_SUITES.includes(suite.trim()))
-                reject(`tls.${name}.tls_cipher_suites`, `"${suite}" is not a cipher suite Consul 1.16 accepts`, `use one of ${AEAD_CIPHER_SUITES.join(", ")} (Consul's spelling: ChaCha20 names end in _SHA256)`);
+                reject(`tls.${name}.tls_cipher_suites`, `"${suite}" is not a cipher suite Consul accepts`, `use one of ${AEAD_CIPHER_SUITES.join(", ")} (Consul's spelling: ChaCha20 names end in _SHA256)`);
     }
     // buildTLSConfig (agent/config/builder.go) refuses settings in a stanza that does not honour them.
     if (cfg.tls?.grpc?.verify_outgoing !== undefined) reject("tls.grpc.verify_outgoing", "verify_outgoing is not valid in the tls.grpc stanza (Consul makes no outgoing gRPC connections)", "remove it");
-    for (const stanza of ["defaults", "grpc", "https"])
+    // 1.17 took it in tls.defaults too (builder.go buildTLSConfig, read at v1.17.4: "only valid in the
+    // tls.defaults and tls.internal_rpc stanzas"); 1.16 and before in tls.internal_rpc only.
+    const defaultsTakeIt = !["1.14", "1.15", "1.16"].includes(line);
+    for (const stanza of defaultsTakeIt ? ["grpc", "https"] : ["defaults", "grpc", "https"])
         if (cfg.tls?.[stanza]?.verify_server_hostname !== undefined)
-            reject(`tls.${stanza}.verify_server_hostname`, "verify_server_hostname is only valid in the tls.internal_rpc stanza", "move it to tls.internal_rpc");
+            reject(
+                `tls.${stanza}.verify_server_hostname`,
+                defaultsTakeIt ? "verify_server_hostname is only valid in the tls.defaults and tls.internal_rpc stanzas" : "verify_server_hostname is only valid in the tls.internal_rpc stanza",
+                defaultsTakeIt ? "move it to tls.defaults or tls.internal_rpc" : "move it to tls.internal_rpc (Consul 1.17 and later also take tls.defaults)",
+            );
     for (const stanza of ["defaults", "https", "internal_rpc"])
         if (cfg.tls?.[stanza]?.use_auto_cert !== undefined) reject(`tls.${stanza}.use_auto_cert`, "use_auto_cert is only valid in the tls.grpc stanza", "move it to tls.grpc");
     if (role === "server" && cfg.auto_encrypt?.tls === true) reject("auto_encrypt.tls", "auto_encrypt.tls can only be used on a client", "use auto_encrypt.allow_tls on servers");

@@ -1,6 +1,12 @@
 import KEYS_1_14 from "./consul-keys-1.14.11.json";
 import KEYS_1_15 from "./consul-keys-1.15.4.json";
 import KEYS_1_16 from "./consul-keys-1.16.3.json";
+import KEYS_1_17 from "./consul-keys-1.17.4.json";
+import KEYS_1_18 from "./consul-keys-1.18.2.json";
+import KEYS_1_19 from "./consul-keys-1.19.2.json";
+import KEYS_1_20 from "./consul-keys-1.20.6.json";
+import KEYS_1_21 from "./consul-keys-1.21.5.json";
+import KEYS_1_22 from "./consul-keys-1.22.3.json";
 import { isPlainObject, setOwn } from "./merge";
 
 /**
@@ -301,15 +307,24 @@ function keyTableOf(table: KeyTableJson): ConsulKeyTable {
 }
 
 /**
- * The key table of each Consul release line the library judges configs for, each read by
- * scripts/consul-keys from that release's own source (the MPL-2.0 releases built here: 1.14.11,
- * 1.15.4, 1.16.3); the end-to-end stage re-derives every one from its module.
+ * The key table of each Consul release line the library judges configs for, each printed by
+ * scripts/consul-keys from that release's own definitions: by reflection in the module that builds
+ * the binary for the MPL-2.0 releases built here (1.14.11, 1.15.4, 1.16.3); read from the source as
+ * text (`consul-keys -source`, nothing compiled) for the BUSL-1.1 releases (1.17.4 … 1.22.3) — a
+ * reader the end-to-end stage holds equal to the reflection on every MPL release, and that
+ * re-derives every table from its module.
  */
-export const CONSUL_KEY_TABLES: Readonly<Record<"1.14" | "1.15" | "1.16", ConsulKeyTable>> = {
+export const CONSUL_KEY_TABLES = {
     "1.14": keyTableOf(KEYS_1_14),
     "1.15": keyTableOf(KEYS_1_15),
     "1.16": keyTableOf(KEYS_1_16),
-};
+    "1.17": keyTableOf(KEYS_1_17),
+    "1.18": keyTableOf(KEYS_1_18),
+    "1.19": keyTableOf(KEYS_1_19),
+    "1.20": keyTableOf(KEYS_1_20),
+    "1.21": keyTableOf(KEYS_1_21),
+    "1.22": keyTableOf(KEYS_1_22),
+} as const satisfies Record<string, ConsulKeyTable>;
 
 /** The newest line's table: what the library renders for unless told otherwise. */
 const NEWEST = CONSUL_KEY_TABLES["1.16"];

@@ -2,16 +2,33 @@ import { CONSUL_KEY_TABLES, ConsulKeyTable } from "./consulKeys";
 
 /**
  * The Consul release lines the library judges configs for: one key table and one set of builder
- * rules per line, each read from the MPL-2.0 release of that line built and run here. Consul 1.17
- * and later are BUSL-1.1: no binary and no module of theirs is used, and their keys are not known
- * yet — asked for, they are refused, saying so (issue 22 stays open for them).
+ * rules per line. 1.14–1.16 are read from their MPL-2.0 releases, built and run here (`consul
+ * validate` is the oracle in the end-to-end stage). 1.17–1.22 are BUSL-1.1: their tables are read
+ * from the source of one release per line as text, nothing of it built or run; no binary checks
+ * their verdicts, only the source tables do.
  */
 export type ConsulLine = keyof typeof CONSUL_KEY_TABLES;
 
 /** Each line and the release its table and live checks come from. */
-export const CONSUL_RELEASES: Readonly<Record<ConsulLine, string>> = { "1.14": "1.14.11", "1.15": "1.15.4", "1.16": "1.16.3" };
+export const CONSUL_RELEASES: Readonly<Record<ConsulLine, string>> = {
+    "1.14": "1.14.11",
+    "1.15": "1.15.4",
+    "1.16": "1.16.3",
+    "1.17": "1.17.4",
+    "1.18": "1.18.2",
+    "1.19": "1.19.2",
+    "1.20": "1.20.6",
+    "1.21": "1.21.5",
+    "1.22": "1.22.3",
+};
 
-/** What the library renders for and the audit assumes when no version is given. */
+/** The lines whose release is built and run here (MPL-2.0); the others are read from source only. */
+export const BUILT_CONSUL_LINES: readonly ConsulLine[] = ["1.14", "1.15", "1.16"];
+
+/**
+ * What the library renders for and the audit assumes when no version is given: the newest line
+ * whose binary runs here, so every default config is one a real agent has started with.
+ */
 export const NEWEST_CONSUL_LINE: ConsulLine = "1.16";
 
 const LINES = Object.keys(CONSUL_RELEASES) as ConsulLine[];
@@ -36,11 +53,6 @@ export function consulLineOf(version: unknown, option: string): ConsulLine {
     if (!m) throw new ConsulVersionError(`${option}: ${shownShort(version)} is not a Consul version (MAJOR.MINOR or MAJOR.MINOR.PATCH): write one of ${known}`);
     const line = `${Number(m[1])}.${Number(m[2])}`;
     if ((LINES as string[]).includes(line)) return line as ConsulLine;
-    const [major, minor] = [Number(m[1]), Number(m[2])];
-    if (major === 1 && minor >= 17)
-        throw new ConsulVersionError(
-            `${option}: Consul ${version} is not known yet: releases from 1.17 on are BUSL-1.1, and the library has no key table read from their source — known: ${known}. Audit as 1.16 to get 1.16's verdict, knowing keys added later read as unknown there`,
-        );
     throw new ConsulVersionError(`${option}: Consul ${version} is not a release line the library knows: ${known}`);
 }
 
@@ -50,6 +62,9 @@ function shownShort(v: unknown): string {
     if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
     return Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
+
+/** Whether `a` is the same line as `b` or later. */
+export const atLeast = (a: ConsulLine, b: ConsulLine): boolean => LINES.indexOf(a) >= LINES.indexOf(b);
 
 /** The key table of a line. */
 export const keyTableOf = (line: ConsulLine): ConsulKeyTable => CONSUL_KEY_TABLES[line];

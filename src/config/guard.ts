@@ -27,6 +27,7 @@ export const GUARDED_IDS: readonly ChecklistId[] = [
     "CSM-TLS-08", "CSM-TLS-09", "CSM-TLS-10", "CSM-ACL-01", "CSM-ACL-02", "CSM-ACL-03", "CSM-GOS-01",
     "CSM-GOS-02", "CSM-EXE-01", "CSM-EXE-02", "CSM-HTTP-01", "CSM-HTTP-02", "CSM-LIM-01", "CSM-LIM-02",
     "CSM-LIM-03", "CSM-LIM-04", "CSM-LIM-05", "CSM-UI-01", "CSM-NET-01", "CSM-CA-01",
+    "CSM-ACL-10", "CSM-HTTP-03",
 ];
 
 /**
@@ -55,7 +56,7 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
     if (!verifyOutgoing) gap("CSM-TLS-05", "tls.defaults.verify_outgoing", "outgoing TLS must be verified");
     if (cfg.enable_agent_tls_for_checks !== true)
         gap("CSM-TLS-06", "enable_agent_tls_for_checks", "checks must use the agent's TLS");
-    if (tls.internal_rpc?.verify_server_hostname !== true || !verifyOutgoing)
+    if (rpcVerifiesServerHostname(cfg) !== true || !verifyOutgoing)
         gap(
             "CSM-TLS-07",
             "tls.internal_rpc.verify_server_hostname",
@@ -125,6 +126,13 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
     if (role === "client" && (["http", "https", "dns", "grpc", "grpc_tls"] as const).some((l) => listensBeyondLoopback(cfg, l)))
         gap("CSM-NET-01", "client_addr", "client agents' APIs must bind to loopback");
 
+    // Keys of later lines (a config for 1.14–1.16 that has them is refused as unknown anyway).
+    const later = cfg as { default_intention_policy?: unknown; disable_kv_key_validation?: unknown };
+    if (later.default_intention_policy !== undefined && later.default_intention_policy !== "deny")
+        gap("CSM-ACL-10", "default_intention_policy", `intentions default to ${JSON.stringify(later.default_intention_policy)}: service-to-service connections without an intention are let through`);
+    if (later.disable_kv_key_validation === true)
+        gap("CSM-HTTP-03", "disable_kv_key_validation", "KV key names are not validated: the path traversal of CVE-2025-11392 is open where ACL policies are missing or wide");
+
     // A static Vault token in the Connect CA's config expires under Consul (consul#16106, #23726)
     // and sits in every server's file; an auth method logs in and renews. Keys are matched as
     // Consul's decoder matches them: case-insensitively (the block is free-form to its table).
@@ -146,7 +154,16 @@ export function findHardeningGaps(cfg: AgentConfig, role: Role): HardeningGap[] 
  */
 export function rpcVerifiesOutgoing(cfg: Pick<AgentConfig, "tls">): boolean {
     const tls = cfg.tls ?? {};
-    return (tls.internal_rpc?.verify_outgoing ?? tls.defaults?.verify_outgoing) === true || tls.internal_rpc?.verify_server_hostname === true;
+    return (tls.internal_rpc?.verify_outgoing ?? tls.defaults?.verify_outgoing) === true || rpcVerifiesServerHostname(cfg) === true;
+}
+
+/**
+ * verify_server_hostname as internal RPC gets it: tls.internal_rpc's, else tls.defaults' (Consul
+ * 1.17+, builder.go buildTLSConfig; 1.16 and before refuse it in tls.defaults, a CONSUL-REJECT).
+ */
+function rpcVerifiesServerHostname(cfg: Pick<AgentConfig, "tls">): boolean | undefined {
+    const tls = cfg.tls ?? {};
+    return tls.internal_rpc?.verify_server_hostname ?? (tls.defaults as { verify_server_hostname?: boolean } | undefined)?.verify_server_hostname;
 }
 
 type Listener = "dns" | "http" | "https" | "grpc" | "grpc_tls";

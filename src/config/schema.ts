@@ -34,6 +34,8 @@ export const AGENT_CONFIG_KEYS: KeyTree<AgentConfig> = {
     bootstrap_expect: "leaf",
     data_dir: "leaf",
     log_level: "leaf",
+    default_intention_policy: "leaf",
+    disable_kv_key_validation: "leaf",
     bind_addr: "leaf",
     advertise_addr: "leaf",
     client_addr: "leaf",

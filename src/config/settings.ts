@@ -62,6 +62,8 @@ export interface HardenedSettings {
     /** Plaintext HTTP on 127.0.0.1 (insecure.plaintextHttpOnLoopback, CSM-TLS-10). */
     plaintextHttpOnLoopback: boolean;
     logLevel: string;
+    /** Consul 1.18+: intentions deny by default whatever the ACL default (unset before 1.18: the key is unknown there). */
+    defaultIntentionPolicy?: "deny";
 }
 
 export const DEFAULT_PORTS: AgentPorts = {

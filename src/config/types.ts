@@ -98,6 +98,10 @@ export interface AgentConfig {
     bootstrap_expect?: number;
     data_dir: string;
     log_level?: string;
+    /** Consul 1.18+. */
+    default_intention_policy?: string;
+    /** Consul 1.22+: never true (CSM-HTTP-03). */
+    disable_kv_key_validation?: boolean;
     bind_addr?: string;
     advertise_addr?: string;
     client_addr?: string;

@@ -1,5 +1,5 @@
 import { Finding } from "../audit/findings";
-import { CONSUL_RELEASES, ConsulLine } from "./consulVersion";
+import { BUILT_CONSUL_LINES, CONSUL_RELEASES, ConsulLine } from "./consulVersion";
 
 /** A security fix published after the last open-source release of every line the library knows. */
 export interface LaterFix {
@@ -23,21 +23,32 @@ export const FIXES_AFTER_OPEN_SOURCE: readonly LaterFix[] = [
     { cves: ["CVE-2025-11392"], what: "KV key names were not validated (path traversal where ACL policies are missing or too wide)", fixedIn: "1.22.0", source: "CHANGELOG 1.22.0, GH-22850" },
 ];
 
-/** "lacks security fixes published only in later … releases: …": what every known line's releases lack. */
-export function laterFixesText(): string {
-    const fixes = FIXES_AFTER_OPEN_SOURCE.map((f) => `${f.cves.join(", ")} (${f.what}; fixed in ${f.fixedIn})`).join("; ");
-    return `lacks security fixes published only in later, BUSL-1.1 releases: ${fixes}; the Go vulnerability database also lists GO-2024-3241, GO-2024-3242 and GO-2024-3243 against it`;
+/** The fixes a release lacks: those first released in a later line. */
+function lackedBy(release: string): LaterFix[] {
+    const n = (v: string) => v.split(".").map(Number).reduce((a, x) => a * 1000 + x, 0);
+    return FIXES_AFTER_OPEN_SOURCE.filter((f) => n(release) < n(f.fixedIn));
 }
 
-/** The finding for agents running (or configured for) a known line: what that line's last release lacks. */
-export function versionFloorFinding(line: ConsulLine, where: string): Finding {
+/** "lacks security fixes published only in later … releases: …", or undefined when it lacks none known here. */
+export function laterFixesText(release: string): string | undefined {
+    const lacked = lackedBy(release);
+    const open = BUILT_CONSUL_LINES.some((l) => CONSUL_RELEASES[l] === release);
+    if (lacked.length === 0) return undefined;
+    const fixes = lacked.map((f) => `${f.cves.join(", ")} (${f.what}; fixed in ${f.fixedIn})`).join("; ");
+    return `lacks security fixes published in later releases: ${fixes}${open ? "; the Go vulnerability database also lists GO-2024-3241, GO-2024-3242 and GO-2024-3243 against it" : ""}`;
+}
+
+/** The finding for agents running (or configured for) a known line: what that line's newest release known here lacks. */
+export function versionFloorFinding(line: ConsulLine, where: string): Finding | undefined {
     const release = CONSUL_RELEASES[line];
+    const text = laterFixesText(release);
+    if (text === undefined) return undefined;
     return {
         id: "CONSUL-VERSION",
         severity: "medium",
         file: where,
         path: "consul version",
-        message: `Consul ${line} (its last open-source release is ${release}) ${laterFixesText()}`,
+        message: `Consul ${line} (as of ${release}, its newest release the library reads) ${text}`,
         fix: "run a release that has the fixes (1.22.0 or later, BUSL-1.1), or narrow what they need: acl.default_policy = \"deny\" with least-privilege KV policies (CSM-ACL-02, CSM-ACL-07) and limits.http_max_conns_per_client (CSM-LIM-01) on every agent",
         advisory: true,
     };

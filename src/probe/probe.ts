@@ -162,7 +162,9 @@ function versionFindings(version: string | undefined): Found[] {
         return [];
     }
     const f = versionFloorFinding(line, "");
-    return [{ id: f.id, path: f.path, message: `the agent runs Consul ${version}, which ${laterFixesText()}`, fix: f.fix }];
+    const text = laterFixesText(version);
+    if (!f || !text) return [];
+    return [{ id: f.id, path: f.path, message: `the agent runs Consul ${version}, which ${text}`, fix: f.fix }];
 }
 
 function splitAddress(address: string): [string, string] {

@@ -8,7 +8,7 @@
  * server's names (`<node>.server.<dc>.<domain>`, the shared `server.<dc>.<domain>`, localhost),
  * never another server's — the static path's names exactly, each role as narrow as Vault allows.
  * Vault's PKI role has no list of allowed IP SANs (only `allow_ip_sans`): the IPs a role could put
- * on a certificate are not limited by Vault, which docs/vault.md says.
+ * on a certificate are not limited by Vault (the servers' AppRole secrets are what guards them).
  *
  * Vault facts (Vault 1.14, builtin/logical/pki/path_roles.go): `allowed_domains` with
  * `allow_bare_domains` permits exactly those names; `allow_subdomains` would permit any label below

@@ -27,14 +27,14 @@ describe("HardenedCluster consulVersion", function () {
     this.timeout(60_000);
     before(async () => (await emulation()).reset());
 
-    for (const v of ["1.17", "latest", "1.9", "1.16.x"])
+    for (const v of ["1.23", "latest", "1.9", "1.16.x"])
         it(`refuses ${JSON.stringify(v)} before any resource, naming consulVersion and the versions known`, async () => {
             const emu = await emulation();
             const before = emu.resources.length + emu.components.length;
             const p = problemsOf({ ...base, consulVersion: v }).find((x) => x.option === "consulVersion");
             assert.ok(p, "no problem names consulVersion");
-            assert.match(p.problem, /1\.14 \(1\.14\.11\), 1\.15 \(1\.15\.4\), 1\.16 \(1\.16\.3\)/);
-            assert.match(p.fix, /"1\.14", "1\.15" or "1\.16"/);
+            assert.match(p.problem, /1\.14 \(1\.14\.11\), 1\.15 \(1\.15\.4\), 1\.16 \(1\.16\.3\), .*1\.22 \(1\.22\.3\)/);
+            assert.match(p.fix, /"1\.14" to "1\.22"/);
             assert.equal(emu.resources.length + emu.components.length, before);
         });
 
@@ -53,5 +53,13 @@ describe("HardenedCluster consulVersion", function () {
         assert.deepEqual(rejects({ ...props, consulVersion: "1.14" }), ["raft_logstore"]);
         assert.deepEqual(rejects(props), []);
         assert.deepEqual(rejects({ ...props, consulVersion: "toString" }), [], "an unknown recorded value reads as unsaid (1.16)");
+    });
+
+    it("1.18 and later render default_intention_policy = deny (CSM-ACL-10); 1.16, which has no such key, does not", async () => {
+        const review = (consulVersion?: string) => new HardenedCluster(`r-${consulVersion ?? "default"}`, { ...base, clientNodeNames: ["app-1"], ...(consulVersion ? { consulVersion } : {}) }).review;
+        const r18 = review("1.18");
+        assert.match(r18.servers["consul-server-1"], /default_intention_policy = "deny"/);
+        assert.match(r18.client, /default_intention_policy = "deny"/);
+        assert.doesNotMatch(review().servers["consul-server-1"], /default_intention_policy/);
     });
 });

@@ -166,6 +166,8 @@ describe("the guard reports each weakened requirement by ID", () => {
         ["CSM-LIM-05", "client", (c) => delete c.limits.txn_max_req_len, "limits.kv_max_value_size"],
         ["CSM-UI-01", "server", (c) => (c.acl.default_policy = "allow"), "ui_config.enabled"],
         ["CSM-NET-01", "client", (c) => (c.client_addr = "0.0.0.0"), "client_addr"],
+        ["CSM-ACL-10", "server", (c) => ((c as Record<string, unknown>).default_intention_policy = "allow"), "default_intention_policy"],
+        ["CSM-HTTP-03", "client", (c) => ((c as Record<string, unknown>).disable_kv_key_validation = true), "disable_kv_key_validation"],
         ["CSM-CA-01", "server", (c) => ((c as Record<string, unknown>).connect = { ca_provider: "vault", ca_config: { token: "s.static" } }), "connect.ca_config.token"],
     ];
     it("every ID the guard decides has a case here", () => {

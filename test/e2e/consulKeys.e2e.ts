@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { installProviderEmulation, valueOf } from "../../src/testing/providers";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { CONSUL_KEY_TABLES } from "../../src/config/consulKeys";
-import { CONSUL_RELEASES, ConsulLine } from "../../src/config/consulVersion";
+import { BUILT_CONSUL_LINES, CONSUL_RELEASES, ConsulLine } from "../../src/config/consulVersion";
 import { auditAgent } from "../../src/audit/audit";
 import { agentFromObject } from "../../src/audit/load";
 import { AEAD_CIPHER_SUITES, WEAK_CIPHER_SUITES } from "../../src/config/tlsNames";
@@ -37,7 +37,53 @@ function withoutKeys(config: Record<string, unknown>, invalidKeys: (c: Record<st
     return config;
 }
 
-for (const [line, release] of Object.entries(CONSUL_RELEASES) as [ConsulLine, string][]) {
+/**
+ * The reader that takes a table from a module's source as text (`consul-keys -source`): equal to
+ * the reflection on every release built here — so the tables of the BUSL releases, which are read
+ * that way only (never built), are what their definitions say.
+ */
+describe("key tables read from source (consul-keys -source) are the reflection's, and re-derive every line's table", function () {
+    this.timeout(300_000);
+    const reader = join(__dirname, "..", "..", ".cache", "tools", "consul-1.16.3", "consul-keys");
+    const fromSource = (release: string) => JSON.parse(execFileSync(reader, ["-source", consulModuleRoot(release)], { encoding: "utf8", maxBuffer: 64 << 20 }));
+    for (const line of BUILT_CONSUL_LINES) {
+        const release = CONSUL_RELEASES[line];
+        it(`${release} (built): the source reader gives exactly the reflection's table`, () => {
+            const reflected = JSON.parse(execFileSync(join(__dirname, "..", "..", ".cache", "tools", `consul-${release}`, "consul-keys"), { encoding: "utf8", maxBuffer: 64 << 20 }));
+            assert.deepEqual(fromSource(release), reflected);
+        });
+    }
+    for (const [line, release] of Object.entries(CONSUL_RELEASES) as [ConsulLine, string][])
+        if (!BUILT_CONSUL_LINES.includes(line))
+            it(`${release} (BUSL, read only): the committed table is what its source says`, () => {
+                const committed = JSON.parse(readFileSync(join(__dirname, "..", "..", "src", "config", `consul-keys-${release}.json`), "utf8"));
+                assert.deepEqual(fromSource(release), committed, `regenerate src/config/consul-keys-${release}.json with ${reader} -source ${consulModuleRoot(release)}`);
+            });
+
+    // Without a binary, the builder rules the audit applies to 1.17+ rest on their builder.go still
+    // saying what 1.16.3's says: each message the rules quote is looked for in every line's source.
+    const QUOTED = [
+        "port must be greater than zero",
+        "verify_outgoing is not valid in the tls.grpc stanza",
+        "use_auto_cert is only valid in the tls.grpc stanza",
+        "raft_multiplier cannot be",
+        "must be strictly positive",
+        "advertise_reconnect_timeout can only be used on a client",
+        "segment_size_mb cannot be",
+        "server_rejoin_age_max",
+    ];
+    it("every builder message the audit's rules quote is in each read-only line's builder.go; verify_server_hostname's changed in 1.17 as the audit says", () => {
+        for (const [line, release] of Object.entries(CONSUL_RELEASES) as [ConsulLine, string][]) {
+            if (BUILT_CONSUL_LINES.includes(line)) continue;
+            const builder = readFileSync(join(consulModuleRoot(release), "agent", "config", "builder.go"), "utf8");
+            for (const m of QUOTED) assert.ok(builder.includes(m), `${release}: "${m}"`);
+            assert.ok(builder.includes("verify_server_hostname is only valid in the tls.defaults and tls.internal_rpc stanzas"), release);
+        }
+    });
+});
+
+// The differentials against `consul validate` need the binary: the releases built here.
+for (const [line, release] of (Object.entries(CONSUL_RELEASES) as [ConsulLine, string][]).filter(([l]) => BUILT_CONSUL_LINES.includes(l))) {
     const KEYS_TOOL = join(__dirname, "..", "..", ".cache", "tools", `consul-${release}`, "consul-keys");
     const consulVerdict = (path: string) => verdictOf(path, consulBinary(release));
     const invalidConsulKeys = CONSUL_KEY_TABLES[line].invalidKeys;
