@@ -92,7 +92,7 @@ export class AclSystem extends pulumi.ComponentResource {
         this.tokens = {};
         for (const t of plan.tokens) {
             const agentNode = t.nodeIdentities?.[0]?.nodeName;
-            const preseeded = agentNode !== undefined ? seeded.get(agentNode) : undefined;
+            const preseeded = t.key === "dns" && t.persona === "dns" ? args.dnsToken : agentNode !== undefined ? seeded.get(agentNode) : undefined;
             if (preseeded !== undefined || t.expirationTtl !== undefined) {
                 // A SecretID we choose: the agent's pre-seeded one, or one derived for a TTL token.
                 const secretId = preseeded ?? derive("acl-token", t);

@@ -14,7 +14,7 @@ export function aclArgsFromCluster(
         /** A token with acl = "write": required for a secondary datacenter (the primary's management token). @default the cluster's bootstrap token */
         token?: pulumi.Input<string>;
     } = {},
-): Pick<AclSystemArgs, "datacenter" | "primaryDatacenter" | "connection" | "agents" | "clusterNodeNames" | "secretSeed"> {
+): Pick<AclSystemArgs, "datacenter" | "primaryDatacenter" | "connection" | "agents" | "clusterNodeNames" | "secretSeed" | "dnsToken"> {
     const pa = cluster.providerArgs;
     const token = options.token ?? pa.token;
     if (token === undefined)
@@ -33,5 +33,6 @@ export function aclArgsFromCluster(
         agents: Object.entries(cluster.agentTokens).map(([nodeName, secretId]) => ({ nodeName, secretId })),
         clusterNodeNames: Object.keys(cluster.agentTokens),
         secretSeed: cluster.secretSeed,
+        ...(cluster.dnsToken ? { dnsToken: cluster.dnsToken } : {}),
     };
 }

@@ -4,7 +4,7 @@ import { AclSystemArgs, AgentTokenSpec, ConsulConnection, CustomPolicySpec, Deve
 
 /** Every AclSystem option block's keys (the compiler holds each list complete). */
 const TOP = keysOf<AclSystemArgs>()([
-    "datacenter", "primaryDatacenter", "connection", "agents", "clusterNodeNames", "dns", "breakGlass", "enterprise", "namespaces", "operators",
+    "datacenter", "primaryDatacenter", "connection", "agents", "clusterNodeNames", "dns", "dnsToken", "breakGlass", "enterprise", "namespaces", "operators",
     "developers", "replication", "snapshot", "policies", "tokenGeneration", "replicationTokenGeneration", "machineTokenGeneration", "secretSeed",
 ]);
 const CONNECTION = keysOf<ConsulConnection>()(["address", "scheme", "datacenter", "caPem", "certPem", "keyPem", "token", "writeFrom"]);

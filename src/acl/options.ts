@@ -123,6 +123,12 @@ export interface AclSystemArgs {
     clusterNodeNames?: string[];
     /** Attach the DNS read-only policy to the anonymous token; false leaves it with nothing (CSM-ACL-06). @default true */
     dns?: boolean;
+    /**
+     * The SecretID every agent answers DNS with (`HardenedCluster.dnsToken`, Consul 1.17+;
+     * aclArgsFromCluster passes it): created here with the DNS read-only policy, and the anonymous
+     * token then reads nothing (CSM-ACL-06). @default none: DNS reads through the anonymous token
+     */
+    dnsToken?: pulumi.Input<string>;
     /** A break-glass token holding the administrator role, besides the bootstrap token. @default false */
     breakGlass?: boolean;
     /** Consul Enterprise features: namespaces, Sentinel, namespace-scoped roles. @default false */

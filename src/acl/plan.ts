@@ -139,11 +139,14 @@ export function buildAclPlan(args: AclSystemArgs, component = "AclSystem"): AclP
     // Agents: one token each, scoped by a node identity (CSM-ACL-05).
     for (const a of args.agents) tokens.push(agentToken(a, dc));
 
-    // DNS: the anonymous token may read what DNS answers, nothing more (CSM-ACL-06).
+    // DNS: the anonymous token may read what DNS answers, nothing more (CSM-ACL-06) — or, with a
+    // DNS token (Consul 1.17+, acl.tokens.dns), that token reads it and the anonymous token nothing.
     const anonymousPolicies: string[] = [];
     if (args.dns ?? true) {
-        addPolicy("dns-read", "dns", { node_prefix: { "": "read" }, service_prefix: { "": "read" }, query_prefix: { "": "read" } }, "DNS lookups for the anonymous token");
-        anonymousPolicies.push("dns-read");
+        const own = args.dnsToken !== undefined;
+        addPolicy("dns-read", "dns", { node_prefix: { "": "read" }, service_prefix: { "": "read" }, query_prefix: { "": "read" } }, own ? "DNS lookups for the agents' DNS token" : "DNS lookups for the anonymous token");
+        if (own) tokens.push({ key: "dns", description: "DNS token of every agent (acl.tokens.dns)", persona: "dns", roles: [], policies: ["dns-read"], preSeeded: true });
+        else anonymousPolicies.push("dns-read");
     }
 
     // Operators and developers: with Enterprise, policy, role and token live in the team's
@@ -291,6 +294,10 @@ function validate(a: AclSystemArgs, p: ProblemList): void {
         if (o.kvSentinel !== undefined && !enterprise) p.add(`operators[${i}].kvSentinel`, "(set)", "Sentinel is Consul Enterprise only", "set enterprise: true, or remove kvSentinel");
     });
 
+    if (a.dnsToken !== undefined && a.dns === false)
+        p.add("dns", false, "the agents answer DNS with dnsToken, which needs the DNS read-only policy: without it every DNS query is refused", "leave dns at its default (true), or drop dnsToken");
+    if (typeof a.dnsToken === "string" && !CONSUL_UUID.test(a.dnsToken))
+        p.addSecret("dnsToken", `${a.dnsToken.length} characters`, "not a Consul SecretID (a UUID: 8-4-4-4-12 hex digits)", "pass HardenedCluster.dnsToken (aclArgsFromCluster does)");
     if (!Array.isArray(a.agents)) p.add("agents", a.agents, "must be a list of { nodeName, secretId? }", "pass one entry per agent");
     else {
         const seen = new Set<string>();

@@ -24,7 +24,7 @@ const BY_CONSTRUCTION: Partial<Record<ChecklistId, string>> = {
 };
 
 const BY_OPTION: Record<string, string> = {
-    "CSM-ACL-06": "AclSystem `dns` (default: DNS read-only policy on the anonymous token)",
+    "CSM-ACL-06": "AclSystem `dns` (default: DNS read-only policy on the anonymous token; with Consul 1.17+ a DNS token of its own, `dnsToken`, and nothing on the anonymous token)",
     "CSM-ACL-07": "AclSystem plans no global write outside the administrator; lintRules checks your own policies",
     "CSM-ACL-08": "AclSystem personas: administrator, operators, developers, users without token",
     "CSM-ACL-09": "AclSystem `tokenTtl` (default 8h for operator and developer tokens)",

@@ -17,6 +17,7 @@ export interface ServerSecrets {
     agentToken: string;
     initialManagementToken?: string;
     replicationToken?: string;
+    dnsToken?: string;
 }
 
 /** A server's final config: hardened build, then the user's overrides. Pure. */
@@ -25,8 +26,8 @@ export function serverConfig(n: NormalizedCluster, index: number, secrets: Serve
 }
 
 /** The client profile shared by every client agent (no node name, no agent token). Pure. */
-export function clientProfileConfig(n: NormalizedCluster, gossipKey: string, overrides: ConfigOverrides = {}): AgentConfig {
-    return deepMerge(buildClientConfig(n.settings, { gossipKey }), overrides.client);
+export function clientProfileConfig(n: NormalizedCluster, gossipKey: string, overrides: ConfigOverrides = {}, dnsToken?: string): AgentConfig {
+    return deepMerge(buildClientConfig(n.settings, { gossipKey, dnsToken }), overrides.client);
 }
 
 /** The per-node file a client loads beside the profile. */
@@ -37,13 +38,14 @@ const PLACEHOLDERS: Required<AgentSecrets> = {
     agentToken: SECRET_PLACEHOLDER,
     initialManagementToken: SECRET_PLACEHOLDER,
     replicationToken: SECRET_PLACEHOLDER,
+    dnsToken: SECRET_PLACEHOLDER,
 };
 
 /** Server and client-profile configs with every secret replaced by "<secret>": safe to show in review. */
 export function reviewConfigs(n: NormalizedCluster, overrides: ConfigOverrides = {}) {
     return {
         servers: n.servers.map((s, i) => ({ nodeName: s.nodeName, config: serverConfig(n, i, PLACEHOLDERS, overrides) })),
-        client: clientProfileConfig(n, PLACEHOLDERS.gossipKey, overrides),
+        client: clientProfileConfig(n, PLACEHOLDERS.gossipKey, overrides, PLACEHOLDERS.dnsToken),
     };
 }
 

@@ -137,6 +137,12 @@ export class HardenedCluster extends pulumi.ComponentResource {
     /** Every agent's pre-seeded token SecretID by node name, servers and clients (each secret). */
     readonly agentTokens: Record<string, pulumi.Output<string>>;
     /**
+     * Consul 1.17+ (`consulVersion`): the DNS token every agent answers DNS with
+     * (`acl.tokens.dns`, secret) — AclSystem creates it with DNS read (aclArgsFromCluster passes
+     * it), and the anonymous token then reads nothing. Undefined before 1.17.
+     */
+    readonly dnsToken?: pulumi.Output<string>;
+    /**
      * The seed every token of this cluster derives from (secret; as sensitive as all the tokens
      * together). AclSystem derives its TTL tokens from it too (`aclArgsFromCluster`).
      */
@@ -265,6 +271,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
         );
         this.bootstrapToken = n.secondary ? undefined : secrets.initialManagementToken;
         this.agentTokens = secrets.agentTokens;
+        this.dnsToken = n.settings.dnsToken ? secrets.dnsToken : undefined;
         this.secretSeed = secrets.seed;
         const replicationToken = args.federation?.replicationToken
             ? pulumi.secret(checkedReplicationToken(args.federation.replicationToken, component))
@@ -285,9 +292,9 @@ export class HardenedCluster extends pulumi.ComponentResource {
                 parent,
             );
             const cfg = pulumi
-                .all([keyring.primaryKey, secrets.agentTokens[server.nodeName], secrets.initialManagementToken, replicationToken])
-                .apply(([gossipKey, agentToken, mgmt, repl]) =>
-                    serverConfig(n, i, { gossipKey, agentToken, initialManagementToken: mgmt, replicationToken: repl }, overrides),
+                .all([keyring.primaryKey, secrets.agentTokens[server.nodeName], secrets.initialManagementToken, replicationToken, secrets.dnsToken])
+                .apply(([gossipKey, agentToken, mgmt, repl, dns]) =>
+                    serverConfig(n, i, { gossipKey, agentToken, initialManagementToken: mgmt, replicationToken: repl, dnsToken: dns }, overrides),
                 );
             return {
                 nodeName: server.nodeName,
@@ -300,7 +307,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
             };
         });
 
-        const profile = keyring.primaryKey.apply((k) => clientProfileConfig(n, k, overrides));
+        const profile = pulumi.all([keyring.primaryKey, secrets.dnsToken]).apply(([k, dns]) => clientProfileConfig(n, k, overrides, dns));
         this.clientConfig = pulumi.secret(profile.apply(renderJson));
         this.clientConfigHcl = pulumi.secret(profile.apply(renderHcl));
         this.clients = n.clientNodeNames.map((nodeName) => {

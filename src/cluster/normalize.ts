@@ -77,6 +77,7 @@ export function normalizeClusterOptions(args: HardenedClusterArgs): NormalizedCl
         plaintextHttpOnLoopback: insecure.plaintextHttpOnLoopback ?? false,
         logLevel: args.logLevel ?? "INFO",
         ...(atLeast(consulLine, "1.18") ? { defaultIntentionPolicy: "deny" as const } : {}),
+        ...(atLeast(consulLine, "1.17") ? { dnsToken: true as const } : {}),
     };
     return {
         settings,

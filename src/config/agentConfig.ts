@@ -114,6 +114,8 @@ export function buildServerConfig(s: HardenedSettings, server: ServerIdentity, s
                 initial_management: secondary ? undefined : secrets.initialManagementToken,
                 agent: secrets.agentToken, // CSM-ACL-05
                 replication: secondary ? secrets.replicationToken : undefined,
+                // CSM-ACL-06: DNS reads with its own token, the anonymous token reads nothing.
+                dns: s.dnsToken ? secrets.dnsToken : undefined,
             }),
             ...(secondary ? { enable_token_replication: true } : {}),
         },
@@ -152,7 +154,7 @@ export function buildClientConfig(s: HardenedSettings, secrets: AgentSecrets, no
         tls: tlsBlock(s, false),
         auto_encrypt: { tls: true }, // CSM-TLS-08: the servers issue this client's certificate
         enable_agent_tls_for_checks: base.enable_agent_tls_for_checks,
-        acl: acl({ agent: secrets.agentToken }),
+        acl: acl({ agent: secrets.agentToken, dns: s.dnsToken ? secrets.dnsToken : undefined }),
         enable_script_checks: base.enable_script_checks,
         disable_remote_exec: base.disable_remote_exec,
         disable_update_check: base.disable_update_check,

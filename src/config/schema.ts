@@ -69,7 +69,7 @@ export const AGENT_CONFIG_KEYS: KeyTree<AgentConfig> = {
         down_policy: "leaf",
         enable_token_persistence: "leaf",
         enable_token_replication: "leaf",
-        tokens: { initial_management: "leaf", agent: "leaf", default: "leaf", replication: "leaf" },
+        tokens: { initial_management: "leaf", agent: "leaf", default: "leaf", replication: "leaf", dns: "leaf" },
     },
     enable_script_checks: "leaf",
     enable_local_script_checks: "leaf",

@@ -64,6 +64,8 @@ export interface HardenedSettings {
     logLevel: string;
     /** Consul 1.18+: intentions deny by default whatever the ACL default (unset before 1.18: the key is unknown there). */
     defaultIntentionPolicy?: "deny";
+    /** Consul 1.17+: agents answer DNS with their own token (`acl.tokens.dns`), not the anonymous one. */
+    dnsToken?: true;
 }
 
 export const DEFAULT_PORTS: AgentPorts = {

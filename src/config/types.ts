@@ -32,6 +32,8 @@ export interface AclTokensConfig {
     agent?: string;
     default?: string;
     replication?: string;
+    /** Consul 1.17+: the token DNS answers are read with. */
+    dns?: string;
 }
 
 export interface AclConfig {
@@ -139,6 +141,8 @@ export interface AgentSecrets {
     initialManagementToken?: string;
     /** Servers of a secondary datacenter only. */
     replicationToken?: string;
+    /** Consul 1.17+ (settings.dnsToken): the token every agent answers DNS with. */
+    dnsToken?: string;
 }
 
 /**

@@ -19,13 +19,13 @@ export interface SecretProperties {
 export const SECRET_COMPONENT_PROPERTIES: Record<string, SecretProperties> = {
     HardenedCluster: {
         inputs: ["secretSeed"],
-        outputs: ["caPrivateKeyPem", "clientConfig", "clientConfigHcl", "cliKeyPem", "gossipKey", "gossipKeys", "agentTokens", "secretSeed", "bootstrapToken", "files"],
+        outputs: ["caPrivateKeyPem", "clientConfig", "clientConfigHcl", "cliKeyPem", "gossipKey", "gossipKeys", "agentTokens", "secretSeed", "bootstrapToken", "files", "dnsToken"],
     },
     CertificateAuthority: { outputs: ["privateKeyPem"] },
     AgentCertificate: { inputs: ["caPrivateKeyPem"], outputs: ["privateKeyPem"] },
     GossipKeyring: { outputs: ["primaryKey", "keys", "commands"] },
-    BootstrapSecrets: { inputs: ["seed"], outputs: ["initialManagementToken", "agentTokens", "seed"] },
-    AclSystem: { inputs: ["secretSeed"], outputs: ["tokens"] },
+    BootstrapSecrets: { inputs: ["seed"], outputs: ["initialManagementToken", "agentTokens", "seed", "dnsToken"] },
+    AclSystem: { inputs: ["secretSeed", "dnsToken"], outputs: ["tokens"] },
 };
 
 /** By object type name: properties secret wherever the type is used. */

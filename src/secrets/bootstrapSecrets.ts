@@ -44,6 +44,11 @@ export class BootstrapSecrets extends pulumi.ComponentResource {
     readonly initialManagementToken: pulumi.Output<string>;
     /** Agent token SecretID by node name (each secret). */
     readonly agentTokens: Record<string, pulumi.Output<string>>;
+    /**
+     * The DNS token's SecretID (secret): what agents of Consul 1.17+ answer DNS with
+     * (`acl.tokens.dns`), so the anonymous token needs no read at all (CSM-ACL-06).
+     */
+    readonly dnsToken: pulumi.Output<string>;
     /** The seed every token derives from (secret): as sensitive as all the tokens together. */
     readonly seed: pulumi.Output<string>;
 
@@ -63,7 +68,8 @@ export class BootstrapSecrets extends pulumi.ComponentResource {
         this.agentTokens = Object.fromEntries(
             args.agentNodeNames.map((n) => [n, derive("agent", n, [generation, args.agentTokenGenerations?.[n] ?? 1])]),
         );
-        this.registerOutputs({ initialManagementToken: this.initialManagementToken, agentTokens: this.agentTokens });
+        this.dnsToken = derive("dns", "", [generation]);
+        this.registerOutputs({ initialManagementToken: this.initialManagementToken, agentTokens: this.agentTokens, dnsToken: this.dnsToken });
     }
 }
 
