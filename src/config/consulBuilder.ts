@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { CONSUL_KEY_TABLES, ConsulKeyTable } from "./consulKeys";
+import { atLeast, ConsulLine } from "./consulVersion";
 import { AEAD_CIPHER_SUITES, CONSUL_CIPHER_SUITES, CONSUL_TLS_VERSIONS } from "./tlsNames";
 import { rpcVerifiesOutgoing, SECRET_PLACEHOLDER } from "./guard";
 import { gossipKeyBytes } from "../gossip/key";
@@ -22,7 +23,7 @@ export interface BuilderRefusal {
 export function consulBuilderRefusals(cfg: Record<string, any>, role: "server" | "client", table: ConsulKeyTable = CONSUL_KEY_TABLES["1.16"]): BuilderRefusal[] {
     // The few rules that differ between lines, each found by the e2e differential against that
     // release's `consul validate` (test/e2e/consulKeys.e2e.ts).
-    const line = table.consul.split(".").slice(0, 2).join(".");
+    const line = table.consul.split(".").slice(0, 2).join(".") as ConsulLine;
     return [...tlsRefusals(cfg, role, line), ...builderRefusals(cfg, line), ...encryptRefusals(cfg), ...builderValueRefusals(cfg, table), ...validatedSettingRefusals(cfg, line)];
 }
 
@@ -155,7 +156,7 @@ const isAbsoluteUrlPath = (p: string) => p.startsWith("/") && !/[?#]/.test(p) &&
  */
 const isObj = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export function validatedSettingRefusals(cfg: Record<string, any>, line = "1.16"): BuilderRefusal[] {
+export function validatedSettingRefusals(cfg: Record<string, any>, line: ConsulLine = "1.16"): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const refuse = (path: string, message: string, fix: string) => out.push({ path, message, fix });
     const one = <T>(path: string, value: unknown, allowed: readonly T[], fix: string) => {
@@ -241,7 +242,7 @@ export function validatedSettingRefusals(cfg: Record<string, any>, line = "1.16"
  * buildTLSConfig and the auto_encrypt checks of validate: TLS versions and cipher suites as
  * Consul 1.16 names them, and settings in a stanza that does not honour them.
  */
-function tlsRefusals(cfg: Record<string, any>, role: "server" | "client", line = "1.16"): BuilderRefusal[] {
+function tlsRefusals(cfg: Record<string, any>, role: "server" | "client", line: ConsulLine = "1.16"): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const reject = (path: string, message: string, fix: string) => out.push({ path, message, fix });
     for (const [name, block] of Object.entries<Record<string, any>>(cfg.tls ?? {})) {
@@ -259,7 +260,7 @@ function tlsRefusals(cfg: Record<string, any>, role: "server" | "client", line =
     if (cfg.tls?.grpc?.verify_outgoing !== undefined) reject("tls.grpc.verify_outgoing", "verify_outgoing is not valid in the tls.grpc stanza (Consul makes no outgoing gRPC connections)", "remove it");
     // 1.17 took it in tls.defaults too (builder.go buildTLSConfig, read at v1.17.4: "only valid in the
     // tls.defaults and tls.internal_rpc stanzas"); 1.16 and before in tls.internal_rpc only.
-    const defaultsTakeIt = !["1.14", "1.15", "1.16"].includes(line);
+    const defaultsTakeIt = atLeast(line, "1.17");
     for (const stanza of defaultsTakeIt ? ["grpc", "https"] : ["defaults", "grpc", "https"])
         if (cfg.tls?.[stanza]?.verify_server_hostname !== undefined)
             reject(
@@ -288,7 +289,7 @@ const BASIC_NAME = /^[a-z0-9_-]+$/;
  * validateSegments in segment_ce.go) that real configs run into. They depend on the config's own
  * `server` key, not on a role given to the audit.
  */
-function builderRefusals(cfg: Record<string, any>, line: string): BuilderRefusal[] {
+function builderRefusals(cfg: Record<string, any>, line: ConsulLine): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const server = cfg.server === true;
     // Build: since 1.14 `ports.grpc` is plaintext; gRPC with TLS settings and no `ports.grpc_tls`
@@ -373,7 +374,7 @@ function autoConfigRefusals(cfg: Record<string, any>, server: boolean): BuilderR
 const DEFAULT_PORTS: Record<string, number> = { server: 8300, serf_lan: 8301, proxy_min_port: 20000, proxy_max_port: 20255, sidecar_min_port: 21000, sidecar_max_port: 21255, expose_min_port: 21500, expose_max_port: 21755 };
 
 /** Build's port checks (builder.go portVal and after): above 65535 refused, 0 or below is "off". */
-function portRefusals(ports: Record<string, unknown>, line: string): BuilderRefusal[] {
+function portRefusals(ports: Record<string, unknown>, line: ConsulLine): BuilderRefusal[] {
     const out: BuilderRefusal[] = [];
     const value = (name: string): number => {
         const v = ports[name] ?? DEFAULT_PORTS[name];
@@ -381,9 +382,11 @@ function portRefusals(ports: Record<string, unknown>, line: string): BuilderRefu
     };
     for (const [name, v] of Object.entries(ports))
         if (typeof v === "number" && v > 65535) out.push(refusal(`ports.${name}`, `${v} is not a port (at most 65535)`, "use a port from 1 to 65535, or -1 to turn the listener off"));
-    // 1.16 refuses these turned off; 1.14.11 and 1.15.4 accept it (their consul validate passes).
-    if (line === "1.16" && value("server") <= 0) out.push(refusal("ports.server", "the server RPC port must be greater than zero", "remove it (8300) or set a port"));
-    if (line === "1.16" && value("serf_lan") <= 0) out.push(refusal("ports.serf_lan", "the LAN gossip port must be greater than zero", "remove it (8301) or set a port"));
+    // 1.16 and later refuse these turned off (the message is in every later builder.go, checked by the
+    // e2e stage); 1.14.11 and 1.15.4 accept it (their consul validate passes).
+    const portsRequired = atLeast(line, "1.16");
+    if (portsRequired && value("server") <= 0) out.push(refusal("ports.server", "the server RPC port must be greater than zero", "remove it (8300) or set a port"));
+    if (portsRequired && value("serf_lan") <= 0) out.push(refusal("ports.serf_lan", "the LAN gossip port must be greater than zero", "remove it (8301) or set a port"));
     for (const range of ["proxy", "sidecar", "expose"])
         if (value(`${range}_max_port`) < value(`${range}_min_port`))
             out.push(refusal(`ports.${range}_min_port`, `${range}_min_port must be less than ${range}_max_port (both 0 turns the range off)`, `set ${range}_min_port below ${range}_max_port`));

@@ -5,7 +5,7 @@
  * is named as such, a key an earlier line dropped too.
  */
 import { strict as assert } from "node:assert";
-import { consulLineOf, ConsulVersionError } from "../../src/config/consulVersion";
+import { ConsulLine, consulLineOf, ConsulVersionError } from "../../src/config/consulVersion";
 import { agentFromObject } from "../../src/audit/load";
 import { auditAgent } from "../../src/audit/audit";
 import { run } from "../../src/cli/main";
@@ -43,9 +43,10 @@ describe("Consul versions", () => {
     });
 
     it("builder rules that differ by line: a turned-off server port (refused from 1.16), a negative cache rate (refused by 1.14)", () => {
-        const rejects = (config: Record<string, unknown>, line: "1.14" | "1.15" | "1.16") => auditAgent(agentFromObject("a.json", config, line)).filter((f) => f.id === "CONSUL-REJECT").map((f) => f.path);
+        const rejects = (config: Record<string, unknown>, line: ConsulLine) => auditAgent(agentFromObject("a.json", config, line)).filter((f) => f.id === "CONSUL-REJECT").map((f) => f.path);
         assert.deepEqual(rejects({ ports: { server: -1 } }, "1.16"), ["ports.server"]);
         assert.deepEqual(rejects({ ports: { server: -1 } }, "1.15"), []);
+        assert.deepEqual(rejects({ ports: { server: -1 } }, "1.22"), ["ports.server"], "and every later line, whose builder.go still says so");
         assert.deepEqual(rejects({ cache: { entry_fetch_rate: -1 } }, "1.14"), ["cache.entry_fetch_rate"]);
         assert.deepEqual(rejects({ cache: { entry_fetch_rate: -1 } }, "1.15"), []);
     });
