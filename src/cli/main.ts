@@ -37,9 +37,9 @@ const COMMANDS: Record<string, { synopsis: string; help: string }> = {
     audit: {
         synopsis: "consul-hardened audit <files or dirs…> [--consul-version X.Y[.Z]] [--server|--client] [--format text|json|sarif] [--min-severity low|medium|high]",
         help: `Each argument is one agent: a .json/.hcl file, or a config directory merged as Consul does;
---consul-version: the Consul the agents run (1.14, 1.15 or 1.16; default 1.16): its keys and its
-builder's rules decide "Consul refuses"; a key a later known line took is reported as such; and
-CONSUL-VERSION (advisory) names the security fixes that line's last open-source release lacks.
+--consul-version: the Consul the agents run (1.14 to 1.22; default 1.16): its keys and its
+builder's rules decide "Consul refuses"; a key another known line takes is reported as such; and
+CONSUL-VERSION (advisory) names the security fixes that line's release lacks.
 a directory with no config of its own is searched (a bundle root: one agent per node).
 The agent's role comes from its own "server" key unless --server or --client says otherwise.
 Only regular text files are read (at most 1 MiB each, nesting at most 100 levels).
@@ -144,7 +144,7 @@ export function run(argv: string[], io: Io = { out: (s) => process.stdout.write(
         const [written, ...rest] = argv;
         const command = Object.prototype.hasOwnProperty.call(ALIASES, written) ? ALIASES[written] : written;
         if (command === "--version" || command === "-v") {
-            io.out(`consul-hardened ${packageVersion()} (judges agent configs as Consul 1.14, 1.15 or 1.16 reads them; default 1.16)\n`);
+            io.out(`consul-hardened ${packageVersion()} (judges agent configs as Consul 1.14 to 1.22 reads them; default 1.16)\n`);
             return 0;
         }
         if (command === undefined || command === "--help" || command === "-h") {

@@ -42,9 +42,9 @@ export class ConsulVersionError extends Error {
 }
 
 /**
- * The release line of a version as written (`1.15`, `1.15.4`, `v1.16.3`). Refuses, naming the
- * option, the value and the versions known: what is no version (`latest`, `2.x`, `1.16.x`), a line
- * before 1.14 or after 1.16 — 1.17+ with the reason (BUSL: no key table read from their source).
+ * The release line of a version as written (`1.15`, `1.15.4`, `v1.21.5`). Refuses, naming the
+ * option, the value and the versions known: what is no version (`latest`, `2.x`, `1.16.x`), and a
+ * line before 1.14 or after 1.22.
  */
 export function consulLineOf(version: unknown, option: string): ConsulLine {
     const known = LINES.map((l) => `${l} (${CONSUL_RELEASES[l]})`).join(", ");

@@ -28,7 +28,7 @@ describe("consul-hardened CLI", function () {
     it("--version names the package version and what it judges", () => {
         const r = cli("--version");
         assert.equal(r.code, 0);
-        assert.equal(r.out, `consul-hardened ${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version} (judges agent configs as Consul 1.14, 1.15 or 1.16 reads them; default 1.16)\n`);
+        assert.equal(r.out, `consul-hardened ${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version} (judges agent configs as Consul 1.14 to 1.22 reads them; default 1.16)\n`);
     });
 
     it("audit of a bundle root finds its agents: each server, and each client as profile + identity", async () => {
