@@ -16,6 +16,7 @@ import * as tlsEmulation from "./tlsEmulation";
 import { readyForRenewal, setTlsClock } from "./tlsEmulation";
 import * as randomEmulation from "./randomEmulation";
 import { ConsulEmulation } from "./consulEmulation";
+import { VaultEmulation } from "./vaultEmulation";
 import { echoEmulator } from "./echoEmulation";
 import { engineOutputs } from "./state/engineRules";
 import { changedInputs, PlanStep, renderPlan } from "./state/plan";
@@ -64,8 +65,8 @@ const EMULATORS: Record<string, Emulator> = {
  * resources — shared by the mocks (`ProviderEmulation`) and the provider plugins the real engine
  * runs (`src/testing/plugin`), so both front ends create the same resources.
  */
-export function builtInEmulator(type: string, consul: ConsulEmulation): Emulator | undefined {
-    return EMULATORS[type] ?? consul.resources[type];
+export function builtInEmulator(type: string, consul: ConsulEmulation, vault?: VaultEmulation): Emulator | undefined {
+    return EMULATORS[type] ?? consul.resources[type] ?? vault?.resources[type];
 }
 
 export interface EmulationOptions {
@@ -112,6 +113,8 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
     readonly components: RecordedResource[] = [];
     /** The ACL state of the emulated Consul cluster (one cluster; `reset` starts a new one). */
     consul = new ConsulEmulation();
+    /** The state of the emulated Vault (VaultPki's mounts, roles, policies, AppRoles); `reset` starts a new one. */
+    vault = new VaultEmulation();
     /** Steps of the current run against the prior state given to `reset` (empty without one). */
     readonly steps: PlanStep[] = [];
     private readonly all: RecordedResource[] = [];
@@ -241,7 +244,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         const emulate =
             this.options.providers?.[reg.type] ??
             (this.options.echo ? echoEmulator(reg.type) : undefined) ??
-            builtInEmulator(reg.type, this.consul) ??
+            builtInEmulator(reg.type, this.consul, this.vault) ??
             (this.options.otherResources === "echo" ? (i: Props) => ({ ...i }) : undefined);
         if (!emulate)
             throw new Error(
@@ -400,7 +403,10 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         this.stackOutputs = {};
         this.failures.length = 0;
         discardPendingWork();
-        if (!prior) this.consul = new ConsulEmulation();
+        if (!prior) {
+            this.consul = new ConsulEmulation();
+            this.vault = new VaultEmulation();
+        }
     }
 }
 

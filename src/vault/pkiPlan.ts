@@ -12,7 +12,8 @@
  *
  * Vault facts (Vault 1.14, builtin/logical/pki/path_roles.go): `allowed_domains` with
  * `allow_bare_domains` permits exactly those names; `allow_subdomains` would permit any label below
- * them, so it stays off; `enforce_hostnames` refuses names that are no host names; `key_type` "ec"
+ * them, so it stays off; `allow_wildcard_certificates` defaults to true in Vault 1.14 and would let
+ * `*.server.<dc>.<domain>` through, so it is turned off; `enforce_hostnames` refuses names that are no host names; `key_type` "ec"
  * with `key_bits` 256 is P-256; `server_flag`/`client_flag` set the extended key usages Consul's
  * servers need (they dial each other: both); `no_store` keeps Vault from storing every short-lived
  * certificate; `ttl`/`max_ttl` bound what a template may ask.
@@ -54,6 +55,7 @@ export interface VaultPkiRole {
         allow_bare_domains: true;
         allow_subdomains: false;
         allow_glob_domains: false;
+        allow_wildcard_certificates: false;
         allow_localhost: true;
         allow_ip_sans: true;
         enforce_hostnames: true;
@@ -108,6 +110,7 @@ export function planVaultPki(i: VaultPkiPlanInput): VaultPkiPlan {
                 allow_bare_domains: true,
                 allow_subdomains: false,
                 allow_glob_domains: false,
+                allow_wildcard_certificates: false,
                 allow_localhost: true,
                 allow_ip_sans: true,
                 enforce_hostnames: true,
@@ -124,4 +127,24 @@ export function planVaultPki(i: VaultPkiPlanInput): VaultPkiPlan {
         appRoles.push({ name, nodeName: s.nodeName, policy: name });
     }
     return { mountPath: i.mountPath, approlePath: i.approlePath, roles, policies, appRoles };
+}
+
+/** The operators' role: client certificates named `cli.<dc>.<domain>` as the static path's CLI certificate. */
+export interface VaultCliRole {
+    name: string;
+    commonName: string;
+    /** Policy HCL: issue from this role only; attach it to the operators' own Vault identities. */
+    policyHcl: string;
+    params: { allowed_domains: string[]; allow_bare_domains: true; allow_subdomains: false; allow_glob_domains: false; allow_wildcard_certificates: false; allow_localhost: false; allow_ip_sans: false; enforce_hostnames: true; server_flag: false; client_flag: true; key_type: "ec"; key_bits: 256; ttl: string; max_ttl: string; no_store: true };
+}
+
+export function planCliRole(i: Pick<VaultPkiPlanInput, "datacenter" | "domain" | "mountPath" | "ttl" | "maxTtl">): VaultCliRole {
+    const name = `consul-${i.datacenter}-cli`;
+    const commonName = agentCertProfile({ profile: "cli", datacenter: i.datacenter, domain: i.domain }).commonName;
+    return {
+        name,
+        commonName,
+        policyHcl: `path "${i.mountPath}/issue/${name}" {\n  capabilities = ["update"]\n}\n`,
+        params: { allowed_domains: [commonName], allow_bare_domains: true, allow_subdomains: false, allow_glob_domains: false, allow_wildcard_certificates: false, allow_localhost: false, allow_ip_sans: false, enforce_hostnames: true, server_flag: false, client_flag: true, key_type: "ec", key_bits: 256, ttl: i.ttl, max_ttl: i.maxTtl, no_store: true },
+    };
 }

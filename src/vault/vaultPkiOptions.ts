@@ -3,12 +3,28 @@
  * that would leave a server without a valid certificate, is refused before anything is made —
  * naming the option, the value and the fix.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ProblemList } from "../errors";
 import { goDurationNanos } from "../config/consulBuilder";
 import { isLoopbackAddress } from "../validation/net";
 import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
 
-const OPTION_KEYS = keysOf<VaultPkiOptions>()(["address", "mountPath", "approlePath", "ttl", "maxTtl"]);
+const OPTION_KEYS = keysOf<VaultPkiOptions>()(["address", "mountPath", "approlePath", "ttl", "maxTtl", "caTtl", "existingMount", "existingApprole", "connectCa"]);
+const CONNECT_KEYS = keysOf<VaultConnectCaOptions>()(["rootPath", "intermediatePath"]);
+
+/** A PKI mount that already holds the issuing CA (made by another team or stack). */
+export interface ExistingVaultPkiMount {
+    /** The mount's issuing CA certificate (PEM): the agents' `ca_file`. */
+    caPem: pulumi.Input<string>;
+}
+
+/** Where Consul's Connect CA keeps its root and intermediate in Vault (Consul creates both mounts). */
+export interface VaultConnectCaOptions {
+    /** @default "connect-root-<datacenter>" */
+    rootPath?: string;
+    /** @default "connect-intermediate-<datacenter>" */
+    intermediatePath?: string;
+}
 
 export interface VaultPkiOptions {
     /** Vault's address as the servers reach it: https (http only on a loopback address). */
@@ -24,6 +40,20 @@ export interface VaultPkiOptions {
     ttl?: string;
     /** The most the roles issue; at least `ttl`. @default "168h" */
     maxTtl?: string;
+    /**
+     * Lifetime of the issuing CA VaultPki generates in a new mount (Go duration), also the mount's
+     * max lease TTL — Vault caps every certificate at it. Not with `existingMount`. @default "87600h" (10 years)
+     */
+    caTtl?: string;
+    /** Issue from a PKI mount that exists (its CA given) instead of creating the mount and a CA. */
+    existingMount?: ExistingVaultPkiMount;
+    /** The AppRole auth method is already enabled at `approlePath`: do not enable it. @default false */
+    existingApprole?: boolean;
+    /**
+     * The Connect CA in Vault (servers log in with an AppRole of their own; never a static token),
+     * or false to keep Consul's built-in Connect CA. @default {}
+     */
+    connectCa?: VaultConnectCaOptions | false;
 }
 
 export interface CheckedVaultPki {
@@ -32,12 +62,23 @@ export interface CheckedVaultPki {
     approlePath: string;
     ttl: string;
     maxTtl: string;
+    caTtl: string;
+    /** caTtl in seconds: the new mount's max lease TTL. */
+    caTtlSeconds: number;
+    existingMount?: ExistingVaultPkiMount;
+    existingApprole: boolean;
+    connectCa?: { rootPath: string; intermediatePath: string };
     /** A third of the TTL, in whole seconds: the renewal timer's period. */
     renewEverySeconds: number;
 }
 
 /** Vault mount paths: segments of letters, digits, `-`, `_` and `.` (never `.` or `..` alone), no leading or trailing slash. */
 const MOUNT_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+/**
+ * Vault refuses to mount a secrets engine under these (Vault 1.14 vault/mount.go, `protectedMounts`):
+ * a PKI mount there would fail at `pulumi up`, after other resources were made.
+ */
+const RESERVED_MOUNTS = ["sys", "auth", "audit", "cubbyhole", "identity"];
 /** Below this a renewal every third of the TTL would run more often than a minute. */
 const MIN_TTL_SECONDS = 180;
 
@@ -64,25 +105,60 @@ export function checkVaultPkiOptions(o: VaultPkiOptions | undefined, datacenter:
         p.add(`${prefix}.address`, o.address, "Vault without TLS beyond loopback: the AppRole secret and every private key would cross the network in clear", "use https (http only to a Vault on 127.0.0.1)");
     const mountPath = o.mountPath ?? `pki-consul-${datacenter}`;
     const approlePath = o.approlePath ?? "approle";
-    for (const [option, value] of [["mountPath", mountPath], ["approlePath", approlePath]] as const)
+    const connect = o.connectCa === false ? undefined : o.connectCa ?? {};
+    if (connect !== undefined && (typeof connect !== "object" || connect === null || Array.isArray(connect)))
+        p.add(`${prefix}.connectCa`, connect, "must be an object (or false for Consul's built-in Connect CA)", "{} or false");
+    else if (connect) refuseUnknownKeys(connect, CONNECT_KEYS, `${prefix}.connectCa`, p);
+    const connectPaths = connect && typeof connect === "object" ? { rootPath: connect.rootPath ?? `connect-root-${datacenter}`, intermediatePath: connect.intermediatePath ?? `connect-intermediate-${datacenter}` } : undefined;
+    const paths: [string, unknown, string][] = [["mountPath", mountPath, `"pki-consul-${datacenter}"`], ["approlePath", approlePath, '"approle"']];
+    if (connectPaths) paths.push(["connectCa.rootPath", connectPaths.rootPath, `"connect-root-${datacenter}"`], ["connectCa.intermediatePath", connectPaths.intermediatePath, `"connect-intermediate-${datacenter}"`]);
+    for (const [option, value, fix] of paths) {
         if (typeof value !== "string" || !MOUNT_PATH.test(value) || value.length > 128 || value.split("/").some((seg) => seg === "." || seg === ".."))
-            p.add(`${prefix}.${option}`, value, "not a Vault mount path (letters, digits, - _ . between slashes; no leading or trailing slash)", option === "mountPath" ? `"pki-consul-${datacenter}"` : '"approle"');
+            p.add(`${prefix}.${option}`, value, "not a Vault mount path (letters, digits, - _ . between slashes; no leading or trailing slash)", fix);
+        else if (option !== "approlePath" && RESERVED_MOUNTS.includes(value.split("/")[0]))
+            p.add(`${prefix}.${option}`, value, `Vault mounts no secrets engine under ${value.split("/")[0]}/`, fix);
+    }
+    const secretPaths = paths.filter(([option]) => option !== "approlePath").map(([, v]) => v);
+    if (new Set(secretPaths).size !== secretPaths.length)
+        p.add(`${prefix}.connectCa`, connectPaths, "the agents' PKI mount and the Connect CA's root and intermediate must be three different mounts (Consul manages its own)", "leave connectCa's paths at their defaults");
+    if (o.existingApprole !== undefined && typeof o.existingApprole !== "boolean") p.add(`${prefix}.existingApprole`, o.existingApprole, "must be true or false", "true");
+    if (o.existingMount !== undefined && (typeof o.existingMount !== "object" || o.existingMount === null || !("caPem" in o.existingMount)))
+        p.add(`${prefix}.existingMount`, o.existingMount, "must be { caPem }: the existing mount's issuing CA", "{ caPem: issuingCaPem }");
+    if (o.existingMount !== undefined && o.caTtl !== undefined)
+        p.add(`${prefix}.caTtl`, o.caTtl, "the CA's lifetime is for a CA VaultPki generates; with existingMount the CA is yours", "remove caTtl, or remove existingMount");
     const ttl = o.ttl ?? "72h";
     const maxTtl = o.maxTtl ?? "168h";
+    const caTtl = o.caTtl ?? "87600h";
     const seconds = (option: string, v: unknown) => {
         const ns = typeof v === "string" ? goDurationNanos(v) : undefined;
         if (ns === undefined || !(ns > 0)) {
-            p.add(`${prefix}.${option}`, v, "not a positive Go duration", '"72h"');
+            p.add(`${prefix}.${option}`, v, "not a positive Go duration", option === "caTtl" ? '"87600h"' : '"72h"');
             return undefined;
         }
         return ns / 1e9;
     };
     const ttlSeconds = seconds("ttl", ttl);
     const maxSeconds = seconds("maxTtl", maxTtl);
+    const caSeconds = seconds("caTtl", caTtl);
     if (ttlSeconds !== undefined && ttlSeconds < MIN_TTL_SECONDS)
         p.add(`${prefix}.ttl`, ttl, `shorter than the renewal margin allows: renewal runs every third of the TTL, and below ${MIN_TTL_SECONDS / 60} minutes a slow Vault would leave a server with an expired certificate`, '"72h" (or at least "3m" in a test)');
     if (ttlSeconds !== undefined && maxSeconds !== undefined && ttlSeconds > maxSeconds)
         p.add(`${prefix}.ttl`, ttl, `longer than maxTtl (${maxTtl}): Vault caps every certificate at the role's max_ttl`, `set maxTtl to at least ${ttl}, or shorten ttl`);
-    if (p.all.length > before || ttlSeconds === undefined || maxSeconds === undefined) return undefined;
-    return { address: o.address, mountPath, approlePath, ttl, maxTtl, renewEverySeconds: Math.max(60, Math.floor(ttlSeconds / 3)) };
+    if (o.existingMount === undefined && maxSeconds !== undefined && caSeconds !== undefined && maxSeconds > caSeconds)
+        p.add(`${prefix}.maxTtl`, maxTtl, `longer than the mount's max lease TTL (caTtl ${caTtl}): Vault would cap the certificates at the mount's maximum`, `shorten maxTtl, or raise caTtl`);
+    if (p.all.length > before || ttlSeconds === undefined || maxSeconds === undefined || caSeconds === undefined) return undefined;
+    return {
+        address: o.address,
+        mountPath,
+        approlePath,
+        ttl,
+        maxTtl,
+        caTtl,
+        caTtlSeconds: Math.floor(caSeconds),
+        ...(o.existingMount ? { existingMount: o.existingMount } : {}),
+        existingApprole: o.existingApprole ?? false,
+        ...(connectPaths ? { connectCa: connectPaths } : {}),
+        // ttl is at least MIN_TTL_SECONDS, so a third of it is at least a minute.
+        renewEverySeconds: Math.floor(ttlSeconds / 3),
+    };
 }

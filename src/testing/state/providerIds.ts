@@ -47,6 +47,21 @@ const ID_RULES: Record<string, (s: State) => string> = {
     "consul:index/namespace:Namespace": (s) => String(s.name),
     "consul:index/aclTokenPolicyAttachment:AclTokenPolicyAttachment": (s) => `${String(s.tokenId)}:${String(s.policy)}`,
     "consul:index/namespacePolicyAttachment:NamespacePolicyAttachment": (s) => `${String(s.namespace)}:${String(s.policy)}`,
+    // terraform-provider-vault (vault/): a mount and an auth method by their path (resource_mount.go,
+    // mountWrite; resource_auth_backend.go, authBackendWrite), a policy by name (resource_policy.go,
+    // policyWrite), a PKI role as "<backend>/roles/<name>" (resource_pki_secret_backend_role.go,
+    // pkiSecretBackendRolePath), a root as "<backend>/issuer/<issuer_id>" on Vault 1.11+
+    // (resource_pki_secret_backend_root_cert.go, pkiSecretBackendRootCertCreate), an AppRole as
+    // "auth/<backend>/role/<name>" (resource_approle_auth_backend_role.go, approleAuthBackendRolePath),
+    // a secret ID by its accessor, never the secret (resource_approle_auth_backend_role_secret_id.go,
+    // approleAuthBackendRoleSecretIDID).
+    "vault:index/mount:Mount": (s) => String(s.path),
+    "vault:index/authBackend:AuthBackend": (s) => String(s.path),
+    "vault:index/policy:Policy": (s) => String(s.name),
+    "vault:pkiSecret/secretBackendRole:SecretBackendRole": (s) => `${String(s.backend)}/roles/${String(s.name)}`,
+    "vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert": (s) => `${String(s.backend)}/issuer/${String(s.issuerId)}`,
+    "vault:appRole/authBackendRole:AuthBackendRole": (s) => `auth/${String(s.backend)}/role/${String(s.roleName)}`,
+    "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (s) => `backend=${String(s.backend)}::role=${String(s.roleName)}::accessor=${String(s.accessor)}`,
     // This library's dynamic providers return the AccessorID (src/acl/dynamic/*.ts, create).
     "pulumi-nodejs:dynamic/consul-hardened:AclToken": (s) => String(s.accessorId),
     "pulumi-nodejs:dynamic/consul-hardened:AclBootstrap": (s) => String(s.accessorId),

@@ -48,6 +48,21 @@ const RULES: Record<string, ReplaceRule> = {
     "consul:index/aclTokenPolicyAttachment:AclTokenPolicyAttachment": all,
     "consul:index/namespacePolicyAttachment:NamespacePolicyAttachment": all,
     "pulumi:providers:consul": () => [],
+    // terraform-provider-vault (vault/), ForceNew in each schema: a mount's type, local, seal_wrap and
+    // external_entropy_access (resource_mount.go; a new path remounts in place); an auth method's
+    // type and local (resource_auth_backend.go); a PKI role's backend and name
+    // (resource_pki_secret_backend_role.go); a policy's name (resource_policy.go); every input of a
+    // root certificate but signature_bits (resource_pki_secret_backend_root_cert.go) and of a secret ID
+    // (resource_approle_auth_backend_role_secret_id.go); an AppRole's role_name and backend
+    // (resource_approle_auth_backend_role.go).
+    "vault:index/mount:Mount": only("type", "local", "sealWrap", "externalEntropyAccess"),
+    "vault:index/authBackend:AuthBackend": only("type", "local"),
+    "vault:pkiSecret/secretBackendRole:SecretBackendRole": only("backend", "name"),
+    "vault:index/policy:Policy": only("name"),
+    "vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert": allBut("signatureBits"),
+    "vault:appRole/authBackendRole:AuthBackendRole": only("roleName", "backend"),
+    "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": all,
+    "pulumi:providers:vault": () => [],
     // This library's dynamic providers decide themselves (their `diff`: src/acl/dynamic/aclToken.ts,
     // src/tls/rollover/guard.ts, src/acl/live/agentTokenRotation.ts, src/gossip/live/gossipRotation.ts).
     "pulumi-nodejs:dynamic/consul-hardened:AclToken": decidedBy(aclTokenProvider),

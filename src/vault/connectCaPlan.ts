@@ -1,0 +1,67 @@
+/**
+ * The Connect CA in Vault (issue 24, CSM-CA-01): Consul's servers manage a root and an intermediate
+ * PKI mount of their own and log into Vault with an AppRole — never a static `token`, which expires
+ * (consul#16106) and would sit in every server's config. Pure: VaultPki turns it into resources.
+ *
+ * The policy is what Consul 1.16's Vault provider does with Consul-managed mounts
+ * (agent/connect/ca/provider_vault.go): it creates both mounts and may unmount the intermediate
+ * (`mountNamespaced`, `unmountNamespaced`: `sys/mounts/<path>`), tunes the intermediate's TTL
+ * (`tuneMountNamespaced`: `sys/mounts/<intermediate>/tune`), generates and signs under both
+ * paths, and looks up and renews its own token (`Configure`: `LookupSelf`, `renewToken`).
+ */
+import { CheckedVaultPki } from "./vaultPkiOptions";
+
+export interface ConnectCaPlan {
+    /** One AppRole for every server: only the leader signs, but any server may become leader. */
+    roleName: string;
+    policyName: string;
+    /** Vault policy HCL over exactly the two mounts Consul manages, and the token's own renewal. */
+    policyHcl: string;
+    /** The servers' `connect` block (no secret: the credentials are files beside the config). */
+    connect: {
+        enabled: true;
+        ca_provider: "vault";
+        ca_config: {
+            address: string;
+            root_pki_path: string;
+            intermediate_pki_path: string;
+            ca_file?: string;
+            auth_method: { type: "approle"; mount_path: string; params: { role_id_file_path: string; secret_id_file_path: string } };
+        };
+    };
+}
+
+export function planConnectCa(datacenter: string, c: CheckedVaultPki & { connectCa: NonNullable<CheckedVaultPki["connectCa"]> }, agentDir: string, vaultCaFile?: string): ConnectCaPlan {
+    const { rootPath, intermediatePath } = c.connectCa;
+    const crud = '["create", "read", "update", "delete", "list"]';
+    const block = (path: string, caps: string) => `path "${path}" {\n  capabilities = ${caps}\n}\n`;
+    const name = `consul-${datacenter}-connect-ca`;
+    return {
+        roleName: name,
+        policyName: name,
+        policyHcl: [
+            block(`sys/mounts/${rootPath}`, crud),
+            block(`sys/mounts/${intermediatePath}`, crud),
+            block(`sys/mounts/${intermediatePath}/tune`, '["update"]'),
+            block(`${rootPath}/*`, crud),
+            block(`${intermediatePath}/*`, crud),
+            block("auth/token/renew-self", '["update"]'),
+            block("auth/token/lookup-self", '["read"]'),
+        ].join("\n"),
+        connect: {
+            enabled: true,
+            ca_provider: "vault",
+            ca_config: {
+                address: c.address,
+                root_pki_path: rootPath,
+                intermediate_pki_path: intermediatePath,
+                ...(vaultCaFile ? { ca_file: vaultCaFile } : {}),
+                auth_method: {
+                    type: "approle",
+                    mount_path: c.approlePath,
+                    params: { role_id_file_path: `${agentDir}/connect-ca-role-id`, secret_id_file_path: `${agentDir}/connect-ca-secret-id` },
+                },
+            },
+        },
+    };
+}

@@ -1,0 +1,198 @@
+/**
+ * VaultPki: the servers' certificates from Vault's PKI secrets engine instead of a CA in Pulumi
+ * state (issue 24; the Security Model's recommendation for certificates). A component beside
+ * CertificateAuthority rather than an option inside HardenedCluster: its resources live in Vault,
+ * under the Vault provider the caller passes (`providers: { vault }` or `provider`), often in
+ * another team's stack; the cluster only needs its outputs — the CA, the agent files and the
+ * credentials each server's Vault Agent logs in with.
+ *
+ * Made through @pulumi/vault: the PKI mount and an issuing CA (or an existing mount), a role per
+ * server with exactly the static path's names, a policy per role that may only issue from it, an
+ * AppRole per server (its secret ID a secret output), an operators' role for CLI certificates, and
+ * — unless `connectCa: false` — the AppRole and policy the Connect CA in Vault logs in with.
+ * Every option is checked before any resource is made.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import { ProblemList } from "../errors";
+import { requireDeployment } from "../component/deployment";
+import { componentType } from "../component/typeToken";
+import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
+import { isDnsName, isIpAddress } from "../validation/net";
+import { DEFAULT_PATHS } from "../config/settings";
+import { vaultAgentConfig, vaultAgentUnits } from "./agentFiles";
+import { ConnectCaPlan, planConnectCa } from "./connectCaPlan";
+import { planCliRole, planVaultPki, VaultCliRole, VaultPkiPlan, VaultPkiServer } from "./pkiPlan";
+import { checkVaultPkiOptions, CheckedVaultPki, VaultPkiOptions } from "./vaultPkiOptions";
+
+export interface VaultPkiArgs {
+    /** The Consul datacenter the servers are in. */
+    datacenter: string;
+    /** Consul's DNS domain. @default "consul" */
+    domain?: string;
+    /** The servers: node name, own addresses (IP SANs beside 127.0.0.1), extra DNS names. */
+    servers: { nodeName: string; addresses?: string[]; extraDnsNames?: string[] }[];
+    /** Vault: address, mount paths, TTLs, the Connect CA. */
+    vault: VaultPkiOptions;
+    /** Where the servers keep Consul's TLS files (the bundle's `paths.tlsDir`). @default "/etc/consul.d/tls" */
+    tlsDir?: string;
+    /** Where the servers keep the Vault Agent config and AppRole credentials. @default "/etc/consul.d/vault-agent" */
+    agentDir?: string;
+}
+
+const ARG_KEYS = keysOf<VaultPkiArgs>()(["datacenter", "domain", "servers", "vault", "tlsDir", "agentDir"]);
+const SERVER_KEYS = keysOf<VaultPkiArgs["servers"][number]>()(["nodeName", "addresses", "extraDnsNames"]);
+/** Vault's name pattern for PKI and AppRole roles (sdk framework/path.go, GenericNameRegex). */
+const VAULT_NAME = /^\w(([\w.-]+)?\w)?$/;
+/** Consul's datacenter names (agent/config/builder.go, validateBasicName via `dcValid`). */
+const DATACENTER = /^[a-z0-9_-]+$/;
+
+/** The credential files of one server, by file name in `agentDir` (role IDs and secret IDs). */
+export type VaultServerCredentials = Record<string, string>;
+
+export class VaultPki extends pulumi.ComponentResource {
+    /** The issuing CA (PEM): every agent's `ca_file`, and what operators trust. */
+    readonly caPem: pulumi.Output<string>;
+    /** The Vault objects, planned (plain: for review and tests). */
+    readonly plan: VaultPkiPlan;
+    /** The operators' role: `vault write <mount>/issue/<name> common_name=cli.<dc>.<domain>`. */
+    readonly cliRole: VaultCliRole;
+    /** The Connect CA in Vault (undefined with `connectCa: false`). */
+    readonly connectCa?: ConnectCaPlan;
+    /** The renewal timer's period in seconds (a third of the TTL). */
+    readonly renewEverySeconds: number;
+    /**
+     * Per server node, the files beside its bundle (no secret): `vault-agent.hcl` and the systemd
+     * units for `agentDir` and /etc/systemd/system, and `vault-pki.json` for Consul's config
+     * directory (`auto_reload_config`, and the Connect CA in Vault).
+     */
+    readonly serverFiles: Record<string, Record<string, string>>;
+    /** Per server node, `role-id` and `secret-id` (and the Connect CA's) for `agentDir`, mode 0600 (secret). */
+    readonly serverCredentials: pulumi.Output<Record<string, VaultServerCredentials>>;
+
+    constructor(name: string, args: VaultPkiArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = new ProblemList();
+        const checked = checkVaultPkiArgs(args, problems);
+        problems.throwIfAny(`VaultPki "${name}"`);
+        const { c, servers } = checked!;
+        requireDeployment("VaultPki", name);
+        super(componentType("VaultPki"), name, {}, opts);
+
+        const domain = args.domain ?? "consul";
+        const tlsDir = args.tlsDir ?? DEFAULT_PATHS.tlsDir;
+        const agentDir = args.agentDir ?? "/etc/consul.d/vault-agent";
+        this.plan = planVaultPki({ datacenter: args.datacenter, domain, mountPath: c.mountPath, approlePath: c.approlePath, servers, ttl: c.ttl, maxTtl: c.maxTtl });
+        this.cliRole = planCliRole({ datacenter: args.datacenter, domain, mountPath: c.mountPath, ttl: c.ttl, maxTtl: c.maxTtl });
+        this.renewEverySeconds = c.renewEverySeconds;
+        const vaultCaFile = c.address.startsWith("https:") ? `${agentDir}/vault-ca.pem` : undefined;
+        this.connectCa = c.connectCa ? planConnectCa(args.datacenter, { ...c, connectCa: c.connectCa }, agentDir, vaultCaFile) : undefined;
+
+        const child = { parent: this };
+        // The mount and its CA, or the existing mount's path and CA.
+        let mountPath: pulumi.Input<string> = c.mountPath;
+        if (c.existingMount) this.caPem = pulumi.output(c.existingMount.caPem);
+        else {
+            const mount = new vault.Mount(`${name}-mount`, { path: c.mountPath, type: "pki", description: `Consul ${args.datacenter} agent certificates (consul-hardened)`, maxLeaseTtlSeconds: c.caTtlSeconds, defaultLeaseTtlSeconds: Math.min(c.caTtlSeconds, 3600) }, child);
+            mountPath = mount.path;
+            const ca = new vault.pkisecret.SecretBackendRootCert(
+                `${name}-ca`,
+                { backend: mount.path, type: "internal", commonName: `Consul ${args.datacenter} agent CA (Vault)`, organization: "consul-hardened", keyType: "ec", keyBits: 256, ttl: c.caTtl },
+                child,
+            );
+            this.caPem = ca.certificate;
+        }
+        let approlePath: pulumi.Input<string> = c.approlePath;
+        if (!c.existingApprole) approlePath = new vault.AuthBackend(`${name}-approle`, { type: "approle", path: c.approlePath, description: "Consul servers' Vault Agents (consul-hardened)" }, child).path;
+
+        const roleParams = (p: VaultPkiPlan["roles"][number]["params"] | VaultCliRole["params"]) => ({
+            allowedDomains: p.allowed_domains,
+            allowBareDomains: p.allow_bare_domains,
+            allowSubdomains: p.allow_subdomains,
+            allowGlobDomains: p.allow_glob_domains,
+            allowWildcardCertificates: p.allow_wildcard_certificates,
+            allowLocalhost: p.allow_localhost,
+            allowIpSans: p.allow_ip_sans,
+            enforceHostnames: p.enforce_hostnames,
+            serverFlag: p.server_flag,
+            clientFlag: p.client_flag,
+            keyType: p.key_type,
+            keyBits: p.key_bits,
+            ttl: p.ttl,
+            maxTtl: p.max_ttl,
+            noStore: p.no_store,
+        });
+        // One AppRole and one secret ID: the role's tokens carry only `policy`.
+        const appRole = (id: string, roleName: string, policy: vault.Policy) => {
+            const role = new vault.approle.AuthBackendRole(`${name}-${id}-approle-role`, { backend: approlePath, roleName, tokenPolicies: [policy.name], tokenTtl: 3600, tokenMaxTtl: 4 * 3600 }, child);
+            const secret = new vault.approle.AuthBackendRoleSecretId(`${name}-${id}-secret-id`, { backend: approlePath, roleName: role.roleName }, child);
+            return { roleId: role.roleId, secretId: secret.secretId };
+        };
+
+        const credentials: Record<string, pulumi.Output<Record<string, string>>> = {};
+        const connectLogin = this.connectCa
+            ? appRole("connect-ca", this.connectCa.roleName, new vault.Policy(`${name}-connect-ca-policy`, { name: this.connectCa.policyName, policy: this.connectCa.policyHcl }, child))
+            : undefined;
+        this.serverFiles = {};
+        for (const role of this.plan.roles) {
+            new vault.pkisecret.SecretBackendRole(`${name}-${role.nodeName}-role`, { backend: mountPath, name: role.name, ...roleParams(role.params) }, child);
+            const policy = new vault.Policy(`${name}-${role.nodeName}-policy`, { name: role.name, policy: this.plan.policies.find((p) => p.name === role.name)!.hcl }, child);
+            const login = appRole(role.nodeName, role.name, policy);
+            credentials[role.nodeName] = pulumi.all([login.roleId, login.secretId, connectLogin?.roleId, connectLogin?.secretId]).apply(([roleId, secretId, caRoleId, caSecretId]): Record<string, string> => ({
+                "role-id": roleId,
+                "secret-id": secretId,
+                ...(caRoleId !== undefined && caSecretId !== undefined ? { "connect-ca-role-id": caRoleId, "connect-ca-secret-id": caSecretId } : {}),
+            }));
+            this.serverFiles[role.nodeName] = {
+                "vault-agent.hcl": vaultAgentConfig({ vaultAddress: c.address, vaultCaFile: vaultCaFile ?? "", approlePath: c.approlePath, mountPath: c.mountPath, role, tlsDir, agentDir, ttl: c.ttl, renewEverySeconds: c.renewEverySeconds }),
+                ...vaultAgentUnits({ agentDir, tlsDir, renewEverySeconds: c.renewEverySeconds }),
+                // Consul reads new certificate files without a restart (config/builder.go: AutoReloadConfig).
+                "vault-pki.json": JSON.stringify({ auto_reload_config: true, ...(this.connectCa ? { connect: this.connectCa.connect } : {}) }, null, 2) + "\n",
+            };
+        }
+        new vault.pkisecret.SecretBackendRole(`${name}-cli-role`, { backend: mountPath, name: this.cliRole.name, ...roleParams(this.cliRole.params) }, child);
+        new vault.Policy(`${name}-cli-policy`, { name: this.cliRole.name, policy: this.cliRole.policyHcl }, child);
+
+        this.serverCredentials = pulumi.secret(pulumi.all(credentials));
+        this.registerOutputs({ caPem: this.caPem, serverCredentials: this.serverCredentials });
+    }
+}
+
+/** Everything VaultPki's args must be, checked before any resource; problems added to `p`. */
+export function checkVaultPkiArgs(args: VaultPkiArgs, p: ProblemList): { c: CheckedVaultPki; servers: VaultPkiServer[] } | undefined {
+    if (args === undefined || args === null || typeof args !== "object") {
+        p.add("", args, "VaultPki needs its arguments", "{ datacenter, servers, vault: { address } }");
+        return undefined;
+    }
+    refuseUnknownKeys(args, ARG_KEYS, "", p);
+    if (typeof args.datacenter !== "string" || !DATACENTER.test(args.datacenter))
+        p.add("datacenter", args.datacenter, "not a Consul datacenter name (lower-case letters, digits, - and _)", '"dc1"');
+    if (args.domain !== undefined && (typeof args.domain !== "string" || !isDnsName(args.domain)))
+        p.add("domain", args.domain, "not a DNS domain", '"consul"');
+    for (const [option, value] of [["tlsDir", args.tlsDir], ["agentDir", args.agentDir]] as const)
+        if (value !== undefined && (typeof value !== "string" || !/^\/[^\s"\\]*[^/\s"\\]$/.test(value)))
+            p.add(option, value, "not an absolute directory path (no spaces, quotes or trailing slash)", option === "tlsDir" ? `"${DEFAULT_PATHS.tlsDir}"` : '"/etc/consul.d/vault-agent"');
+    const servers: VaultPkiServer[] = [];
+    if (!Array.isArray(args.servers) || args.servers.length === 0) p.add("servers", args.servers, "must list the servers (at least one)", '[{ nodeName: "consul-server-1", addresses: ["10.0.1.11"] }]');
+    else {
+        const seen = new Set<string>();
+        args.servers.forEach((s, i) => {
+            const at = `servers[${i}]`;
+            if (typeof s !== "object" || s === null) return p.add(at, s, "must be { nodeName, addresses }", '{ nodeName: "consul-server-1", addresses: ["10.0.1.11"] }');
+            refuseUnknownKeys(s, SERVER_KEYS, at, p);
+            const roleName = `consul-${args.datacenter}-server-${s.nodeName}`;
+            if (typeof s.nodeName !== "string" || !VAULT_NAME.test(roleName) || s.nodeName.length > 63)
+                p.add(`${at}.nodeName`, s.nodeName, "not a node name Vault takes in a role name (letters, digits, -, _ and . inside)", '"consul-server-1"');
+            else if (seen.has(s.nodeName)) p.add(`${at}.nodeName`, s.nodeName, "listed twice: one role per server", "give each server its own node name");
+            seen.add(String(s.nodeName));
+            const addresses = s.addresses ?? [];
+            if (!Array.isArray(addresses) || addresses.some((a) => typeof a !== "string" || !isIpAddress(a)))
+                p.add(`${at}.addresses`, s.addresses, "must be IP addresses (the certificate's IP SANs)", '["10.0.1.11"]');
+            const extra = s.extraDnsNames ?? [];
+            if (!Array.isArray(extra) || extra.some((n) => typeof n !== "string" || !isDnsName(n)))
+                p.add(`${at}.extraDnsNames`, s.extraDnsNames, "must be host names (Vault's enforce_hostnames refuses anything else, and no wildcards)", '["consul-1.example.internal"]');
+            servers.push({ nodeName: String(s.nodeName), addresses: Array.isArray(addresses) ? addresses : [], extraDnsNames: Array.isArray(extra) ? extra : [] });
+        });
+    }
+    const c = checkVaultPkiOptions(args.vault, String(args.datacenter), "vault", p);
+    return c && p.all.length === 0 ? { c, servers } : undefined;
+}
