@@ -186,7 +186,7 @@ export function runBin(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: 
 }
 
 /** SIGTERM to the process group, SIGKILL after 10s; resolves when the process has exited. */
-function stopProcess(proc: ChildProcess): Promise<void> {
+export function stopProcess(proc: ChildProcess): Promise<void> {
     return new Promise<void>((resolve) => {
         if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
         const signal = (s: NodeJS.Signals) => {

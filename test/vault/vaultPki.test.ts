@@ -39,14 +39,14 @@ describe("VaultPki (emulated @pulumi/vault)", () => {
         const creds = await valueOf(pki.serverCredentials);
         await emu.settled();
         assert.match(caPem, /BEGIN CERTIFICATE/);
-        const ids = (type: string) => emu.ofType(type).map((r) => r.id).sort();
+        const ids = (type: string) => emu.ofType(type).map((r) => String(r.id)).sort();
         assert.deepEqual(ids("vault:index/mount:Mount"), ["pki-consul-dc1"]);
         assert.deepEqual(ids("vault:index/authBackend:AuthBackend"), ["approle"]);
         assert.deepEqual(ids("vault:pkiSecret/secretBackendRole:SecretBackendRole"), ["pki-consul-dc1/roles/consul-dc1-cli", "pki-consul-dc1/roles/consul-dc1-server-consul-server-1", "pki-consul-dc1/roles/consul-dc1-server-consul-server-2"]);
         assert.deepEqual(ids("vault:index/policy:Policy"), ["consul-dc1-cli", "consul-dc1-connect-ca", "consul-dc1-server-consul-server-1", "consul-dc1-server-consul-server-2"]);
         assert.deepEqual(ids("vault:appRole/authBackendRole:AuthBackendRole"), ["auth/approle/role/consul-dc1-connect-ca", "auth/approle/role/consul-dc1-server-consul-server-1", "auth/approle/role/consul-dc1-server-consul-server-2"]);
-        for (const s of emu.ofType("vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId")) assert.match(s.id, /^backend=approle::role=consul-dc1-[a-z0-9-]+::accessor=[0-9a-f-]{36}$/);
-        assert.match(emu.ofType("vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert")[0].id, /^pki-consul-dc1\/issuer\/[0-9a-f-]{36}$/);
+        for (const s of emu.ofType("vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId")) assert.match(String(s.id), /^backend=approle::role=consul-dc1-[a-z0-9-]+::accessor=[0-9a-f-]{36}$/);
+        assert.match(String(emu.ofType("vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert")[0].id), /^pki-consul-dc1\/issuer\/[0-9a-f-]{36}$/);
         assert.deepEqual(Object.keys(creds).sort(), ["consul-server-1", "consul-server-2"]);
         assert.deepEqual(Object.keys(creds["consul-server-1"]).sort(), ["connect-ca-role-id", "connect-ca-secret-id", "role-id", "secret-id"]);
         assert.equal(emu.vault.policies.get("consul-dc1-server-consul-server-1"), 'path "pki-consul-dc1/issue/consul-dc1-server-consul-server-1" {\n  capabilities = ["update"]\n}\n');
@@ -59,7 +59,7 @@ describe("VaultPki (emulated @pulumi/vault)", () => {
         const creds = await valueOf(pki.serverCredentials);
         await emu.settled();
         assert.equal(await pulumi.isSecret(pki.serverCredentials), true);
-        const secretIds = Object.values(creds).flatMap((c) => [c["secret-id"], c["connect-ca-secret-id"]]);
+        const secretIds = Object.fromEntries(Object.entries(creds).flatMap(([n, c]) => [[`${n} secret-id`, c["secret-id"]], [`${n} connect-ca-secret-id`, c["connect-ca-secret-id"]]]));
         assert.deepEqual(findSecrets(JSON.stringify(emu.stateExport()), secretIds), [], "no secret ID in plaintext in state");
         for (const r of emu.ofType("vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId"))
             assert.ok(isSecretEnvelope(r.wireOutputs.secretId), `${r.name}: secret_id is stored as a secret (the SDK's additionalSecretOutputs)`);
