@@ -10,6 +10,9 @@ export { HardenedClusterArgs, InsecureOptions, ClusterPorts, AgentProcessOptions
 export { InsecureWarning } from "./cluster/normalize";
 export { CertificateAuthority, CertificateAuthorityArgs, ExistingCa } from "./tls/certificateAuthority";
 export { AgentCertificate, AgentCertificateArgs } from "./tls/agentCertificate";
+export { VaultPki, VaultPkiArgs, VaultServerCredentials } from "./vault/vaultPki";
+export { VaultPkiOptions, ExistingVaultPkiMount, VaultConnectCaOptions } from "./vault/vaultPkiOptions";
+export { vaultPkiBundle, VaultPkiBundle } from "./vault/bundle";
 export { agentCertProfile, AgentCertProfile, CertProfile } from "./tls/profiles";
 export { KeyOptions } from "./tls/keyOptions";
 export { GossipKeyring, GossipKeyringArgs } from "./gossip/keyring";

@@ -19,7 +19,7 @@ const BY_CONSTRUCTION: Partial<Record<ChecklistId, string>> = {
     "CSM-ACL-04": "BootstrapSecrets: a UUID derived (HMAC-SHA256) from a 32-byte RandomBytes seed, a Pulumi secret, never a literal",
     "CSM-ACL-05": "BootstrapSecrets + AclSystem: one node-identity token per agent, pre-seeded",
     "CSM-GOS-03": "GossipKeyring: staged install → use → remove plan",
-    "CSM-ROT-01": "AgentCertificate: 1-year certificates renewed 30 days early; CA at most 10 years",
+    "CSM-ROT-01": "AgentCertificate: 1-year certificates renewed 30 days early; CA at most 10 years — or VaultPki: servers' certificates from Vault's PKI engine (72 h), renewed every third of the TTL",
     "CSM-OS-01": "bundle files: keys, tokens and configs 0600, directories 0700 (data_dir mode is the host's)",
 };
 
@@ -43,6 +43,15 @@ const EXTRA: Record<string, string> = {
     "CSM-SEN-01": "KV write rules can carry Sentinel code",
 };
 
+/**
+ * The line of the seed (docs/consul-security-model.txt) an ID serves, where a reader asks for it:
+ * the Vault recommendation is one line that two requirements implement.
+ */
+const SEED_LINES: Partial<Record<ChecklistId, string>> = {
+    "CSM-ROT-01": "seed line 39: rotate agent certificates, e.g. from Vault's PKI secret engine with a short TTL; clients by auto_encrypt",
+    "CSM-CA-01": "seed line 39: certificates from Vault's PKI secret engine (the Connect CA in Vault logs in with an auth method)",
+};
+
 /** A checklist ID the rendered configs break or weaken, and where. */
 export interface RenderedWeakening {
     id: string;
@@ -57,19 +66,26 @@ export interface RenderedWeakening {
  */
 export function coverageReport(warnings: InsecureWarning[] = [], rendered?: RenderedWeakening[]): CoverageRow[] {
     const ids = [...new Set([...Object.keys(CHECKLIST), ...Object.keys(EXTRA)])];
-    return ids.map((id) => {
-        const requirement = (CHECKLIST as Record<string, string>)[id] ?? EXTRA[id];
-        const byOption = warnings.filter((w) => w.id === id).map((w) => `${w.option}: ${w.message}`);
-        const inConfigs = [...new Set((rendered ?? []).filter((r) => r.id === id).map((r) => r.path))];
-        const waived = rendered ? (inConfigs.length ? [...byOption, `rendered: ${inConfigs.join(", ")}`] : []) : byOption;
-        if (waived.length) return { id, requirement, status: "waived", detail: waived.join("; ") };
-        if ((GUARDED_IDS as readonly string[]).includes(id)) return { id, requirement, status: "enforced", detail: "set in every rendered agent config; overrides that break it are refused" };
-        const built = BY_CONSTRUCTION[id as ChecklistId];
-        if (built) return { id, requirement, status: "enforced", detail: built };
-        if (BY_OPTION[id]) return { id, requirement, status: "configured by option", detail: BY_OPTION[id] };
-        const nd = NOT_DECIDABLE_FROM_CONFIG.find((n) => n.id === id);
-        return { id, requirement, status: "not decidable", detail: nd?.why ?? "outside what this library controls" };
-    });
+    return ids.map((id) => withSeedLine(rowOf(id, warnings, rendered)));
+}
+
+function withSeedLine(row: CoverageRow): CoverageRow {
+    const seed = SEED_LINES[row.id as ChecklistId];
+    return seed ? { ...row, detail: `${row.detail} (${seed})` } : row;
+}
+
+function rowOf(id: string, warnings: InsecureWarning[], rendered: RenderedWeakening[] | undefined): CoverageRow {
+    const requirement = (CHECKLIST as Record<string, string>)[id] ?? EXTRA[id];
+    const byOption = warnings.filter((w) => w.id === id).map((w) => `${w.option}: ${w.message}`);
+    const inConfigs = [...new Set((rendered ?? []).filter((r) => r.id === id).map((r) => r.path))];
+    const waived = rendered ? (inConfigs.length ? [...byOption, `rendered: ${inConfigs.join(", ")}`] : []) : byOption;
+    if (waived.length) return { id, requirement, status: "waived", detail: waived.join("; ") };
+    if ((GUARDED_IDS as readonly string[]).includes(id)) return { id, requirement, status: "enforced", detail: "set in every rendered agent config; overrides that break it are refused" };
+    const built = BY_CONSTRUCTION[id as ChecklistId];
+    if (built) return { id, requirement, status: "enforced", detail: built };
+    if (BY_OPTION[id]) return { id, requirement, status: "configured by option", detail: BY_OPTION[id] };
+    const nd = NOT_DECIDABLE_FROM_CONFIG.find((n) => n.id === id);
+    return { id, requirement, status: "not decidable", detail: nd?.why ?? "outside what this library controls" };
 }
 
 export function coverageMarkdown(rows: CoverageRow[]): string {

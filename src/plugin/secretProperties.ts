@@ -26,6 +26,7 @@ export const SECRET_COMPONENT_PROPERTIES: Record<string, SecretProperties> = {
     GossipKeyring: { outputs: ["primaryKey", "keys", "commands"] },
     BootstrapSecrets: { inputs: ["seed"], outputs: ["initialManagementToken", "agentTokens", "seed", "dnsToken"] },
     AclSystem: { inputs: ["secretSeed", "dnsToken"], outputs: ["tokens"] },
+    VaultPki: { outputs: ["serverCredentials"] },
 };
 
 /** By object type name: properties secret wherever the type is used. */

@@ -110,8 +110,8 @@ export function vaultAgentUnits(i: Pick<VaultAgentInput, "agentDir" | "tlsDir" |
             "ProtectSystem=strict",
             "ProtectHome=yes",
             "PrivateTmp=yes",
-            // It writes the token sink nowhere and the rendered files into the TLS directory only.
-            `ReadWritePaths=${i.agentDir} ${i.tlsDir}`,
+            // No token sink, the AppRole files only read: it writes the rendered files into the TLS directory only.
+            `ReadWritePaths=${i.tlsDir}`,
             "",
             "[Install]",
             "WantedBy=multi-user.target",

@@ -18,17 +18,32 @@ export interface ConnectCaPlan {
     /** Vault policy HCL over exactly the two mounts Consul manages, and the token's own renewal. */
     policyHcl: string;
     /** The servers' `connect` block (no secret: the credentials are files beside the config). */
-    connect: {
-        enabled: true;
-        ca_provider: "vault";
-        ca_config: {
-            address: string;
-            root_pki_path: string;
-            intermediate_pki_path: string;
-            ca_file?: string;
-            auth_method: { type: "approle"; mount_path: string; params: { role_id_file_path: string; secret_id_file_path: string } };
-        };
-    };
+    connect: ConnectBlock;
+}
+
+/** Consul's `connect` block with the Vault provider. */
+export interface ConnectBlock {
+    enabled: boolean;
+    /** "vault" */
+    ca_provider: string;
+    ca_config: VaultCaConfig;
+}
+
+export interface VaultCaConfig {
+    address: string;
+    root_pki_path: string;
+    intermediate_pki_path: string;
+    /** The CA of Vault's HTTPS certificate (https addresses only). */
+    ca_file?: string;
+    auth_method: VaultCaAuthMethod;
+}
+
+export interface VaultCaAuthMethod {
+    /** "approle" */
+    type: string;
+    mount_path: string;
+    /** role_id_file_path and secret_id_file_path */
+    params: Record<string, string>;
 }
 
 export function planConnectCa(datacenter: string, c: CheckedVaultPki & { connectCa: NonNullable<CheckedVaultPki["connectCa"]> }, agentDir: string, vaultCaFile?: string): ConnectCaPlan {

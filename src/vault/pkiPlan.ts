@@ -50,23 +50,28 @@ export interface VaultPkiRole {
     altNames: string[];
     ipSans: string[];
     /** The role's parameters as Vault's API names them (`POST <mount>/roles/<name>`). */
-    params: {
-        allowed_domains: string[];
-        allow_bare_domains: true;
-        allow_subdomains: false;
-        allow_glob_domains: false;
-        allow_wildcard_certificates: false;
-        allow_localhost: true;
-        allow_ip_sans: true;
-        enforce_hostnames: true;
-        server_flag: true;
-        client_flag: true;
-        key_type: "ec";
-        key_bits: 256;
-        ttl: string;
-        max_ttl: string;
-        no_store: true;
-    };
+    params: VaultPkiRoleParams;
+}
+
+/** A PKI role's parameters as Vault's API names them; the values planVaultPki and planCliRole set are fixed. */
+export interface VaultPkiRoleParams {
+    allowed_domains: string[];
+    allow_bare_domains: boolean;
+    allow_subdomains: boolean;
+    allow_glob_domains: boolean;
+    allow_wildcard_certificates: boolean;
+    allow_localhost: boolean;
+    allow_ip_sans: boolean;
+    enforce_hostnames: boolean;
+    server_flag: boolean;
+    client_flag: boolean;
+    /** "ec" */
+    key_type: string;
+    /** 256: with "ec", P-256 */
+    key_bits: number;
+    ttl: string;
+    max_ttl: string;
+    no_store: boolean;
 }
 
 export interface VaultPkiPolicy {
@@ -135,7 +140,7 @@ export interface VaultCliRole {
     commonName: string;
     /** Policy HCL: issue from this role only; attach it to the operators' own Vault identities. */
     policyHcl: string;
-    params: { allowed_domains: string[]; allow_bare_domains: true; allow_subdomains: false; allow_glob_domains: false; allow_wildcard_certificates: false; allow_localhost: false; allow_ip_sans: false; enforce_hostnames: true; server_flag: false; client_flag: true; key_type: "ec"; key_bits: 256; ttl: string; max_ttl: string; no_store: true };
+    params: VaultPkiRoleParams;
 }
 
 export function planCliRole(i: Pick<VaultPkiPlanInput, "datacenter" | "domain" | "mountPath" | "ttl" | "maxTtl">): VaultCliRole {

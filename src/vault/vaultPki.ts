@@ -25,13 +25,23 @@ import { ConnectCaPlan, planConnectCa } from "./connectCaPlan";
 import { planCliRole, planVaultPki, VaultCliRole, VaultPkiPlan, VaultPkiServer } from "./pkiPlan";
 import { checkVaultPkiOptions, CheckedVaultPki, VaultPkiOptions } from "./vaultPkiOptions";
 
+/** One server: its node name, its own addresses and extra DNS names (its certificate's SANs). */
+export interface VaultPkiServerSpec {
+    /** The server's node name, as in the cluster (`consul-server-1`, …). */
+    nodeName: string;
+    /** The server's own addresses: IP SANs beside 127.0.0.1. @default [] */
+    addresses?: string[];
+    /** DNS names beyond the profile's. @default [] */
+    extraDnsNames?: string[];
+}
+
 export interface VaultPkiArgs {
     /** The Consul datacenter the servers are in. */
     datacenter: string;
     /** Consul's DNS domain. @default "consul" */
     domain?: string;
     /** The servers: node name, own addresses (IP SANs beside 127.0.0.1), extra DNS names. */
-    servers: { nodeName: string; addresses?: string[]; extraDnsNames?: string[] }[];
+    servers: VaultPkiServerSpec[];
     /** Vault: address, mount paths, TTLs, the Connect CA. */
     vault: VaultPkiOptions;
     /** Where the servers keep Consul's TLS files (the bundle's `paths.tlsDir`). @default "/etc/consul.d/tls" */
@@ -41,7 +51,7 @@ export interface VaultPkiArgs {
 }
 
 const ARG_KEYS = keysOf<VaultPkiArgs>()(["datacenter", "domain", "servers", "vault", "tlsDir", "agentDir"]);
-const SERVER_KEYS = keysOf<VaultPkiArgs["servers"][number]>()(["nodeName", "addresses", "extraDnsNames"]);
+const SERVER_KEYS = keysOf<VaultPkiServerSpec>()(["nodeName", "addresses", "extraDnsNames"]);
 /** Vault's name pattern for PKI and AppRole roles (sdk framework/path.go, GenericNameRegex). */
 const VAULT_NAME = /^\w(([\w.-]+)?\w)?$/;
 /** Consul's datacenter names (agent/config/builder.go, validateBasicName via `dcValid`). */
@@ -50,6 +60,11 @@ const DATACENTER = /^[a-z0-9_-]+$/;
 /** The credential files of one server, by file name in `agentDir` (role IDs and secret IDs). */
 export type VaultServerCredentials = Record<string, string>;
 
+/**
+ * The servers' certificates from Vault's PKI secrets engine: a role, issue-only policy and AppRole
+ * per server, the mount and its CA (or an existing mount), the operators' CLI role and the Connect
+ * CA's login — and per server the Vault Agent files that fetch and renew its certificate.
+ */
 export class VaultPki extends pulumi.ComponentResource {
     /** The issuing CA (PEM): every agent's `ca_file`, and what operators trust. */
     readonly caPem: pulumi.Output<string>;

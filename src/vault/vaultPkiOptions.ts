@@ -10,7 +10,7 @@ import { isLoopbackAddress } from "../validation/net";
 import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
 
 const OPTION_KEYS = keysOf<VaultPkiOptions>()(["address", "mountPath", "approlePath", "ttl", "maxTtl", "caTtl", "existingMount", "existingApprole", "connectCa"]);
-const CONNECT_KEYS = keysOf<VaultConnectCaOptions>()(["rootPath", "intermediatePath"]);
+const CONNECT_KEYS = keysOf<VaultConnectCaOptions>()(["enabled", "rootPath", "intermediatePath"]);
 
 /** A PKI mount that already holds the issuing CA (made by another team or stack). */
 export interface ExistingVaultPkiMount {
@@ -20,9 +20,11 @@ export interface ExistingVaultPkiMount {
 
 /** Where Consul's Connect CA keeps its root and intermediate in Vault (Consul creates both mounts). */
 export interface VaultConnectCaOptions {
-    /** @default "connect-root-<datacenter>" */
+    /** false keeps Consul's built-in Connect CA. @default true */
+    enabled?: boolean;
+    /** The root PKI mount Consul creates and manages. @default "connect-root-<datacenter>" */
     rootPath?: string;
-    /** @default "connect-intermediate-<datacenter>" */
+    /** The intermediate PKI mount Consul creates and manages. @default "connect-intermediate-<datacenter>" */
     intermediatePath?: string;
 }
 
@@ -50,13 +52,14 @@ export interface VaultPkiOptions {
     /** The AppRole auth method is already enabled at `approlePath`: do not enable it. @default false */
     existingApprole?: boolean;
     /**
-     * The Connect CA in Vault (servers log in with an AppRole of their own; never a static token),
-     * or false to keep Consul's built-in Connect CA. @default {}
+     * The Connect CA in Vault: servers log in with an AppRole of their own, never a static token.
+     * `{ enabled: false }` keeps Consul's built-in Connect CA. @default {}
      */
-    connectCa?: VaultConnectCaOptions | false;
+    connectCa?: VaultConnectCaOptions;
 }
 
-export interface CheckedVaultPki {
+/** The options checked and defaulted (a type, not an interface: not part of the option reference). */
+export type CheckedVaultPki = {
     address: string;
     mountPath: string;
     approlePath: string;
@@ -70,7 +73,7 @@ export interface CheckedVaultPki {
     connectCa?: { rootPath: string; intermediatePath: string };
     /** A third of the TTL, in whole seconds: the renewal timer's period. */
     renewEverySeconds: number;
-}
+};
 
 /** Vault mount paths: segments of letters, digits, `-`, `_` and `.` (never `.` or `..` alone), no leading or trailing slash. */
 const MOUNT_PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
@@ -105,11 +108,14 @@ export function checkVaultPkiOptions(o: VaultPkiOptions | undefined, datacenter:
         p.add(`${prefix}.address`, o.address, "Vault without TLS beyond loopback: the AppRole secret and every private key would cross the network in clear", "use https (http only to a Vault on 127.0.0.1)");
     const mountPath = o.mountPath ?? `pki-consul-${datacenter}`;
     const approlePath = o.approlePath ?? "approle";
-    const connect = o.connectCa === false ? undefined : o.connectCa ?? {};
-    if (connect !== undefined && (typeof connect !== "object" || connect === null || Array.isArray(connect)))
-        p.add(`${prefix}.connectCa`, connect, "must be an object (or false for Consul's built-in Connect CA)", "{} or false");
-    else if (connect) refuseUnknownKeys(connect, CONNECT_KEYS, `${prefix}.connectCa`, p);
-    const connectPaths = connect && typeof connect === "object" ? { rootPath: connect.rootPath ?? `connect-root-${datacenter}`, intermediatePath: connect.intermediatePath ?? `connect-intermediate-${datacenter}` } : undefined;
+    const connectOption = o.connectCa ?? {};
+    if (typeof connectOption !== "object" || connectOption === null || Array.isArray(connectOption))
+        p.add(`${prefix}.connectCa`, connectOption, "must be an object", "{} (or { enabled: false } for Consul's built-in Connect CA)");
+    else refuseUnknownKeys(connectOption, CONNECT_KEYS, `${prefix}.connectCa`, p);
+    if (typeof connectOption === "object" && connectOption !== null && connectOption.enabled !== undefined && typeof connectOption.enabled !== "boolean")
+        p.add(`${prefix}.connectCa.enabled`, connectOption.enabled, "must be true or false", "false");
+    const connect = typeof connectOption === "object" && connectOption !== null && connectOption.enabled !== false ? connectOption : undefined;
+    const connectPaths = connect ? { rootPath: connect.rootPath ?? `connect-root-${datacenter}`, intermediatePath: connect.intermediatePath ?? `connect-intermediate-${datacenter}` } : undefined;
     const paths: [string, unknown, string][] = [["mountPath", mountPath, `"pki-consul-${datacenter}"`], ["approlePath", approlePath, '"approle"']];
     if (connectPaths) paths.push(["connectCa.rootPath", connectPaths.rootPath, `"connect-root-${datacenter}"`], ["connectCa.intermediatePath", connectPaths.intermediatePath, `"connect-intermediate-${datacenter}"`]);
     for (const [option, value, fix] of paths) {

@@ -4,6 +4,7 @@
  * matched as Consul's decoder matches them, in any letter case.
  */
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
 import { auditAgent } from "../../src/audit/audit";
 import { agentFromObject } from "../../src/audit/load";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
@@ -49,5 +50,11 @@ describe("CSM-CA-01: the Connect CA in Vault without a static token", function (
             (e: Error) => e instanceof ConsulHardenedOptionError && e.problems.some((p) => p.option === "overrides.server.connect.ca_config.token" && p.problem.includes("CSM-CA-01") && /auth_method/.test(p.fix)) && !e.message.includes(TOKEN),
         );
         assert.equal(coverageReport().find((r) => r.id === "CSM-CA-01")?.status, "enforced");
+    });
+
+    it("the coverage report names the seed line the Vault requirements serve (and that line is Vault's PKI recommendation)", () => {
+        const seedLine = readFileSync("docs/consul-security-model.txt", "utf8").split("\n")[38];
+        assert.match(seedLine, /X\.509 Certificates.*Vault's PKI secret engine/);
+        for (const id of ["CSM-CA-01", "CSM-ROT-01"]) assert.match(coverageReport().find((r) => r.id === id)!.detail, /seed line 39: /, id);
     });
 });

@@ -81,10 +81,10 @@ describe("VaultPki (emulated @pulumi/vault)", () => {
         assert.deepEqual(paths, ["sys/mounts/connect-root-dc1", "sys/mounts/connect-intermediate-dc1", "sys/mounts/connect-intermediate-dc1/tune", "connect-root-dc1/*", "connect-intermediate-dc1/*", "auth/token/renew-self", "auth/token/lookup-self"]);
     });
 
-    it("connectCa: false leaves Consul's built-in Connect CA: no AppRole or policy for it", async () => {
+    it("connectCa { enabled: false } leaves Consul's built-in Connect CA: no AppRole or policy for it", async () => {
         const emu = await emulation();
         emu.reset();
-        const pki = new VaultPki("vpki", { ...args, vault: { ...args.vault, connectCa: false } });
+        const pki = new VaultPki("vpki", { ...args, vault: { ...args.vault, connectCa: { enabled: false } } });
         await valueOf(pki.serverCredentials);
         await emu.settled();
         assert.equal(pki.connectCa, undefined);
@@ -152,5 +152,36 @@ describe("VaultPki (emulated @pulumi/vault)", () => {
         const problems = problemsOf({ ...args, vault: { ...args.vault, token } });
         assert.ok(problems.some((p) => p.option === "vault.token"));
         assert.ok(!JSON.stringify(problems).includes(token));
+    });
+});
+
+describe("vaultPkiBundle: the cluster's bundle with its server certificates from Vault", () => {
+    it("replaces ca.pem, drops the static server and CLI certificates, adds each server's Vault Agent files and Consul fragment", async () => {
+        const emu = await emulation();
+        emu.reset();
+        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
+        const { vaultPkiBundle } = await import("../../src/vault/bundle");
+        const cluster = new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"] });
+        const servers = ["consul-server-1", "consul-server-2", "consul-server-3"].map((nodeName, i) => ({ nodeName, addresses: [`10.0.1.1${i + 1}`] }));
+        const pki = new VaultPki("vb", { ...args, servers });
+        const bundle = vaultPkiBundle(cluster, pki);
+        const files = await valueOf(bundle.files);
+        assert.equal(await pulumi.isSecret(bundle.files), true);
+        assert.equal(files["ca.pem"], await valueOf(pki.caPem));
+        assert.ok(!Object.keys(files).some((p) => /server(-key)?\.pem$|^cli\//.test(p)), "no certificate or key from the CA in state");
+        assert.ok(files["servers/consul-server-2/vault-pki.json"] && files["servers/consul-server-2/vault-agent/secret-id"]);
+        assert.match(files["systemd/vault-agent/consul-vault-agent-renew.timer"], /OnUnitActiveSec=86400s/);
+        const modes = bundle.fileModes;
+        assert.deepEqual(Object.keys(modes).sort(), Object.keys(files).sort(), "a mode for every file");
+        assert.equal(modes["servers/consul-server-1/vault-agent/secret-id"], 0o600);
+    });
+
+    it("refuses a VaultPki whose servers are not the cluster's, before any file", async () => {
+        const emu = await emulation();
+        emu.reset();
+        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
+        const { vaultPkiBundle } = await import("../../src/vault/bundle");
+        const cluster = new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"] });
+        assert.throws(() => vaultPkiBundle(cluster, new VaultPki("vb", args)), (e: unknown) => e instanceof ConsulHardenedOptionError && /not the cluster's servers/.test(e.message));
     });
 });
