@@ -3,39 +3,14 @@
  * `systemd-analyze security --offline` and accepted by `systemd-analyze verify`.
  */
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { HardenedClusterArgs } from "../../src/cluster/options";
 import { ConsulHardenedOptionError } from "../../src/errors";
 import { emulation } from "../support/emulation";
-
-const dir = mkdtempSync(join(tmpdir(), "ch-systemd-"));
-
-/** `systemd-analyze security --offline=true` exposure of a unit file (0.0 best … 10.0 worst). */
-function exposure(unitText: string, name = "consul.service"): number {
-    const sub = mkdtempSync(join(dir, "u-"));
-    const file = join(sub, name);
-    writeFileSync(file, unitText);
-    const r = spawnSync("systemd-analyze", ["security", "--offline=true", "--no-pager", file], { encoding: "utf8" });
-    const m = /Overall exposure level for \S+: ([\d.]+)/.exec(`${r.stdout}${r.stderr}`);
-    if (!m) throw new Error(`systemd-analyze security: ${r.stdout}${r.stderr}`);
-    return Number(m[1]);
-}
-
-function verify(unitText: string): { ok: boolean; out: string } {
-    const sub = mkdtempSync(join(dir, "v-"));
-    const file = join(sub, "consul.service");
-    writeFileSync(file, unitText);
-    const r = spawnSync("systemd-analyze", ["verify", file], { encoding: "utf8" });
-    return { ok: r.status === 0 && !/error|invalid|unknown/i.test(`${r.stdout}${r.stderr}`), out: `${r.stdout}${r.stderr}` };
-}
+import { exposure, verify, HAVE_SYSTEMD_ANALYZE } from "../support/systemdAnalyze";
 
 const base: HardenedClusterArgs = { datacenter: "dc1", servers: 1, agentProcess: { binary: process.execPath } };
 
-const HAVE_SYSTEMD_ANALYZE = spawnSync("systemd-analyze", ["--version"]).status === 0;
 
 describe("the agent process (systemd)", () => {
     before(emulation);

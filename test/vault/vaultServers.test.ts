@@ -10,6 +10,8 @@ import { vaultServers } from "../../src/vault/vaultServers";
 import { agentCertProfile } from "../../src/tls/profiles";
 import { ConsulHardenedOptionError } from "../../src/errors";
 import { parseHcl } from "../../src/hcl/parse";
+import { vaultAgentUnits } from "../../src/vault/agentFiles";
+import { exposure, verify, HAVE_SYSTEMD_ANALYZE } from "../support/systemdAnalyze";
 
 const servers = [
     { nodeName: "consul-server-1", addresses: ["10.0.1.11"], extraDnsNames: [] },
@@ -71,6 +73,20 @@ describe("Vault certificate source: plan and files", () => {
         assert.equal(renewEverySeconds, 1800);
         assert.match(files["consul-server-1"]["consul-vault-agent-renew.timer"], /OnUnitActiveSec=1800s/);
         assert.match(files["consul-server-1"]["consul-vault-agent.service"], /^ReadWritePaths=\/etc\/consul\.d\/tls$/m, "it may write the TLS directory and nothing else");
+    });
+
+    it("the Vault Agent's unit is confined like Consul's: systemd-analyze scores it ≤ 2.0 and verifies both services", function () {
+        if (!HAVE_SYSTEMD_ANALYZE) {
+            console.log("      (skipped: systemd-analyze is not installed — apt-get install systemd)");
+            return this.skip();
+        }
+        const units = vaultAgentUnits({ agentDir: "/etc/consul.d/vault-agent", tlsDir: "/etc/consul.d/tls", renewEverySeconds: 86400 }, process.execPath);
+        const score = exposure(units["consul-vault-agent.service"], "consul-vault-agent.service");
+        assert.ok(score <= 2.0, `exposure ${score}`);
+        for (const name of ["consul-vault-agent.service", "consul-vault-agent-renew.service"]) {
+            const v = verify(units[name], name);
+            assert.ok(v.ok, `${name}: ${v.out}`);
+        }
     });
 
     const cases: [string, Record<string, unknown>, string, RegExp][] = [
