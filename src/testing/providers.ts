@@ -540,7 +540,12 @@ function hookMonitor(emulation: ProviderEmulation): void {
  */
 function discardPendingWork(): void {
     // getStore is internal to the SDK (sdk/nodejs/runtime/state.ts); its leak set is what the check reads.
-    (runtimeState as unknown as { getStore(): { leakCandidates?: Set<unknown> } }).getStore().leakCandidates?.clear();
+    const store = (runtimeState as unknown as { getStore(): { leakCandidates?: Set<unknown>; settings?: { rpcDone?: Promise<unknown> } } }).getStore();
+    store.leakCandidates?.clear();
+    // `settled()` waits on the SDK's RPC chain (sdk/nodejs/runtime/settings.ts, rpcKeepAlive and
+    // waitForRPCs): a registration an earlier run left pending for ever (an output refused once
+    // known) would hold every later run's `settled()` too. A new run starts its own chain.
+    if (store.settings) store.settings.rpcDone = Promise.resolve();
 }
 
 /** The emulation installed last: the one program failures are recorded in. */

@@ -30,6 +30,18 @@ describe("testing kit: failures reject, never hang", function () {
         await assert.rejects(outputValue(cluster.files), /gossip\.generations\[0\]\.key = <secret: 24 characters>/);
     });
 
+    it("after a run that left an RPC pending for ever, the next run's settled() still resolves", async () => {
+        const emu = await emulation();
+        // What an earlier spec can leave behind: an RPC that never completes (the SDK's own
+        // keep-alive, sdk/nodejs/runtime/settings.ts rpcKeepAlive, never signalled).
+        (require("@pulumi/pulumi/runtime/settings") as { rpcKeepAlive(): () => void }).rpcKeepAlive();
+        emu.reset();
+        new HardenedCluster("kit-after", { datacenter: "dc1", servers: 1 });
+        const settled = await Promise.race([emu.settled().then(() => "settled"), new Promise((r) => setTimeout(() => r("still waiting"), 10_000))]);
+        assert.equal(settled, "settled");
+        assert.ok(emu.resources.some((r) => r.name.startsWith("kit-after")));
+    });
+
     it("a failed apply rejects with its own error", async () => {
         await assert.rejects(outputValue(pulumi.output(1).apply(() => { throw new Error("boom"); })), /boom/);
     });
