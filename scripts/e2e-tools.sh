@@ -16,34 +16,49 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)/.cache/tools
 export GOPROXY="${GOPROXY:-https://proxy.golang.org}" GOFLAGS=-mod=mod
-export GONOSUMDB='github.com/hashicorp/consul,github.com/hashicorp/consul/*,github.com/hashicorp/hcp-sdk-go'
+export GONOSUMDB='github.com/hashicorp/consul,github.com/hashicorp/consul/*,github.com/hashicorp/hcp-sdk-go,github.com/hashicorp/vault,github.com/hashicorp/vault/*'
+
+# In a build module of our own under $1/src, `go get` module $2 at v$3 (the rest: sub-module
+# versions beside it) and check its LICENSE: only MPL-2.0 releases are built and run (Consul 1.17+,
+# Vault 1.14.10+ and some later patches are BUSL).
+fetch_mpl_module() {
+    local dir=$1 module=$2 version=$3
+    shift 3
+    command -v go >/dev/null || { echo "e2e-tools: go is not on PATH" >&2; exit 1; }
+    mkdir -p "$dir/src"
+    printf 'module e2etools\n\ngo 1.22\n' > "$dir/src/go.mod"
+    printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$module" > "$dir/src/tools.go"
+    if ! (cd "$dir/src" && go get "$module@v$version" "$@" >"$dir/build.log" 2>&1); then
+        echo "e2e-tools: fetching $module@v$version failed:" >&2
+        grep -v '^go: \(downloading\|added\|upgraded\)' "$dir/build.log" | tail -20 >&2
+        exit 1
+    fi
+    local licence
+    licence="$(cd "$dir/src" && go env GOMODCACHE)/$module@v$version/LICENSE"
+    if ! head -3 "$licence" | grep -q "Mozilla Public License"; then
+        echo "e2e-tools: $module@v$version is not MPL-2.0 ($(head -1 "$licence")): not built" >&2
+        exit 1
+    fi
+}
+
+# go build of module $2 (v$3) in $1/src into $1/$4.
+build_module() {
+    local dir=$1 module=$2 version=$3 binary=$4
+    if ! (cd "$dir/src" && go build -o "$dir/$binary" "$module" >>"$dir/build.log" 2>&1); then
+        echo "e2e-tools: building $module@v$version failed:" >&2
+        grep -v '^go: \(downloading\|added\|upgraded\)' "$dir/build.log" | tail -20 >&2
+        exit 1
+    fi
+}
 
 build_consul() {
     # $1: the release; the rest: sub-module versions go get needs beside it.
     local version=$1 dir="$root/consul-$1"
     shift
     if [ -x "$dir/consul" ]; then echo "consul $version: reusing $dir/consul"; return; fi
-    command -v go >/dev/null || { echo "e2e-tools: go is not on PATH" >&2; exit 1; }
-    mkdir -p "$dir/src"
-    printf 'module e2etools\n\ngo 1.22\n' > "$dir/src/go.mod"
-    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/hashicorp/consul"\n' > "$dir/src/tools.go"
     local start=$SECONDS
-    if ! (cd "$dir/src" && go get "github.com/hashicorp/consul@v$version" "$@" >"$dir/build.log" 2>&1); then
-        echo "e2e-tools: fetching github.com/hashicorp/consul@v$version failed:" >&2
-        grep -v '^go: \(downloading\|added\|upgraded\)' "$dir/build.log" | tail -20 >&2
-        exit 1
-    fi
-    # Only MPL-2.0 releases are built and run (1.17+ and some later patches of these lines are BUSL).
-    local licence="$(cd "$dir/src" && go env GOMODCACHE)/github.com/hashicorp/consul@v$version/LICENSE"
-    if ! head -3 "$licence" | grep -q "Mozilla Public License"; then
-        echo "e2e-tools: github.com/hashicorp/consul@v$version is not MPL-2.0 ($(head -1 "$licence")): not built" >&2
-        exit 1
-    fi
-    if ! (cd "$dir/src" && go build -o "$dir/consul" github.com/hashicorp/consul >>"$dir/build.log" 2>&1); then
-        echo "e2e-tools: building github.com/hashicorp/consul@v$version failed:" >&2
-        grep -v '^go: \(downloading\|added\|upgraded\)' "$dir/build.log" | tail -20 >&2
-        exit 1
-    fi
+    fetch_mpl_module "$dir" github.com/hashicorp/consul "$version" "$@"
+    build_module "$dir" github.com/hashicorp/consul "$version" consul
     echo "consul $version: built $dir/consul in $((SECONDS - start))s"
 }
 
@@ -112,21 +127,8 @@ fetch_busl_sources() {
 build_vault() {
     local version=1.14.2 dir="$root/vault-1.14.2"
     if [ -x "$dir/vault" ]; then echo "vault $version: reusing $dir/vault"; return; fi
-    command -v go >/dev/null || { echo "e2e-tools: go is not on PATH" >&2; exit 1; }
-    mkdir -p "$dir/src"
-    printf 'module e2etools\n\ngo 1.22\n' > "$dir/src/go.mod"
-    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/hashicorp/vault"\n' > "$dir/src/tools.go"
     local start=$SECONDS
-    if ! (cd "$dir/src" && GONOSUMDB="$GONOSUMDB,github.com/hashicorp/vault,github.com/hashicorp/vault/*" go get "github.com/hashicorp/vault@v$version" >"$dir/build.log" 2>&1); then
-        echo "e2e-tools: fetching github.com/hashicorp/vault@v$version failed:" >&2
-        grep -v '^go: \(downloading\|added\|upgraded\)' "$dir/build.log" | tail -20 >&2
-        exit 1
-    fi
-    local licence="$(cd "$dir/src" && go env GOMODCACHE)/github.com/hashicorp/vault@v$version/LICENSE"
-    if ! head -3 "$licence" | grep -q "Mozilla Public License"; then
-        echo "e2e-tools: github.com/hashicorp/vault@v$version is not MPL-2.0 ($(head -1 "$licence")): not built" >&2
-        exit 1
-    fi
+    fetch_mpl_module "$dir" github.com/hashicorp/vault "$version"
     local sdk
     sdk="$(cd "$dir/src" && go env GOMODCACHE)/github.com/hashicorp/vault/sdk@v0.9.2"
     rm -rf "$dir/src/sdk" && cp -r "$sdk" "$dir/src/sdk" && chmod -R u+w "$dir/src/sdk"
@@ -136,11 +138,7 @@ build_vault() {
         exit 1
     fi
     (cd "$dir/src" && go mod edit -replace github.com/hashicorp/vault/sdk=./sdk)
-    if ! (cd "$dir/src" && GONOSUMDB="$GONOSUMDB,github.com/hashicorp/vault,github.com/hashicorp/vault/*" go build -o "$dir/vault" github.com/hashicorp/vault >>"$dir/build.log" 2>&1); then
-        echo "e2e-tools: building github.com/hashicorp/vault@v$version failed:" >&2
-        grep -v '^go: \(downloading\|added\|upgraded\)' "$dir/build.log" | tail -20 >&2
-        exit 1
-    fi
+    build_module "$dir" github.com/hashicorp/vault "$version" vault
     echo "vault $version: built $dir/vault in $((SECONDS - start))s"
 }
 
