@@ -44,7 +44,8 @@ describe("component package: served as `pulumi package add` runs it (Pulumi's ru
                 client.getSchema(new providerProto.GetSchemaRequest(), (err: Error | null, res: any) => (err ? reject(err) : resolve(JSON.parse(res.getSchema())))),
             );
             client.close();
-            assert.deepEqual(Object.keys(schema.resources).sort(), ["AclSystem", "AgentCertificate", "BootstrapSecrets", "CertificateAuthority", "GossipKeyring", "HardenedCluster"].map((n) => `consul-hardened:index:${n}`));
+            assert.deepEqual(Object.keys(schema.resources).sort(), ["AclSystem", "AgentCertificate", "BootstrapSecrets", "CertificateAuthority", "GossipKeyring", "HardenedCluster", "VaultPki"].map((n) => `consul-hardened:index:${n}`));
+            assert.equal(schema.resources["consul-hardened:index:VaultPki"].properties.serverCredentials.secret, true);
             assert.equal(schema.resources["consul-hardened:index:HardenedCluster"].properties.gossipKey.secret, true, "our provider answered, not the bare inference");
             assert.equal(schema.resources["consul-hardened:index:HardenedCluster"].inputProperties.secretSeed.secret, true);
             assert.equal(schema.license, "Apache-2.0");
