@@ -20,7 +20,7 @@ import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { VaultPki } from "../../src/vault/vaultPki";
 import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
-import { aclsReady, api, consulBinary, LocalAgents, stopProcess, until } from "./localCluster";
+import { aclsReady, api, consulBinary, consulValidate, LocalAgents, stopProcess, until } from "./localCluster";
 import { replayVaultResources, vaultRequest, VaultApi } from "../support/vaultReplay";
 
 const VAULT = join(__dirname, "..", "..", ".cache", "tools", "vault-1.14.2", "vault");
@@ -122,6 +122,17 @@ describe("Vault as the certificate authority, live (Vault 1.14.2, Consul 1.16.3)
         }
     });
 
+    it("consul validate accepts each server's config directory: the bundle's consul.json beside VaultPki's vault-pki.json", () => {
+        for (const n of NODES) {
+            const dir = join(agents.dir, `validate-${n}`);
+            mkdirSync(dir);
+            writeFileSync(join(dir, "consul.json"), files[`servers/${n}/consul.json`]);
+            writeFileSync(join(dir, "vault-pki.json"), pki.serverFiles[n]["vault-pki.json"]);
+            const [code, out] = consulValidate(dir, consulBinary("1.16.3"));
+            assert.equal(code, 0, `${n}: ${out}`);
+        }
+    });
+
     it("three servers (their certificates from Vault, the Connect CA in Vault) and an auto_encrypt client form a cluster", async () => {
         NODES.forEach((n, i) => {
             const placed = agents.placed(n, files[`servers/${n}/consul.json`], SERVERS[i], {});
@@ -213,6 +224,7 @@ describe("Vault as the certificate authority, live (Vault 1.14.2, Consul 1.16.3)
             await new Promise((r) => setTimeout(r, 1000));
         }
         for (const n of NODES) serials[n].delete("");
+        console.log(`      (${ok} requests, ${failures.length} failed; certificates served per server: ${NODES.map((n) => serials[n].size).join(", ")})`);
         assert.deepEqual(failures, [], `${failures.length} failed of ${ok + failures.length}`);
         assert.ok(ok > 100, `${ok} requests`);
         for (const n of NODES) assert.ok(serials[n].size >= 3, `${n} served ${serials[n].size} certificates: the first and at least two renewals`);
