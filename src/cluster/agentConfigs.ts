@@ -1,4 +1,5 @@
 import { ConsulHardenedOptionError, OptionProblem, show } from "../errors";
+import { redactSecretValues } from "../config/secretKeys";
 import { consulBuilderRefusals } from "../config/consulBuilder";
 import { keyTableOf } from "../config/consulVersion";
 import { buildClientConfig, buildClientIdentityConfig, buildServerConfig } from "../config/agentConfig";
@@ -43,9 +44,10 @@ const PLACEHOLDERS: Required<AgentSecrets> = {
 
 /** Server and client-profile configs with every secret replaced by "<secret>": safe to show in review. */
 export function reviewConfigs(n: NormalizedCluster, overrides: ConfigOverrides = {}) {
+    // An override can bring a credential of its own (a metrics proxy header, a Circonus token): shown as "<secret>" too.
     return {
-        servers: n.servers.map((s, i) => ({ nodeName: s.nodeName, config: serverConfig(n, i, PLACEHOLDERS, overrides) })),
-        client: clientProfileConfig(n, PLACEHOLDERS.gossipKey, overrides, PLACEHOLDERS.dnsToken),
+        servers: n.servers.map((s, i) => ({ nodeName: s.nodeName, config: redactSecretValues(serverConfig(n, i, PLACEHOLDERS, overrides)) })),
+        client: redactSecretValues(clientProfileConfig(n, PLACEHOLDERS.gossipKey, overrides, PLACEHOLDERS.dnsToken)),
     };
 }
 
