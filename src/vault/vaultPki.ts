@@ -9,7 +9,7 @@
  * Made through @pulumi/vault: the PKI mount and an issuing CA (or an existing mount), a role per
  * server with exactly the static path's names, a policy per role that may only issue from it, an
  * AppRole per server (its secret ID a secret output), an operators' role for CLI certificates, and
- * — unless `connectCa: false` — the AppRole and policy the Connect CA in Vault logs in with.
+ * — unless `connectCa: { enabled: false }` — the AppRole and policy the Connect CA in Vault logs in with.
  * Every option is checked before any resource is made.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -72,7 +72,7 @@ export class VaultPki extends pulumi.ComponentResource {
     readonly plan: VaultPkiPlan;
     /** The operators' role: `vault write <mount>/issue/<name> common_name=cli.<dc>.<domain>`. */
     readonly cliRole: VaultCliRole;
-    /** The Connect CA in Vault (undefined with `connectCa: false`). */
+    /** The Connect CA in Vault (undefined with `connectCa: { enabled: false }`). */
     readonly connectCa?: ConnectCaPlan;
     /** The renewal timer's period in seconds (a third of the TTL). */
     readonly renewEverySeconds: number;
