@@ -204,11 +204,11 @@ describe("agent tokens rotated on running agents (real Consul 1.16.3, loopback)"
         assert.equal(await alive(first), false, "the old replication token is deleted");
         assert.ok(await alive(second));
 
-        // The same through AgentTokenRotation's `shared` input, as a bumped replicationTokenGeneration runs it.
+        // The same through AgentTokenRotation's `sharedTokens` input, as a bumped replicationTokenGeneration runs it.
         const third = await make([{ Name: "replication-e2e" }]);
         const shared = (secret: string) => [{ tokenType: "replication" as const, datacenter: "dc1", holders, secret }];
-        const olds = { connection: conn, agents: [], shared: shared(second) };
-        const news = { connection: conn, agents: [], shared: shared(third) };
+        const olds = { connection: conn, agents: [], sharedTokens: shared(second) };
+        const news = { connection: conn, agents: [], sharedTokens: shared(third) };
         assert.equal((await agentTokenRotationProvider.diff!("agent-tokens", olds, news)).changes, true);
         await agentTokenRotationProvider.update!("agent-tokens", olds, news);
         assert.equal(await alive(second), false, "the resource deleted the old replication token");

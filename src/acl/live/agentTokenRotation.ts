@@ -30,7 +30,7 @@ export interface SharedToken {
 interface Inputs {
     connection: ApiConnection;
     agents: RotatedAgent[];
-    shared?: SharedToken[];
+    sharedTokens?: SharedToken[];
     /** Node → generation, in plain sight (the preview's diff). */
     generations?: Record<string, number>;
 }
@@ -45,7 +45,7 @@ interface Inputs {
 export const agentTokenRotationProvider: pulumi.dynamic.ResourceProvider = {
     async create(inputs: Inputs) {
         for (const a of inputs.agents) await rotateAgentToken(inputs.connection, { ...a, newSecret: a.secret }, { steps: ["create", "set", "verify"] });
-        for (const t of inputs.shared ?? []) await rotateSharedToken(inputs.connection, { ...t, newSecret: t.secret });
+        for (const t of inputs.sharedTokens ?? []) await rotateSharedToken(inputs.connection, { ...t, newSecret: t.secret });
         return { id: "agent-tokens", outs: inputs };
     },
     async diff(_id: string, olds: Inputs, news: Inputs) {
@@ -54,7 +54,7 @@ export const agentTokenRotationProvider: pulumi.dynamic.ResourceProvider = {
         if (lowered.length > 0)
             throw new Error(`agentTokenGenerations: ${lowered.map(([node, g]) => `${node} ${olds.generations![node]} → ${g}`).join(", ")}: a generation only goes up (its old token was deleted); write ${lowered.map(([node]) => `${node}: ${olds.generations![node] + 1}`).join(", ")} for a new token`);
         // Only who holds which token decides; a new CLI certificate in the connection is no reason to run.
-        const key = (i: Inputs) => JSON.stringify([i.agents.map((a) => [a.node, a.secret, a.agentAddress]), (i.shared ?? []).map((t) => [t.tokenType, t.secret, t.holders.map((h) => h.agentAddress)])]);
+        const key = (i: Inputs) => JSON.stringify([i.agents.map((a) => [a.node, a.secret, a.agentAddress]), (i.sharedTokens ?? []).map((t) => [t.tokenType, t.secret, t.holders.map((h) => h.agentAddress)])]);
         return { changes: key(olds) !== key(news), replaces: [], deleteBeforeReplace: false };
     },
     async update(_id: string, olds: Inputs, news: Inputs) {
@@ -67,8 +67,8 @@ export const agentTokenRotationProvider: pulumi.dynamic.ResourceProvider = {
         }
         // A shared token: its old secret deleted only after every holder has the new one.
         const holdersOf = (t: SharedToken) => JSON.stringify(t.holders.map((h) => h.agentAddress));
-        const sharedBefore = new Map((olds.shared ?? []).map((t) => [t.tokenType, t]));
-        for (const t of news.shared ?? []) {
+        const sharedBefore = new Map((olds.sharedTokens ?? []).map((t) => [t.tokenType, t]));
+        for (const t of news.sharedTokens ?? []) {
             const old = sharedBefore.get(t.tokenType);
             if (old?.secret !== t.secret) await rotateSharedToken(news.connection, { ...t, newSecret: t.secret, oldSecret: old?.secret });
             // Holders changed: the token set on every one named now, nothing deleted.
@@ -88,7 +88,7 @@ export interface AgentTokenRotationArgs {
      * a secondary datacenter's servers and the replication token from the primary's AclSystem
      * (`aclSystem.tokens.replication`; bump `replicationTokenGeneration` to rotate). @default none
      */
-    shared?: pulumi.Input<pulumi.Input<{ tokenType: "replication" | "dns"; datacenter: string; holders: { agentAddress: string; agentCaPem?: pulumi.Input<string> }[]; secret: pulumi.Input<string> }>[]>;
+    sharedTokens?: pulumi.Input<pulumi.Input<{ tokenType: "replication" | "dns"; datacenter: string; holders: { agentAddress: string; agentCaPem?: pulumi.Input<string> }[]; secret: pulumi.Input<string> }>[]>;
 }
 
 /**
@@ -112,10 +112,10 @@ export class AgentTokenRotation extends pulumi.dynamic.Resource {
             {
                 connection: pulumi.secret(connection),
                 agents: pulumi.secret(pulumi.output(args.agents)),
-                shared: pulumi.secret(pulumi.output(args.shared ?? [])),
+                sharedTokens: pulumi.secret(pulumi.output(args.sharedTokens ?? [])),
                 generations: pulumi.output(args.agents).apply((as) => Object.fromEntries(as.map((a) => [a.node, a.generation]))),
             },
-            { ...opts, additionalSecretOutputs: ["connection", "agents", "shared"] },
+            { ...opts, additionalSecretOutputs: ["connection", "agents", "sharedTokens"] },
             "consul-hardened",
             "AgentTokenRotation",
         );
