@@ -23,8 +23,8 @@ import { VaultPkiRole } from "./pkiPlan";
 export interface VaultAgentInput {
     /** Vault's address as the server reaches it (https, or http on loopback only). */
     vaultAddress: string;
-    /** Where the server keeps the CA of Vault's own HTTPS certificate. */
-    vaultCaFile: string;
+    /** Where the server keeps the CA of Vault's own HTTPS certificate (none for http on loopback). */
+    vaultCaFile?: string;
     /** The AppRole auth mount ("approle" → "auth/approle"). */
     approlePath: string;
     mountPath: string;
@@ -64,7 +64,7 @@ export function vaultAgentConfig(i: VaultAgentInput): string {
             "# Vault Agent for one Consul server: its certificate from Vault's PKI (consul-hardened).",
             "vault {",
             `  address = ${q(i.vaultAddress)}`,
-            `  ca_cert = ${q(i.vaultCaFile)}`,
+            ...(i.vaultCaFile ? [`  ca_cert = ${q(i.vaultCaFile)}`] : []),
             "}",
             "",
             "auto_auth {",

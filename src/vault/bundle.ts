@@ -15,6 +15,7 @@ import { FileModes } from "../cluster/bundle";
 import type { HardenedCluster } from "../cluster/hardenedCluster";
 import { ProblemList } from "../errors";
 import { VaultPki } from "./vaultPki";
+import { credentialFileNames } from "./vaultServers";
 
 /** A cluster's bundle with its servers' certificates from Vault: the files (secret) and their modes (plain). */
 export interface VaultPkiBundle {
@@ -61,7 +62,7 @@ function modesOf(clusterModes: FileModes, pki: VaultPki): FileModes {
     for (const n of Object.keys(pki.serverFiles)) {
         modes[`servers/${n}/vault-pki.json`] = 0o600;
         modes[`servers/${n}/vault-agent/vault-agent.hcl`] = 0o600;
-        for (const file of ["role-id", "secret-id", ...(pki.connectCa ? ["connect-ca-role-id", "connect-ca-secret-id"] : [])]) modes[`servers/${n}/vault-agent/${file}`] = 0o600;
+        for (const file of credentialFileNames(pki.connectCa !== undefined)) modes[`servers/${n}/vault-agent/${file}`] = 0o600;
         for (const unit of Object.keys(pki.serverFiles[n]).filter((f) => /\.(service|timer)$/.test(f))) modes[`systemd/vault-agent/${unit}`] = 0o644;
     }
     return modes;

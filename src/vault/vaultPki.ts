@@ -19,11 +19,11 @@ import { requireDeployment } from "../component/deployment";
 import { componentType } from "../component/typeToken";
 import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
 import { isDnsName, isIpAddress } from "../validation/net";
-import { DEFAULT_PATHS } from "../config/settings";
-import { vaultAgentConfig, vaultAgentUnits } from "./agentFiles";
-import { ConnectCaPlan, planConnectCa } from "./connectCaPlan";
-import { planCliRole, planVaultPki, VaultCliRole, VaultPkiPlan, VaultPkiServer } from "./pkiPlan";
+import { ConnectCaPlan } from "./connectCaPlan";
+import { VaultCliRole, VaultPkiPlan, VaultPkiServer } from "./pkiPlan";
+import { credentialFileNames, DEFAULT_AGENT_DIR, planVaultServers } from "./vaultServers";
 import { checkVaultPkiOptions, CheckedVaultPki, VaultPkiOptions } from "./vaultPkiOptions";
+import { DEFAULT_PATHS } from "../config/settings";
 
 /** One server: its node name, its own addresses and extra DNS names (its certificate's SANs). */
 export interface VaultPkiServerSpec {
@@ -93,14 +93,12 @@ export class VaultPki extends pulumi.ComponentResource {
         requireDeployment("VaultPki", name);
         super(componentType("VaultPki"), name, {}, opts);
 
-        const domain = args.domain ?? "consul";
-        const tlsDir = args.tlsDir ?? DEFAULT_PATHS.tlsDir;
-        const agentDir = args.agentDir ?? "/etc/consul.d/vault-agent";
-        this.plan = planVaultPki({ datacenter: args.datacenter, domain, mountPath: c.mountPath, approlePath: c.approlePath, servers, ttl: c.ttl, maxTtl: c.maxTtl });
-        this.cliRole = planCliRole({ datacenter: args.datacenter, domain, mountPath: c.mountPath, ttl: c.ttl, maxTtl: c.maxTtl });
-        this.renewEverySeconds = c.renewEverySeconds;
-        const vaultCaFile = c.address.startsWith("https:") ? `${agentDir}/vault-ca.pem` : undefined;
-        this.connectCa = c.connectCa ? planConnectCa(args.datacenter, { ...c, connectCa: c.connectCa }, agentDir, vaultCaFile) : undefined;
+        const planned = planVaultServers(c, { datacenter: args.datacenter, domain: args.domain, servers, tlsDir: args.tlsDir, agentDir: args.agentDir });
+        this.plan = planned.plan;
+        this.cliRole = planned.cliRole;
+        this.connectCa = planned.connectCa;
+        this.renewEverySeconds = planned.renewEverySeconds;
+        this.serverFiles = planned.files;
 
         const child = { parent: this };
         // The mount and its CA, or the existing mount's path and CA.
@@ -147,22 +145,13 @@ export class VaultPki extends pulumi.ComponentResource {
         const connectLogin = this.connectCa
             ? appRole("connect-ca", this.connectCa.roleName, new vault.Policy(`${name}-connect-ca-policy`, { name: this.connectCa.policyName, policy: this.connectCa.policyHcl }, child))
             : undefined;
-        this.serverFiles = {};
         for (const role of this.plan.roles) {
             new vault.pkisecret.SecretBackendRole(`${name}-${role.nodeName}-role`, { backend: mountPath, name: role.name, ...roleParams(role.params) }, child);
             const policy = new vault.Policy(`${name}-${role.nodeName}-policy`, { name: role.name, policy: this.plan.policies.find((p) => p.name === role.name)!.hcl }, child);
             const login = appRole(role.nodeName, role.name, policy);
-            credentials[role.nodeName] = pulumi.all([login.roleId, login.secretId, connectLogin?.roleId, connectLogin?.secretId]).apply(([roleId, secretId, caRoleId, caSecretId]): Record<string, string> => ({
-                "role-id": roleId,
-                "secret-id": secretId,
-                ...(caRoleId !== undefined && caSecretId !== undefined ? { "connect-ca-role-id": caRoleId, "connect-ca-secret-id": caSecretId } : {}),
-            }));
-            this.serverFiles[role.nodeName] = {
-                "vault-agent.hcl": vaultAgentConfig({ vaultAddress: c.address, vaultCaFile: vaultCaFile ?? "", approlePath: c.approlePath, mountPath: c.mountPath, role, tlsDir, agentDir, ttl: c.ttl, renewEverySeconds: c.renewEverySeconds }),
-                ...vaultAgentUnits({ agentDir, tlsDir, renewEverySeconds: c.renewEverySeconds }),
-                // Consul reads new certificate files without a restart (config/builder.go: AutoReloadConfig).
-                "vault-pki.json": JSON.stringify({ auto_reload_config: true, ...(this.connectCa ? { connect: this.connectCa.connect } : {}) }, null, 2) + "\n",
-            };
+            const values = [login.roleId, login.secretId, ...(connectLogin ? [connectLogin.roleId, connectLogin.secretId] : [])];
+            const names = credentialFileNames(connectLogin !== undefined);
+            credentials[role.nodeName] = pulumi.all(values).apply((v): Record<string, string> => Object.fromEntries(names.map((n, k) => [n, v[k]])));
         }
         new vault.pkisecret.SecretBackendRole(`${name}-cli-role`, { backend: mountPath, name: this.cliRole.name, ...roleParams(this.cliRole.params) }, child);
         new vault.Policy(`${name}-cli-policy`, { name: this.cliRole.name, policy: this.cliRole.policyHcl }, child);
@@ -185,7 +174,7 @@ export function checkVaultPkiArgs(args: VaultPkiArgs, p: ProblemList): { c: Chec
         p.add("domain", args.domain, "not a DNS domain", '"consul"');
     for (const [option, value] of [["tlsDir", args.tlsDir], ["agentDir", args.agentDir]] as const)
         if (value !== undefined && (typeof value !== "string" || !/^\/[^\s"\\]*[^/\s"\\]$/.test(value)))
-            p.add(option, value, "not an absolute directory path (no spaces, quotes or trailing slash)", option === "tlsDir" ? `"${DEFAULT_PATHS.tlsDir}"` : '"/etc/consul.d/vault-agent"');
+            p.add(option, value, "not an absolute directory path (no spaces, quotes or trailing slash)", option === "tlsDir" ? `"${DEFAULT_PATHS.tlsDir}"` : `"${DEFAULT_AGENT_DIR}"`);
     const servers: VaultPkiServer[] = [];
     if (!Array.isArray(args.servers) || args.servers.length === 0) p.add("servers", args.servers, "must list the servers (at least one)", '[{ nodeName: "consul-server-1", addresses: ["10.0.1.11"] }]');
     else {

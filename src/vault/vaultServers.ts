@@ -1,14 +1,24 @@
 /**
  * The Vault certificate source for a cluster's servers, planned and rendered without Vault: the
- * PKI roles, policies and AppRoles Vault must hold (pkiPlan.ts), and per server the Vault Agent
- * config and systemd units (agentFiles.ts) — checked first, so bad options make nothing. What
- * creates the Vault objects (through @pulumi/vault) and wires the files into HardenedCluster's
- * bundle builds on this (issue 24).
+ * PKI roles, policies and AppRoles Vault must hold (pkiPlan.ts), the Connect CA's login
+ * (connectCaPlan.ts), and per server the Vault Agent config, systemd units and Consul fragment
+ * (agentFiles.ts). Pure: VaultPki turns the plan into resources; `vaultServers` checks the options
+ * first, so bad options make nothing.
  */
 import { ProblemList } from "../errors";
+import { DEFAULT_PATHS } from "../config/settings";
 import { vaultAgentConfig, vaultAgentUnits } from "./agentFiles";
-import { planVaultPki, VaultPkiPlan, VaultPkiServer } from "./pkiPlan";
-import { checkVaultPkiOptions, VaultPkiOptions } from "./vaultPkiOptions";
+import { ConnectCaPlan, planConnectCa } from "./connectCaPlan";
+import { planCliRole, planVaultPki, VaultCliRole, VaultPkiPlan, VaultPkiServer } from "./pkiPlan";
+import { CheckedVaultPki, checkVaultPkiOptions, VaultPkiOptions } from "./vaultPkiOptions";
+
+/** Where the servers keep the Vault Agent config and AppRole credentials unless told otherwise. */
+export const DEFAULT_AGENT_DIR = "/etc/consul.d/vault-agent";
+
+/** The AppRole credential files in agentDir (mode 0600): the server's own login, then the Connect CA's. */
+export function credentialFileNames(withConnectCa: boolean): string[] {
+    return ["role-id", "secret-id", ...(withConnectCa ? ["connect-ca-role-id", "connect-ca-secret-id"] : [])];
+}
 
 export interface VaultServersInput {
     datacenter: string;
@@ -24,26 +34,40 @@ export interface VaultServersInput {
 
 export interface VaultServers {
     plan: VaultPkiPlan;
-    /** Per server node: file name → content (`vault-agent.hcl` and the systemd units). */
+    cliRole: VaultCliRole;
+    /** Undefined with `connectCa: { enabled: false }`. */
+    connectCa?: ConnectCaPlan;
+    /** Per server node: file name → content (`vault-agent.hcl`, the systemd units, `vault-pki.json`). */
     files: Record<string, Record<string, string>>;
     /** The renewal timer's period in seconds (a third of the TTL). */
     renewEverySeconds: number;
 }
 
-/** Plans and renders the Vault certificate source; throws ConsulHardenedOptionError naming every bad option. */
+/** Plans and renders from options already checked (checkVaultPkiOptions). */
+export function planVaultServers(c: CheckedVaultPki, i: Omit<VaultServersInput, "vault">): VaultServers {
+    const domain = i.domain ?? "consul";
+    const tlsDir = i.tlsDir ?? DEFAULT_PATHS.tlsDir;
+    const agentDir = i.agentDir ?? DEFAULT_AGENT_DIR;
+    const plan = planVaultPki({ datacenter: i.datacenter, domain, mountPath: c.mountPath, approlePath: c.approlePath, servers: i.servers, ttl: c.ttl, maxTtl: c.maxTtl });
+    // Vault's own HTTPS certificate is checked against this file; plain http (loopback only) has none.
+    const vaultCaFile = c.address.startsWith("https:") ? `${agentDir}/vault-ca.pem` : undefined;
+    const connectCa = c.connectCa ? planConnectCa(i.datacenter, { ...c, connectCa: c.connectCa }, agentDir, vaultCaFile) : undefined;
+    // Consul reads new certificate files without a restart (config/builder.go: AutoReloadConfig).
+    const consulFragment = JSON.stringify({ auto_reload_config: true, ...(connectCa ? { connect: connectCa.connect } : {}) }, null, 2) + "\n";
+    const files: VaultServers["files"] = {};
+    for (const role of plan.roles)
+        files[role.nodeName] = {
+            "vault-agent.hcl": vaultAgentConfig({ vaultAddress: c.address, vaultCaFile, approlePath: c.approlePath, mountPath: c.mountPath, role, tlsDir, agentDir, ttl: c.ttl, renewEverySeconds: c.renewEverySeconds }),
+            ...vaultAgentUnits({ agentDir, tlsDir, renewEverySeconds: c.renewEverySeconds }),
+            "vault-pki.json": consulFragment,
+        };
+    return { plan, cliRole: planCliRole({ datacenter: i.datacenter, domain, mountPath: c.mountPath, ttl: c.ttl, maxTtl: c.maxTtl }), connectCa, files, renewEverySeconds: c.renewEverySeconds };
+}
+
+/** Checks the options, then plans and renders; throws ConsulHardenedOptionError naming every bad option. */
 export function vaultServers(i: VaultServersInput, component = "VaultPki"): VaultServers {
     const p = new ProblemList();
     const checked = checkVaultPkiOptions(i.vault, i.datacenter, "vault", p);
     p.throwIfAny(component);
-    const c = checked!;
-    const tlsDir = i.tlsDir ?? "/etc/consul.d/tls";
-    const agentDir = i.agentDir ?? "/etc/consul.d/vault-agent";
-    const plan = planVaultPki({ datacenter: i.datacenter, domain: i.domain ?? "consul", mountPath: c.mountPath, approlePath: c.approlePath, servers: i.servers, ttl: c.ttl, maxTtl: c.maxTtl });
-    const files: VaultServers["files"] = {};
-    for (const role of plan.roles)
-        files[role.nodeName] = {
-            "vault-agent.hcl": vaultAgentConfig({ vaultAddress: c.address, vaultCaFile: `${agentDir}/vault-ca.pem`, approlePath: c.approlePath, mountPath: c.mountPath, role, tlsDir, agentDir, ttl: c.ttl, renewEverySeconds: c.renewEverySeconds }),
-            ...vaultAgentUnits({ agentDir, tlsDir, renewEverySeconds: c.renewEverySeconds }),
-        };
-    return { plan, files, renewEverySeconds: c.renewEverySeconds };
+    return planVaultServers(checked!, i);
 }

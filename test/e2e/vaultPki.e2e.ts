@@ -92,7 +92,7 @@ describe("Vault as the certificate authority, live (Vault 1.14.2, Consul 1.16.3)
             const ca = credentials("connect-ca");
             const creds = { "role-id": own.roleId, "secret-id": own.secretId, "connect-ca-role-id": ca.roleId, "connect-ca-secret-id": ca.secretId };
             for (const [f, content] of Object.entries(creds)) writeFileSync(join(agentDir(n), f), content, { mode: 0o600 });
-            writeFileSync(join(agentDir(n), "vault-agent.hcl"), placedText(n, pki.serverFiles[n]["vault-agent.hcl"]).replace(/^\s*ca_cert\s*=\s*""\n/m, ""));
+            writeFileSync(join(agentDir(n), "vault-agent.hcl"), placedText(n, pki.serverFiles[n]["vault-agent.hcl"]));
         }
         // The operators' certificate, issued from VaultPki's CLI role.
         const cli = await vaultRequest(v, "POST", `pki-consul-dc1/issue/${pki.cliRole.name}`, { common_name: pki.cliRole.commonName, ttl: "30m" });

@@ -115,6 +115,8 @@ describe("Vault certificate source: plan and files", () => {
     });
 
     it("http to a Vault on loopback is allowed (a test Vault)", () => {
-        assert.doesNotThrow(() => vaultServers({ ...base, vault: { address: "http://127.0.0.1:8200" } }));
+        const { files } = vaultServers({ ...base, vault: { address: "http://127.0.0.1:8200" } });
+        assert.doesNotMatch(files["consul-server-1"]["vault-agent.hcl"], /ca_cert/, "no CA file for plain http");
+        assert.match(vaultServers(base).files["consul-server-1"]["vault-agent.hcl"], /ca_cert = "\/etc\/consul\.d\/vault-agent\/vault-ca\.pem"/);
     });
 });
