@@ -44,6 +44,20 @@ const NEEDS: Record<AgentTokenType, (node: string) => { request: { Resource: str
 /** Consul versions before acl.tokens.dns (1.17). */
 const DNS_TOKENLESS = /^(0\.|1\.(\d|1[0-6])\.)/;
 
+/**
+ * Why an agent cannot hold this token type (its `/v1/agent/self`), or undefined: a client does not
+ * replicate ACLs, and acl.tokens.dns and its endpoint came with Consul 1.17 — an older agent would
+ * answer 404 only after the old token were gone. Asked of every holder before anything changes.
+ */
+function unfitHolder(type: string, self: { Config?: { Version?: unknown; Server?: unknown } } | undefined, who: string): string | undefined {
+    const version = String(self?.Config?.Version ?? "");
+    if (type === "dns" && DNS_TOKENLESS.test(version))
+        return `${who}: Consul ${version} has no DNS token (acl.tokens.dns came with 1.17; DNS answers run on the default or anonymous token): nothing changed`;
+    if (type === "replication" && self?.Config?.Server !== true)
+        return `${who}: a client agent does not replicate ACLs (the replication token goes on a secondary datacenter's servers): nothing changed`;
+    return undefined;
+}
+
 export interface AgentTokenChange {
     /** Which token of the agent. @default "agent" */
     tokenType?: AgentTokenType;
@@ -117,12 +131,8 @@ export async function rotateAgentToken(conn: ApiConnection, r: AgentTokenChange,
     if (self.status !== 200) throw new AgentTokenRotationError(apiError(`${r.node}: reading its agent (GET ${r.agentAddress}/v1/agent/self)`, self).message, self.status === 403 ? "step" : "unreachable");
     const nodeName = self.body?.Config?.NodeName;
     if (nodeName !== r.node) throw new AgentTokenRotationError(`the agent at ${r.agentAddress} is node ${JSON.stringify(nodeName)}, not ${JSON.stringify(r.node)}: nothing changed`, "step");
-    // acl.tokens.dns and its endpoint came with Consul 1.17; an older agent answers 404 only after the old token would be gone.
-    const version = String(self.body?.Config?.Version ?? "");
-    if (type === "dns" && DNS_TOKENLESS.test(version))
-        throw new AgentTokenRotationError(`${r.node}: Consul ${version} has no DNS token (acl.tokens.dns came with 1.17; DNS answers run on the default or anonymous token): nothing changed`, "step");
-    if (type === "replication" && self.body?.Config?.Server !== true)
-        throw new AgentTokenRotationError(`${r.node}: a client agent does not replicate ACLs (the replication token goes on a secondary datacenter's servers): nothing changed`, "step");
+    const unfit = unfitHolder(type, self.body, r.node);
+    if (unfit) throw new AgentTokenRotationError(unfit, "step");
     const may = await call(agent, "POST", "/v1/internal/acl/authorize", [
         { Resource: "acl", Access: "write" },
         { Resource: "agent", Access: "write", Segment: r.node },
@@ -206,10 +216,8 @@ export async function rotateSharedToken(
         const node = self.status === 200 ? self.body?.Config?.NodeName : undefined;
         if (typeof node !== "string") throw new AgentTokenRotationError(apiError(`reading the agent at ${h.agentAddress} (GET /v1/agent/self)`, self).message, self.status === 403 ? "step" : "unreachable");
         // Every holder fit before the first one changes (rotateAgentToken asks each again).
-        if (change.tokenType === "replication" && self.body?.Config?.Server !== true)
-            throw new AgentTokenRotationError(`${node} (${h.agentAddress}): a client agent does not replicate ACLs (the replication token goes on a secondary datacenter's servers): nothing changed`, "step");
-        if (change.tokenType === "dns" && DNS_TOKENLESS.test(String(self.body?.Config?.Version ?? "")))
-            throw new AgentTokenRotationError(`${node}: Consul ${self.body?.Config?.Version} has no DNS token (acl.tokens.dns came with 1.17): nothing changed`, "step");
+        const unfit = unfitHolder(change.tokenType, self.body, `${node} (${h.agentAddress})`);
+        if (unfit) throw new AgentTokenRotationError(unfit, "step");
         nodes.push(node);
     }
     const base = (i: number): AgentTokenChange => ({ tokenType: change.tokenType, node: nodes[i], datacenter: change.datacenter, agentAddress: change.holders[i].agentAddress, agentCaPem: change.holders[i].agentCaPem, newSecret: change.newSecret, oldSecret: change.oldSecret });
