@@ -33,6 +33,20 @@ export const NEWEST_CONSUL_LINE: ConsulLine = "1.16";
 
 const LINES = Object.keys(CONSUL_RELEASES) as ConsulLine[];
 
+/**
+ * Whether a release (as an agent reports it: `1.16.3`, `v1.17.0`, `1.16.3+ent`) came before
+ * `than` (`1.17.0`). One ordering for every "came with release X" rule. Undefined when `release` is
+ * no version.
+ */
+export function releaseBefore(release: string, than: string): boolean | undefined {
+    const parts = (v: string) => /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v)?.slice(1, 4).map((x) => Number(x ?? 0));
+    const a = parts(release);
+    const b = parts(than);
+    if (!a || !b) return undefined;
+    for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i];
+    return false;
+}
+
 /** A version the library cannot judge configs for, with the versions it can. */
 export class ConsulVersionError extends Error {
     constructor(message: string) {

@@ -1,5 +1,5 @@
 import { Finding } from "../audit/findings";
-import { BUILT_CONSUL_LINES, CONSUL_RELEASES, ConsulLine } from "./consulVersion";
+import { BUILT_CONSUL_LINES, CONSUL_RELEASES, ConsulLine, releaseBefore } from "./consulVersion";
 
 /** A security fix published after the last open-source release of every line the library knows. */
 export interface LaterFix {
@@ -25,8 +25,7 @@ export const FIXES_AFTER_OPEN_SOURCE: readonly LaterFix[] = [
 
 /** The fixes a release lacks: those first released in a later line. */
 function lackedBy(release: string): LaterFix[] {
-    const n = (v: string) => v.split(".").map(Number).reduce((a, x) => a * 1000 + x, 0);
-    return FIXES_AFTER_OPEN_SOURCE.filter((f) => n(release) < n(f.fixedIn));
+    return FIXES_AFTER_OPEN_SOURCE.filter((f) => releaseBefore(release, f.fixedIn) === true);
 }
 
 /** "lacks security fixes published only in later … releases: …", or undefined when it lacks none known here. */
@@ -38,9 +37,12 @@ export function laterFixesText(release: string): string | undefined {
     return `lacks security fixes published in later releases: ${fixes}${open ? "; the Go vulnerability database also lists GO-2024-3241, GO-2024-3242 and GO-2024-3243 against it" : ""}`;
 }
 
-/** The finding for agents running (or configured for) a known line: what that line's newest release known here lacks. */
-export function versionFloorFinding(line: ConsulLine, where: string): Finding | undefined {
-    const release = CONSUL_RELEASES[line];
+/**
+ * The finding for agents configured for a known line — what that line's newest release known here
+ * lacks — or, given `running` (the probe reads it from the agent), what that very release lacks.
+ */
+export function versionFloorFinding(line: ConsulLine, where: string, running?: string): Finding | undefined {
+    const release = running ?? CONSUL_RELEASES[line];
     const text = laterFixesText(release);
     if (text === undefined) return undefined;
     return {
@@ -48,7 +50,7 @@ export function versionFloorFinding(line: ConsulLine, where: string): Finding | 
         severity: "medium",
         file: where,
         path: "consul version",
-        message: `Consul ${line} (as of ${release}, its newest release the library reads) ${text}`,
+        message: running ? `the agent runs Consul ${running}, which ${text}` : `Consul ${line} (as of ${release}, its newest release the library reads) ${text}`,
         fix: "run a release that has the fixes (1.22.0 or later, BUSL-1.1), or narrow what they need: acl.default_policy = \"deny\" with least-privilege KV policies (CSM-ACL-02, CSM-ACL-07) and limits.http_max_conns_per_client (CSM-LIM-01) on every agent",
         advisory: true,
     };

@@ -10,7 +10,7 @@ import { ChecklistId } from "../checklist";
 import { ClientTls, Endpoint, httpsGet, plaintextHttpAnswers, plaintextRpcAccepted, tlsAccepted } from "./net";
 import { publicWrites, unrestrictedWrites } from "../validation/writeNetworks";
 import { consulLineOf } from "../config/consulVersion";
-import { laterFixesText, versionFloorFinding } from "../config/versionFloor";
+import { versionFloorFinding } from "../config/versionFloor";
 
 export interface ProbeTarget {
     /** host:port of the agent's HTTPS API. */
@@ -161,10 +161,8 @@ function versionFindings(version: string | undefined): Found[] {
     } catch {
         return [];
     }
-    const f = versionFloorFinding(line, "");
-    const text = laterFixesText(version);
-    if (!f || !text) return [];
-    return [{ id: f.id, path: f.path, message: `the agent runs Consul ${version}, which ${text}`, fix: f.fix }];
+    const f = versionFloorFinding(line, "", version);
+    return f ? [{ id: f.id, path: f.path, message: f.message, fix: f.fix }] : [];
 }
 
 function splitAddress(address: string): [string, string] {

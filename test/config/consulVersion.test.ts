@@ -5,7 +5,7 @@
  * is named as such, a key an earlier line dropped too.
  */
 import { strict as assert } from "node:assert";
-import { ConsulLine, consulLineOf, ConsulVersionError } from "../../src/config/consulVersion";
+import { ConsulLine, consulLineOf, ConsulVersionError, releaseBefore } from "../../src/config/consulVersion";
 import { agentFromObject } from "../../src/audit/load";
 import { auditAgent } from "../../src/audit/audit";
 import { run } from "../../src/cli/main";
@@ -97,5 +97,17 @@ describe("Consul versions", () => {
         assert.deepEqual(await floor("1.22"), []);
         assert.match((await floor("1.21"))[0].message, /^Consul 1\.21 \(as of 1\.21\.5.*CVE-2025-11392/);
         assert.doesNotMatch((await floor("1.21"))[0].message, /GO-2024-3241/, "the Go database's MPL-wide list is said of the MPL releases only");
+    });
+});
+
+describe("releaseBefore: one ordering of releases", () => {
+    it("orders by number, not text, and reads the spellings agents report", () => {
+        assert.equal(releaseBefore("1.9.0", "1.17.0"), true, "9 < 17 (text order would say otherwise)");
+        assert.equal(releaseBefore("1.16.3", "1.17.0"), true);
+        assert.equal(releaseBefore("1.17.0", "1.17.0"), false);
+        assert.equal(releaseBefore("v1.21.5", "1.17.0"), false);
+        assert.equal(releaseBefore("1.16.3+ent", "1.17.0"), true);
+        assert.equal(releaseBefore("1.16", "1.16.1"), true, "a line alone is its .0");
+        assert.equal(releaseBefore("latest", "1.17.0"), undefined);
     });
 });

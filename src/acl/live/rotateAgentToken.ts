@@ -23,6 +23,7 @@
  * Secrets are never printed.
  */
 import { ApiConnection, apiError, ApiResponse, reachConsul } from "../dynamic/consulHttp";
+import { releaseBefore } from "../../config/consulVersion";
 
 /** Which of an agent's tokens a rotation replaces (`PUT /v1/agent/token/<type>`). */
 export type AgentTokenType = "agent" | "replication" | "dns";
@@ -41,8 +42,8 @@ const NEEDS: Record<AgentTokenType, (node: string) => { request: { Resource: str
     }),
 };
 
-/** Consul versions before acl.tokens.dns (1.17). */
-const DNS_TOKENLESS = /^(0\.|1\.(\d|1[0-6])\.)/;
+/** acl.tokens.dns and its endpoint came with this release. */
+const DNS_TOKEN_SINCE = "1.17.0";
 
 /**
  * Why an agent cannot hold this token type (its `/v1/agent/self`), or undefined: a client does not
@@ -51,7 +52,7 @@ const DNS_TOKENLESS = /^(0\.|1\.(\d|1[0-6])\.)/;
  */
 function unfitHolder(type: string, self: { Config?: { Version?: unknown; Server?: unknown } } | undefined, who: string): string | undefined {
     const version = String(self?.Config?.Version ?? "");
-    if (type === "dns" && DNS_TOKENLESS.test(version))
+    if (type === "dns" && releaseBefore(version, DNS_TOKEN_SINCE) === true)
         return `${who}: Consul ${version} has no DNS token (acl.tokens.dns came with 1.17; DNS answers run on the default or anonymous token): nothing changed`;
     if (type === "replication" && self?.Config?.Server !== true)
         return `${who}: a client agent does not replicate ACLs (the replication token goes on a secondary datacenter's servers): nothing changed`;
