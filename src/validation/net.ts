@@ -48,3 +48,15 @@ export function isLoopbackCidr(cidr: string): boolean {
 export function hostPort(host: string, port: number): string {
     return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
+
+/** `value` as a URL of scheme, host and port only (no path, query, fragment or user), or undefined. */
+export function originUrl(value: unknown): URL | undefined {
+    if (typeof value !== "string") return undefined;
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        return undefined;
+    }
+    return url.pathname.replace(/\/+$/, "") !== "" || url.search || url.hash || url.username ? undefined : url;
+}

@@ -45,3 +45,18 @@ export function describeSecret(v: unknown): string {
 export function isPlain(value: unknown): boolean {
     return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }
+
+/** Whether a value can stand for a string option: a string, or an Output or promise of one (judged once known). */
+export function isStringInput(value: unknown): boolean {
+    return typeof value === "string" || !isPlain(value);
+}
+
+/**
+ * Why a certificate option (PEM, or an Output of it) is refused now, with how to print the value;
+ * undefined when it is a PEM certificate or not known yet.
+ */
+export function certificatePemProblem(value: unknown): { value: string; problem: string } | undefined {
+    if (!isStringInput(value)) return { value: typeof value, problem: "must be a string (or an Output of one)" };
+    if (typeof value === "string" && !/-----BEGIN CERTIFICATE-----/.test(value)) return { value: value.slice(0, 40), problem: "not a PEM certificate" };
+    return undefined;
+}

@@ -9,6 +9,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { consulRequest, ApiConnection, ApiResponse } from "../../src/acl/dynamic/consulHttp";
+import { connect as tlsConnect } from "node:tls";
 
 export const CONSUL = join(__dirname, "..", "..", ".cache", "tools", "consul-1.16.3", "consul");
 
@@ -251,4 +252,17 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
 
 export function api(conn: ApiConnection, method: string, path: string, body?: unknown): Promise<ApiResponse> {
     return consulRequest(conn, method, path, body);
+}
+
+/** The serial number of the certificate a server presents on its HTTPS port now (a new one after a renewal). */
+export function servedSerial(host: string, ca: string, cert: string, key: string, port = 8501): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const s = tlsConnect({ host, port, ca, cert, key, servername: "server.dc1.consul" }, () => {
+            const serial = s.getPeerCertificate().serialNumber;
+            s.end();
+            resolve(serial);
+        });
+        s.on("error", reject);
+        s.setTimeout(5000, () => s.destroy(new Error("timeout")));
+    });
 }
