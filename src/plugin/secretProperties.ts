@@ -39,4 +39,7 @@ export const SECRET_TYPE_PROPERTIES: Record<string, string[]> = {
     ExistingCa: ["privateKeyPem"],
     FederationOptions: ["replicationToken", "gossipKeys"],
     GossipKeyGeneration: ["key"],
+    ClusterCliCertificate: ["keyPem"],
+    VaultCliCertificate: ["keyPem"],
+    VaultKubernetesAuthOptions: ["tokenReviewerJwt"],
 };

@@ -21,11 +21,13 @@ import * as tlsEmulation from "./tlsEmulation";
 type State = Record<string, any>;
 
 const VAULT_NAME = /^\w(([\w.-]+)?\w)?$/;
+/** A serial number as Vault prints it: lower-case hex pairs joined by colons. */
+const vaultSerial = (x: X509Certificate) => x.serialNumber.toLowerCase().match(/.{2}/g)!.join(":");
 const trim = (s: unknown) => String(s ?? "").replace(/^\/+|\/+$/g, "");
 
 export class VaultEmulation {
     /** Secrets engines by path (no slashes at either end). */
-    readonly mounts = new Map<string, { type: string; maxLeaseTtlSeconds: number; caPem?: string }>();
+    readonly mounts = new Map<string, { type: string; maxLeaseTtlSeconds: number; caPem?: string; caKeyPem?: string }>();
     /** Auth methods by path. */
     readonly authMethods = new Map<string, string>();
     readonly policies = new Map<string, string>();
@@ -35,6 +37,10 @@ export class VaultEmulation {
     readonly appRoles = new Map<string, State>();
     /** Secret IDs: role path → accessors. */
     readonly secretIds = new Map<string, string[]>();
+    /** Kubernetes auth configs by auth mount path (the TokenReview host; the reviewer JWT is never kept). */
+    readonly kubernetesConfigs = new Map<string, State>();
+    /** Kubernetes auth roles by `auth/<mount>/role/<name>`. */
+    readonly kubernetesRoles = new Map<string, State>();
 
     readonly resources: Record<string, (inputs: State) => State | Promise<State>> = {
         "pulumi:providers:vault": (i) => {
@@ -52,6 +58,7 @@ export class VaultEmulation {
             return { ...i, accessor: `${i.type}_${randomBytes(4).toString("hex")}` };
         },
         "vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert": (i) => this.rootCert(i),
+        "vault:pkiSecret/secretBackendCert:SecretBackendCert": (i) => this.issueCert(i),
         "vault:pkiSecret/secretBackendRole:SecretBackendRole": (i) => {
             const backend = trim(i.backend);
             this.requireMount(backend, "pki", `role ${i.name}`);
@@ -74,12 +81,35 @@ export class VaultEmulation {
         },
         "vault:appRole/authBackendRole:AuthBackendRole": (i) => {
             const backend = trim(i.backend ?? "approle");
-            if (this.authMethods.get(backend) !== "approle" && !this.preEnabledApprole.has(backend)) throw new Error(`vault emulation: no approle auth method at auth/${backend}/`);
+            this.requireAuthMethod(backend, "approle");
             if (!VAULT_NAME.test(String(i.roleName))) throw new Error(`vault emulation: AppRole name ${i.roleName} does not match Vault's route`);
-            for (const p of i.tokenPolicies ?? []) if (!this.policies.has(p) && p !== "default") throw new Error(`vault emulation: AppRole ${i.roleName}: policy ${p} does not exist`);
+            this.requirePolicies(i.tokenPolicies, `AppRole ${i.roleName}`);
             const state = { ...i, backend, roleId: i.roleId ?? randomUUID(), bindSecretId: i.bindSecretId ?? true };
             this.appRoles.set(`auth/${backend}/role/${i.roleName}`, state);
             return state;
+        },
+        // resource_kubernetes_auth_backend_config.go: `backend` defaults to "kubernetes"; Vault's
+        // path_config.go refuses a config without kubernetes_host.
+        "vault:kubernetes/authBackendConfig:AuthBackendConfig": (i) => {
+            const backend = trim(i.backend ?? "kubernetes");
+            this.requireAuthMethod(backend, "kubernetes");
+            if (!i.kubernetesHost) throw new Error("vault emulation: kubernetes config: no host was provided");
+            this.kubernetesConfigs.set(backend, { kubernetesHost: i.kubernetesHost, kubernetesCaCert: i.kubernetesCaCert });
+            return { ...i, backend };
+        },
+        // resource_kubernetes_auth_backend_role.go; Vault's path_role.go refuses a role without
+        // bound service-account names, or with both names and namespaces "*".
+        "vault:kubernetes/authBackendRole:AuthBackendRole": (i) => {
+            const backend = trim(i.backend ?? "kubernetes");
+            this.requireAuthMethod(backend, "kubernetes");
+            if (!VAULT_NAME.test(String(i.roleName))) throw new Error(`vault emulation: role name ${i.roleName} does not match Vault's route`);
+            const names: string[] = i.boundServiceAccountNames ?? [];
+            const namespaces: string[] = i.boundServiceAccountNamespaces ?? [];
+            if (names.length === 0) throw new Error(`vault emulation: role ${i.roleName}: "bound_service_account_names" can not be empty`);
+            if (names.includes("*") && namespaces.includes("*")) throw new Error(`vault emulation: role ${i.roleName}: service account name and namespace can't both be "*"`);
+            this.requirePolicies(i.tokenPolicies, `role ${i.roleName}`);
+            this.kubernetesRoles.set(`auth/${backend}/role/${i.roleName}`, { ...i, backend });
+            return { ...i, backend };
         },
         "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (i) => {
             const backend = trim(i.backend ?? "approle");
@@ -91,8 +121,8 @@ export class VaultEmulation {
         },
     };
 
-    /** Mounts that exist before the program runs (VaultPki's `existingMount`/`existingApprole`). */
-    readonly preEnabledApprole = new Set<string>();
+    /** Auth methods enabled before the program runs (VaultPki's `existingApprole`, `kubernetes.existing`): path → type. */
+    readonly preEnabledAuth = new Map<string, string>();
 
     /** Declares a mount that exists already, e.g. for `existingMount`. */
     addExistingMount(path: string, type: string): void {
@@ -101,13 +131,56 @@ export class VaultEmulation {
 
     /** Declares an AppRole auth method that is enabled already (`existingApprole`). */
     addExistingApprole(path: string): void {
-        this.preEnabledApprole.add(trim(path));
+        this.addExistingAuthMethod(path, "approle");
+    }
+
+    /** Declares an auth method that is enabled (and configured) already. */
+    addExistingAuthMethod(path: string, type: string): void {
+        this.preEnabledAuth.set(trim(path), type);
+    }
+
+    /** Vault refuses a role whose token policies do not exist (`default` always does). */
+    private requirePolicies(policies: string[] | undefined, what: string): void {
+        for (const p of policies ?? []) if (!this.policies.has(p) && p !== "default") throw new Error(`vault emulation: ${what}: policy ${p} does not exist`);
+    }
+
+    private requireAuthMethod(path: string, type: string): void {
+        const found = this.authMethods.get(path) ?? this.preEnabledAuth.get(path);
+        if (found !== type) throw new Error(`vault emulation: no ${type} auth method at auth/${path}/${found ? ` (a ${found} method is there)` : ""}`);
     }
 
     private requireMount(path: string, type: string, what: string): void {
         const mount = this.mounts.get(path);
         if (!mount) throw new Error(`vault emulation: ${what}: no secrets engine mounted at ${path}/`);
         if (mount.type !== type) throw new Error(`vault emulation: ${what}: ${path}/ is a ${mount.type} engine, not ${type}`);
+    }
+
+    /**
+     * A certificate issued through a role (resource_pki_secret_backend_cert.go, Create: POST
+     * <backend>/issue/<name>): the role must exist and allow the common name exactly (VaultPki's
+     * roles: bare domains, no subdomains or globs); signed by the mount's own root.
+     */
+    private async issueCert(i: State): Promise<State> {
+        const backend = trim(i.backend);
+        this.requireMount(backend, "pki", `certificate ${i.commonName}`);
+        const role = this.pkiRoles.get(`${backend}/roles/${i.name}`);
+        if (!role) throw new Error(`vault emulation: unknown role: ${i.name}`);
+        if (!(role.allowedDomains ?? []).includes(i.commonName)) throw new Error(`vault emulation: common name ${i.commonName} not allowed by this role`);
+        const mount = this.mounts.get(backend)!;
+        if (!mount.caPem || !mount.caKeyPem) throw new Error(`vault emulation: ${backend}/ has no issuer (this emulation signs with a root VaultPki made)`);
+        const ttlNs = goDurationNanos(String(i.ttl ?? role.ttl ?? "72h"));
+        if (ttlNs === undefined) throw new Error(`vault emulation: ttl ${i.ttl} is no duration`);
+        const key = tlsEmulation.privateKey({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+        const csr = await tlsEmulation.certRequest({ privateKeyPem: key.privateKeyPem, subject: { commonName: i.commonName } });
+        const cert = await tlsEmulation.locallySignedCert({
+            certRequestPem: csr.certRequestPem,
+            caCertPem: mount.caPem,
+            caPrivateKeyPem: mount.caKeyPem,
+            validityPeriodHours: Math.max(1, Math.floor(ttlNs / 3.6e12)),
+            allowedUses: ["digital_signature", "key_agreement", ...(role.clientFlag ? ["client_auth"] : []), ...(role.serverFlag ? ["server_auth"] : [])],
+        });
+        const x = new X509Certificate(String(cert.certPem));
+        return { ...i, backend, certificate: cert.certPem, privateKey: key.privateKeyPem, privateKeyType: "ec", issuingCa: mount.caPem, caChain: [mount.caPem], serialNumber: vaultSerial(x), expiration: Math.floor(Date.parse(x.validTo) / 1000), renewPending: false };
     }
 
     private async rootCert(i: State): Promise<State> {
@@ -133,7 +206,8 @@ export class VaultEmulation {
             allowedUses: ["cert_signing", "crl_signing"],
         });
         mount.caPem = String(cert.certPem);
-        const serial = new X509Certificate(mount.caPem).serialNumber.toLowerCase().match(/.{2}/g)!.join(":");
+        mount.caKeyPem = String(key.privateKeyPem);
+        const serial = vaultSerial(new X509Certificate(mount.caPem));
         return { ...i, backend, certificate: mount.caPem, issuingCa: mount.caPem, serialNumber: serial, issuerId: randomUUID(), keyId: randomUUID() };
     }
 }

@@ -25,8 +25,8 @@ export interface VaultAgentInput {
     vaultAddress: string;
     /** Where the server keeps the CA of Vault's own HTTPS certificate (none for http on loopback). */
     vaultCaFile?: string;
-    /** The AppRole auth mount ("approle" → "auth/approle"). */
-    approlePath: string;
+    /** How the agent logs in: the server's AppRole (VMs) or its pod's service account (Kubernetes). */
+    login: AgentLogin;
     mountPath: string;
     role: VaultPkiRole;
     /** Directory of the Consul TLS files (the server's tls_* paths point here). */
@@ -38,6 +38,13 @@ export interface VaultAgentInput {
     /** The timer's period: a third of the TTL, in seconds. */
     renewEverySeconds: number;
 }
+
+/**
+ * The agent's login. AppRole: the role and secret ID files in agentDir. Kubernetes: the pod's
+ * projected service-account token and the server's own Vault role (command/agentproxyshared/auth/
+ * kubernetes/kubernetes.go in Vault 1.14: `role`, `token_path`).
+ */
+export type AgentLogin = { method: "approle"; mountPath: string } | { method: "kubernetes"; mountPath: string; role: string; tokenPath: string };
 
 /** HCL string literal (Vault Agent's config is HCL): quotes and backslashes escaped. */
 const q = (s: string) => JSON.stringify(s);
@@ -68,12 +75,16 @@ export function vaultAgentConfig(i: VaultAgentInput): string {
             "}",
             "",
             "auto_auth {",
-            '  method "approle" {',
-            `    mount_path = ${q(`auth/${i.approlePath}`)}`,
+            `  method ${q(i.login.method)} {`,
+            `    mount_path = ${q(`auth/${i.login.mountPath}`)}`,
             "    config = {",
-            `      role_id_file_path                   = ${q(`${i.agentDir}/role-id`)}`,
-            `      secret_id_file_path                 = ${q(`${i.agentDir}/secret-id`)}`,
-            "      remove_secret_id_file_after_reading = false",
+            ...(i.login.method === "approle"
+                ? [
+                      `      role_id_file_path                   = ${q(`${i.agentDir}/role-id`)}`,
+                      `      secret_id_file_path                 = ${q(`${i.agentDir}/secret-id`)}`,
+                      "      remove_secret_id_file_after_reading = false",
+                  ]
+                : [`      role       = ${q(i.login.role)}`, `      token_path = ${q(i.login.tokenPath)}`]),
             "    }",
             "  }",
             "}",

@@ -7,7 +7,8 @@
  *   servers/<node>/vault-agent/…        vault-agent.hcl, role-id, secret-id (and the Connect CA's) for agentDir
  *   systemd/vault-agent/…               the agent's unit and its renewal timer
  *   cli/cli.pem, cli-key.pem            gone: operators issue `cli.<dc>.<domain>` from VaultPki's CLI role
- * A server never holds a certificate from the CA in Pulumi state, and no server key is in state.
+ * A server never holds a certificate from a CA in Pulumi state; with `certificates.source:
+ * "vault-pki"` the cluster made none, so no server key is in state either.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TLS_FILES } from "../config/settings";
@@ -15,7 +16,7 @@ import { FileModes } from "../cluster/bundle";
 import type { HardenedCluster } from "../cluster/hardenedCluster";
 import { ProblemList } from "../errors";
 import { VaultPki } from "./vaultPki";
-import { credentialFileNames } from "./vaultServers";
+import { credentialFileNames, VAULT_CA_FILE } from "./vaultServers";
 
 /** A cluster's bundle with its servers' certificates from Vault: the files (secret) and their modes (plain). */
 export interface VaultPkiBundle {
@@ -36,7 +37,7 @@ export function vaultPkiBundle(cluster: Pick<HardenedCluster, "files" | "fileMod
         p.throwIfAny("vaultPkiBundle");
     }
     const files = pulumi.secret(
-        pulumi.all([cluster.files, pki.caPem, pki.serverCredentials]).apply(([clusterFiles, caPem, credentials]) => {
+        pulumi.all([cluster.files, pki.caPem, pki.serverCredentials, pki.vaultCaPem]).apply(([clusterFiles, caPem, credentials, vaultCaPem]) => {
             const out: Record<string, string> = {};
             for (const [path, content] of Object.entries(clusterFiles)) if (!replaced(path)) out[path] = content;
             out[TLS_FILES.ca] = caPem;
@@ -45,6 +46,7 @@ export function vaultPkiBundle(cluster: Pick<HardenedCluster, "files" | "fileMod
                 out[`servers/${n}/vault-pki.json`] = consulFragment;
                 out[`servers/${n}/vault-agent/vault-agent.hcl`] = agentConfig;
                 for (const [file, content] of Object.entries(credentials[n])) out[`servers/${n}/vault-agent/${file}`] = content;
+                if (vaultCaPem !== undefined) out[`servers/${n}/vault-agent/${VAULT_CA_FILE}`] = vaultCaPem;
                 for (const [unit, content] of Object.entries(units)) out[`systemd/vault-agent/${unit}`] = content;
             }
             return out;
@@ -62,7 +64,8 @@ function modesOf(clusterModes: FileModes, pki: VaultPki): FileModes {
     for (const n of Object.keys(pki.serverFiles)) {
         modes[`servers/${n}/vault-pki.json`] = 0o600;
         modes[`servers/${n}/vault-agent/vault-agent.hcl`] = 0o600;
-        for (const file of credentialFileNames(pki.connectCa !== undefined)) modes[`servers/${n}/vault-agent/${file}`] = 0o600;
+        for (const file of credentialFileNames(pki.connectCa !== undefined, pki.kubernetes !== undefined)) modes[`servers/${n}/vault-agent/${file}`] = 0o600;
+        if (pki.vaultCaPem !== undefined) modes[`servers/${n}/vault-agent/${VAULT_CA_FILE}`] = 0o644;
         for (const unit of Object.keys(pki.serverFiles[n]).filter((f) => /\.(service|timer)$/.test(f))) modes[`systemd/vault-agent/${unit}`] = 0o644;
     }
     return modes;

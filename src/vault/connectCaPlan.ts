@@ -12,7 +12,7 @@
 import { CheckedVaultPki } from "./vaultPkiOptions";
 
 export interface ConnectCaPlan {
-    /** One AppRole for every server: only the leader signs, but any server may become leader. */
+    /** One Vault role (AppRole, or Kubernetes bound to every server's service account) for every server: only the leader signs, but any server may become leader. */
     roleName: string;
     policyName: string;
     /** Vault policy HCL over exactly the two mounts Consul manages, and the token's own renewal. */
@@ -39,14 +39,17 @@ export interface VaultCaConfig {
 }
 
 export interface VaultCaAuthMethod {
-    /** "approle" */
+    /** "approle" or "kubernetes" */
     type: string;
     mount_path: string;
-    /** role_id_file_path and secret_id_file_path */
+    /** AppRole: role_id_file_path and secret_id_file_path. Kubernetes: role and token_path (agent/connect/ca/provider_vault_auth_k8s.go, K8sLoginDataGen). */
     params: Record<string, string>;
 }
 
-export function planConnectCa(datacenter: string, c: CheckedVaultPki & { connectCa: NonNullable<CheckedVaultPki["connectCa"]> }, agentDir: string, vaultCaFile?: string): ConnectCaPlan {
+/** How the servers' Connect CA logs in: AppRole files in agentDir, or the pod's projected service-account token. */
+export type ConnectCaLogin = { method: "approle"; agentDir: string } | { method: "kubernetes"; mountPath: string; tokenPath: string };
+
+export function planConnectCa(datacenter: string, c: CheckedVaultPki & { connectCa: NonNullable<CheckedVaultPki["connectCa"]> }, login: ConnectCaLogin, vaultCaFile?: string): ConnectCaPlan {
     const { rootPath, intermediatePath } = c.connectCa;
     const crud = '["create", "read", "update", "delete", "list"]';
     const block = (path: string, caps: string) => `path "${path}" {\n  capabilities = ${caps}\n}\n`;
@@ -71,11 +74,14 @@ export function planConnectCa(datacenter: string, c: CheckedVaultPki & { connect
                 root_pki_path: rootPath,
                 intermediate_pki_path: intermediatePath,
                 ...(vaultCaFile ? { ca_file: vaultCaFile } : {}),
-                auth_method: {
-                    type: "approle",
-                    mount_path: c.approlePath,
-                    params: { role_id_file_path: `${agentDir}/connect-ca-role-id`, secret_id_file_path: `${agentDir}/connect-ca-secret-id` },
-                },
+                auth_method:
+                    login.method === "approle"
+                        ? {
+                              type: "approle",
+                              mount_path: c.approlePath,
+                              params: { role_id_file_path: `${login.agentDir}/connect-ca-role-id`, secret_id_file_path: `${login.agentDir}/connect-ca-secret-id` },
+                          }
+                        : { type: "kubernetes", mount_path: login.mountPath, params: { role: name, token_path: login.tokenPath } },
             },
         },
     };

@@ -21,7 +21,9 @@ import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
 import { isDnsName, isIpAddress } from "../validation/net";
 import { ConnectCaPlan } from "./connectCaPlan";
 import { VaultCliRole, VaultPkiPlan, VaultPkiServer } from "./pkiPlan";
-import { credentialFileNames, DEFAULT_AGENT_DIR, planVaultServers } from "./vaultServers";
+import { credentialFileNames, DEFAULT_AGENT_DIR, planVaultServers, VAULT_CA_FILE } from "./vaultServers";
+import { VaultAgentPod } from "./kubernetesPod";
+import { isServiceAccountName } from "./kubernetesAuthOptions";
 import { checkVaultPkiOptions, CheckedVaultPki, VaultPkiOptions } from "./vaultPkiOptions";
 import { DEFAULT_PATHS } from "../config/settings";
 
@@ -60,6 +62,20 @@ const DATACENTER = /^[a-z0-9_-]+$/;
 /** The credential files of one server, by file name in `agentDir` (role IDs and secret IDs). */
 export type VaultServerCredentials = Record<string, string>;
 
+/** The operators' CLI certificate VaultPki issued: HardenedCluster's `certificates.cliCertificate`. */
+export interface VaultCliCertificate {
+    /** `cli.<dc>.<domain>`, PEM. */
+    certPem: pulumi.Output<string>;
+    /** Its key (secret). */
+    keyPem: pulumi.Output<string>;
+}
+
+/** One server's Vault Agent on Kubernetes: the pod parts, and the data of the ConfigMap they mount. */
+export interface VaultAgentPodOutput extends VaultAgentPod {
+    /** `vault-agent.hcl` (and `vault-ca.pem`): no secret, for the ConfigMap named `configMapName`. */
+    configMapData: pulumi.Output<Record<string, string>>;
+}
+
 /**
  * The servers' certificates from Vault's PKI secrets engine: a role, issue-only policy and AppRole
  * per server, the mount and its CA (or an existing mount), the operators' CLI role and the Connect
@@ -82,8 +98,21 @@ export class VaultPki extends pulumi.ComponentResource {
      * directory (`auto_reload_config`, and the Connect CA in Vault).
      */
     readonly serverFiles: Record<string, Record<string, string>>;
-    /** Per server node, `role-id` and `secret-id` (and the Connect CA's) for `agentDir`, mode 0600 (secret). */
+    /** Per server node, `role-id` and `secret-id` (and the Connect CA's) for `agentDir`, mode 0600 (secret). Empty records on Kubernetes. */
     readonly serverCredentials: pulumi.Output<Record<string, VaultServerCredentials>>;
+    /**
+     * One CLI certificate from the operators' role (`vault.cliCertificate`, default on), for
+     * HardenedCluster's `certificates.cliCertificate`: the key is secret.
+     */
+    readonly cliCertificate?: VaultCliCertificate;
+    /** The CA of Vault's HTTPS certificate (`vault.vaultCaPem`), for `agentDir/vault-ca.pem`; undefined when not given. */
+    readonly vaultCaPem?: pulumi.Output<string>;
+    /**
+     * With `vault.kubernetes`, per server node: the service account, the Vault Agent init container
+     * and sidecar, the volumes and the Consul container's mounts to merge into its pod, and the
+     * ConfigMap's data. Undefined on VMs.
+     */
+    readonly kubernetes?: Record<string, VaultAgentPodOutput>;
 
     constructor(name: string, args: VaultPkiArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = new ProblemList();
@@ -103,19 +132,37 @@ export class VaultPki extends pulumi.ComponentResource {
         const child = { parent: this };
         // The mount and its CA, or the existing mount's path and CA.
         let mountPath: pulumi.Input<string> = c.mountPath;
+        let root: vault.pkisecret.SecretBackendRootCert | undefined;
         if (c.existingMount) this.caPem = pulumi.output(c.existingMount.caPem);
         else {
             const mount = new vault.Mount(`${name}-mount`, { path: c.mountPath, type: "pki", description: `Consul ${args.datacenter} agent certificates (consul-hardened)`, maxLeaseTtlSeconds: c.caTtlSeconds, defaultLeaseTtlSeconds: Math.min(c.caTtlSeconds, 3600) }, child);
             mountPath = mount.path;
-            const ca = new vault.pkisecret.SecretBackendRootCert(
+            root = new vault.pkisecret.SecretBackendRootCert(
                 `${name}-ca`,
                 { backend: mount.path, type: "internal", commonName: `Consul ${args.datacenter} agent CA (Vault)`, organization: "consul-hardened", keyType: "ec", keyBits: 256, ttl: c.caTtl },
                 child,
             );
-            this.caPem = ca.certificate;
+            this.caPem = root.certificate;
         }
+        if (c.vaultCaPem !== undefined) this.vaultCaPem = pulumi.output(c.vaultCaPem);
+        const k8s = c.kubernetes;
         let approlePath: pulumi.Input<string> = c.approlePath;
-        if (!c.existingApprole) approlePath = new vault.AuthBackend(`${name}-approle`, { type: "approle", path: c.approlePath, description: "Consul servers' Vault Agents (consul-hardened)" }, child).path;
+        let kubernetesPath: pulumi.Input<string> = k8s?.path ?? "";
+        if (k8s && !k8s.existing) {
+            const method = new vault.AuthBackend(`${name}-kubernetes`, { type: "kubernetes", path: k8s.path, description: "Consul servers' pods (consul-hardened)" }, child);
+            kubernetesPath = method.path;
+            new vault.kubernetes.AuthBackendConfig(
+                `${name}-kubernetes-config`,
+                {
+                    backend: method.path,
+                    kubernetesHost: k8s.host!,
+                    ...(k8s.caCertPem !== undefined ? { kubernetesCaCert: k8s.caCertPem } : {}),
+                    ...(k8s.tokenReviewerJwt !== undefined ? { tokenReviewerJwt: pulumi.secret(k8s.tokenReviewerJwt) } : {}),
+                },
+                child,
+            );
+        } else if (!k8s && !c.existingApprole)
+            approlePath = new vault.AuthBackend(`${name}-approle`, { type: "approle", path: c.approlePath, description: "Consul servers' Vault Agents (consul-hardened)" }, child).path;
 
         const roleParams = (p: VaultPkiPlan["roles"][number]["params"] | VaultCliRole["params"]) => ({
             allowedDomains: p.allowed_domains,
@@ -134,30 +181,68 @@ export class VaultPki extends pulumi.ComponentResource {
             maxTtl: p.max_ttl,
             noStore: p.no_store,
         });
+        // Every login's Vault token: an hour, renewable to four (Vault Agent and Consul renew them).
+        const loginToken = { tokenTtl: 3600, tokenMaxTtl: 4 * 3600 };
+        // On Kubernetes: a role bound to the given service accounts in the servers' namespace, for
+        // the projected tokens' audience only; its tokens carry only `policy`.
+        const kubernetesRole = (id: string, roleName: string, policy: vault.Policy, serviceAccounts: string[]) =>
+            new vault.kubernetes.AuthBackendRole(
+                `${name}-${id}-kubernetes-role`,
+                { backend: kubernetesPath, roleName, boundServiceAccountNames: serviceAccounts, boundServiceAccountNamespaces: [k8s!.namespace], audience: k8s!.audience, tokenPolicies: [policy.name], ...loginToken },
+                child,
+            );
         // One AppRole and one secret ID: the role's tokens carry only `policy`.
         const appRole = (id: string, roleName: string, policy: vault.Policy) => {
-            const role = new vault.approle.AuthBackendRole(`${name}-${id}-approle-role`, { backend: approlePath, roleName, tokenPolicies: [policy.name], tokenTtl: 3600, tokenMaxTtl: 4 * 3600 }, child);
+            const role = new vault.approle.AuthBackendRole(`${name}-${id}-approle-role`, { backend: approlePath, roleName, tokenPolicies: [policy.name], ...loginToken }, child);
             const secret = new vault.approle.AuthBackendRoleSecretId(`${name}-${id}-secret-id`, { backend: approlePath, roleName: role.roleName }, child);
             return { roleId: role.roleId, secretId: secret.secretId };
         };
 
         const credentials: Record<string, pulumi.Output<Record<string, string>>> = {};
-        const connectLogin = this.connectCa
-            ? appRole("connect-ca", this.connectCa.roleName, new vault.Policy(`${name}-connect-ca-policy`, { name: this.connectCa.policyName, policy: this.connectCa.policyHcl }, child))
-            : undefined;
+        const connectPolicy = this.connectCa ? new vault.Policy(`${name}-connect-ca-policy`, { name: this.connectCa.policyName, policy: this.connectCa.policyHcl }, child) : undefined;
+        // The Connect CA's login: any server may lead, so every server's service account (or one AppRole's files on each).
+        if (connectPolicy && k8s) kubernetesRole("connect-ca", this.connectCa!.roleName, connectPolicy, servers.map((x) => x.nodeName));
+        const connectLogin = connectPolicy && !k8s ? appRole("connect-ca", this.connectCa!.roleName, connectPolicy) : undefined;
         for (const role of this.plan.roles) {
             new vault.pkisecret.SecretBackendRole(`${name}-${role.nodeName}-role`, { backend: mountPath, name: role.name, ...roleParams(role.params) }, child);
             const policy = new vault.Policy(`${name}-${role.nodeName}-policy`, { name: role.name, policy: this.plan.policies.find((p) => p.name === role.name)!.hcl }, child);
+            if (k8s) {
+                kubernetesRole(role.nodeName, role.name, policy, [role.nodeName]);
+                credentials[role.nodeName] = pulumi.output<Record<string, string>>({});
+                continue;
+            }
             const login = appRole(role.nodeName, role.name, policy);
             const values = [login.roleId, login.secretId, ...(connectLogin ? [connectLogin.roleId, connectLogin.secretId] : [])];
             const names = credentialFileNames(connectLogin !== undefined);
             credentials[role.nodeName] = pulumi.all(values).apply((v): Record<string, string> => Object.fromEntries(names.map((n, k) => [n, v[k]])));
         }
-        new vault.pkisecret.SecretBackendRole(`${name}-cli-role`, { backend: mountPath, name: this.cliRole.name, ...roleParams(this.cliRole.params) }, child);
+        if (planned.pods) {
+            const vaultCa = this.vaultCaPem;
+            this.kubernetes = Object.fromEntries(
+                Object.entries(planned.pods).map(([node, pod]) => {
+                    const agentConfig = planned.files[node]["vault-agent.hcl"];
+                    const configMapData = (vaultCa ?? pulumi.output<string | undefined>(undefined)).apply((pem): Record<string, string> => ({ "vault-agent.hcl": agentConfig, ...(pem ? { [VAULT_CA_FILE]: pem } : {}) }));
+                    return [node, { ...pod, configMapData }];
+                }),
+            );
+        }
+        const cliRole = new vault.pkisecret.SecretBackendRole(`${name}-cli-role`, { backend: mountPath, name: this.cliRole.name, ...roleParams(this.cliRole.params) }, child);
         new vault.Policy(`${name}-cli-policy`, { name: this.cliRole.name, policy: this.cliRole.policyHcl }, child);
+        if (c.cliCertificate) {
+            const cli = new vault.pkisecret.SecretBackendCert(
+                `${name}-cli-cert`,
+                // It lives maxTtl (only `pulumi up` uses it) and is issued anew by the `up` after a
+                // third of that (auto_renew: renew_pending once fewer than min_seconds_remaining are
+                // left, resource_pki_secret_backend_cert.go).
+                { backend: mountPath, name: cliRole.name, commonName: this.cliRole.commonName, ttl: c.maxTtl, autoRenew: true, minSecondsRemaining: Math.floor((2 * c.maxTtlSeconds) / 3) },
+                // Vault issues only once the mount holds its CA.
+                { ...child, dependsOn: root ? [root] : [] },
+            );
+            this.cliCertificate = { certPem: cli.certificate, keyPem: pulumi.secret(cli.privateKey) };
+        }
 
         this.serverCredentials = pulumi.secret(pulumi.all(credentials));
-        this.registerOutputs({ caPem: this.caPem, serverCredentials: this.serverCredentials });
+        this.registerOutputs({ caPem: this.caPem, serverCredentials: this.serverCredentials, cliCertificate: this.cliCertificate });
     }
 }
 
@@ -173,8 +258,10 @@ export function checkVaultPkiArgs(args: VaultPkiArgs, p: ProblemList): { c: Chec
     if (args.domain !== undefined && (typeof args.domain !== "string" || !isDnsName(args.domain)))
         p.add("domain", args.domain, "not a DNS domain", '"consul"');
     for (const [option, value] of [["tlsDir", args.tlsDir], ["agentDir", args.agentDir]] as const)
-        if (value !== undefined && (typeof value !== "string" || !/^\/[^\s"\\]*[^/\s"\\]$/.test(value)))
-            p.add(option, value, "not an absolute directory path (no spaces, quotes or trailing slash)", option === "tlsDir" ? `"${DEFAULT_PATHS.tlsDir}"` : `"${DEFAULT_AGENT_DIR}"`);
+        // Letters, digits and . _ - / only: the paths land in HCL, in systemd units and in the
+        // sidecar's `sh -c` command, where a `;`, `$` or quote would be read as more than a path.
+        if (value !== undefined && (typeof value !== "string" || !/^\/[A-Za-z0-9._\/-]*[A-Za-z0-9._-]$/.test(value) || value.split("/").some((seg) => seg === "..")))
+            p.add(option, value, "not a plain absolute directory path (letters, digits, . _ - between slashes; no trailing slash)", option === "tlsDir" ? `"${DEFAULT_PATHS.tlsDir}"` : `"${DEFAULT_AGENT_DIR}"`);
     const servers: VaultPkiServer[] = [];
     if (!Array.isArray(args.servers) || args.servers.length === 0) p.add("servers", args.servers, "must list the servers (at least one)", '[{ nodeName: "consul-server-1", addresses: ["10.0.1.11"] }]');
     else {
@@ -187,6 +274,8 @@ export function checkVaultPkiArgs(args: VaultPkiArgs, p: ProblemList): { c: Chec
             if (typeof s.nodeName !== "string" || !VAULT_NAME.test(roleName) || s.nodeName.length > 63)
                 p.add(`${at}.nodeName`, s.nodeName, "not a node name Vault takes in a role name (letters, digits, -, _ and . inside)", '"consul-server-1"');
             else if (seen.has(s.nodeName)) p.add(`${at}.nodeName`, s.nodeName, "listed twice: one role per server", "give each server its own node name");
+            else if (args.vault?.kubernetes !== undefined && !isServiceAccountName(s.nodeName))
+                p.add(`${at}.nodeName`, s.nodeName, "on Kubernetes the node name is the server's service account, which Kubernetes takes only in lower case (letters, digits, - and .)", '"consul-server-1"');
             seen.add(String(s.nodeName));
             const addresses = s.addresses ?? [];
             if (!Array.isArray(addresses) || addresses.some((a) => typeof a !== "string" || !isIpAddress(a)))

@@ -6,10 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProblemList } from "../errors";
 import { goDurationNanos } from "../config/consulBuilder";
-import { isLoopbackAddress } from "../validation/net";
+import { isLoopbackAddress, originUrl } from "../validation/net";
+import { certificatePemProblem } from "../validation/whenKnown";
 import { keysOf, refuseUnknownKeys } from "../validation/optionKeys";
+import { checkKubernetesAuth, CheckedKubernetesAuth, VaultKubernetesAuthOptions } from "./kubernetesAuthOptions";
 
-const OPTION_KEYS = keysOf<VaultPkiOptions>()(["address", "mountPath", "approlePath", "ttl", "maxTtl", "caTtl", "existingMount", "existingApprole", "connectCa"]);
+const OPTION_KEYS = keysOf<VaultPkiOptions>()(["address", "vaultCaPem", "mountPath", "approlePath", "ttl", "maxTtl", "caTtl", "existingMount", "existingApprole", "connectCa", "kubernetes", "cliCertificate"]);
 const CONNECT_KEYS = keysOf<VaultConnectCaOptions>()(["enabled", "rootPath", "intermediatePath"]);
 
 /** A PKI mount that already holds the issuing CA (made by another team or stack). */
@@ -31,6 +33,12 @@ export interface VaultConnectCaOptions {
 export interface VaultPkiOptions {
     /** Vault's address as the servers reach it: https (http only on a loopback address). */
     address: string;
+    /**
+     * The CA of Vault's own HTTPS certificate (PEM): each server's agent and Connect CA check Vault
+     * against it (`vault-ca.pem` beside the agent's config). Omit when the servers' system trust
+     * store holds it. Not with http.
+     */
+    vaultCaPem?: pulumi.Input<string>;
     /** The PKI secrets engine's mount path. @default "pki-consul-<datacenter>" */
     mountPath?: string;
     /** The AppRole auth method's mount path. @default "approle" */
@@ -56,21 +64,42 @@ export interface VaultPkiOptions {
      * `{ enabled: false }` keeps Consul's built-in Connect CA. @default {}
      */
     connectCa?: VaultConnectCaOptions;
+    /**
+     * Kubernetes instead of AppRole: each server's pod logs in with its own service account (named
+     * after its node) through Vault's Kubernetes auth method; no secret is handed to the servers.
+     * VaultPki's `kubernetes` output gives each server's Vault Agent sidecar, volumes and ConfigMap.
+     */
+    kubernetes?: VaultKubernetesAuthOptions;
+    /**
+     * Issue one CLI certificate (`cli.<dc>.<domain>`) from the operators' role through the Vault
+     * provider: VaultPki's `cliCertificate`, for HardenedCluster's `certificates.cliCertificate`
+     * (the consul provider and AclSystem reach the servers with it). Its key is in state, as the
+     * consul provider's own config is. It lives `maxTtl`; the first `pulumi up` after a third of
+     * that issues a new one. @default true
+     */
+    cliCertificate?: boolean;
 }
 
 /** The options checked and defaulted (a type, not an interface: not part of the option reference). */
 export type CheckedVaultPki = {
     address: string;
+    vaultCaPem?: pulumi.Input<string>;
     mountPath: string;
+    /** The AppRole mount (VMs); unused with `kubernetes`. */
     approlePath: string;
     ttl: string;
     maxTtl: string;
+    /** maxTtl in seconds. */
+    maxTtlSeconds: number;
     caTtl: string;
     /** caTtl in seconds: the new mount's max lease TTL. */
     caTtlSeconds: number;
     existingMount?: ExistingVaultPkiMount;
     existingApprole: boolean;
     connectCa?: { rootPath: string; intermediatePath: string };
+    /** Set on Kubernetes: the servers log in with their service accounts instead of AppRoles. */
+    kubernetes?: CheckedKubernetesAuth;
+    cliCertificate: boolean;
     /** A third of the TTL, in whole seconds: the renewal timer's period. */
     renewEverySeconds: number;
 };
@@ -85,6 +114,13 @@ const RESERVED_MOUNTS = ["sys", "auth", "audit", "cubbyhole", "identity"];
 /** Below this a renewal every third of the TTL would run more often than a minute. */
 const MIN_TTL_SECONDS = 180;
 
+/** Why Vault would refuse `value` as a mount path (secrets engine or auth method), or undefined. */
+function mountPathProblem(value: unknown): string | undefined {
+    if (typeof value !== "string" || !MOUNT_PATH.test(value) || value.length > 128 || value.split("/").some((seg) => seg === "." || seg === ".."))
+        return "not a Vault mount path (letters, digits, - _ . between slashes; no leading or trailing slash)";
+    return undefined;
+}
+
 /** The options checked and defaulted; problems are added to `p` under `prefix`. */
 export function checkVaultPkiOptions(o: VaultPkiOptions | undefined, datacenter: string, prefix: string, p: ProblemList): CheckedVaultPki | undefined {
     if (o === undefined || o === null || typeof o !== "object" || Array.isArray(o)) {
@@ -96,13 +132,8 @@ export function checkVaultPkiOptions(o: VaultPkiOptions | undefined, datacenter:
     if (Object.prototype.hasOwnProperty.call(o, "token"))
         p.addSecret(`${prefix}.token`, "set", "the servers log into Vault with their own AppRole; a static token expires and would sit in every server's files", "remove it: VaultPki makes one AppRole per server");
     refuseUnknownKeys(Object.fromEntries(Object.entries(o).filter(([k]) => k !== "token")), OPTION_KEYS, prefix, p);
-    let url: URL | undefined;
-    try {
-        url = typeof o.address === "string" ? new URL(o.address) : undefined;
-    } catch {
-        url = undefined;
-    }
-    if (!url || !["https:", "http:"].includes(url.protocol) || url.pathname.replace(/\/+$/, "") !== "" || url.search || url.hash || url.username)
+    const url = originUrl(o.address);
+    if (!url || !["https:", "http:"].includes(url.protocol))
         p.add(`${prefix}.address`, o.address, "not a Vault address (scheme, host and port only)", '"https://vault.internal:8200"');
     else if (url.protocol === "http:" && !isLoopbackAddress(url.hostname.replace(/^\[|\]$/g, "")) && url.hostname !== "localhost")
         p.add(`${prefix}.address`, o.address, "Vault without TLS beyond loopback: the AppRole secret and every private key would cross the network in clear", "use https (http only to a Vault on 127.0.0.1)");
@@ -119,14 +150,26 @@ export function checkVaultPkiOptions(o: VaultPkiOptions | undefined, datacenter:
     const paths: [string, unknown, string][] = [["mountPath", mountPath, `"pki-consul-${datacenter}"`], ["approlePath", approlePath, '"approle"']];
     if (connectPaths) paths.push(["connectCa.rootPath", connectPaths.rootPath, `"connect-root-${datacenter}"`], ["connectCa.intermediatePath", connectPaths.intermediatePath, `"connect-intermediate-${datacenter}"`]);
     for (const [option, value, fix] of paths) {
-        if (typeof value !== "string" || !MOUNT_PATH.test(value) || value.length > 128 || value.split("/").some((seg) => seg === "." || seg === ".."))
-            p.add(`${prefix}.${option}`, value, "not a Vault mount path (letters, digits, - _ . between slashes; no leading or trailing slash)", fix);
-        else if (option !== "approlePath" && RESERVED_MOUNTS.includes(value.split("/")[0]))
-            p.add(`${prefix}.${option}`, value, `Vault mounts no secrets engine under ${value.split("/")[0]}/`, fix);
+        const problem = mountPathProblem(value);
+        if (problem) p.add(`${prefix}.${option}`, value, problem, fix);
+        else if (option !== "approlePath" && RESERVED_MOUNTS.includes(String(value).split("/")[0]))
+            p.add(`${prefix}.${option}`, value, `Vault mounts no secrets engine under ${String(value).split("/")[0]}/`, fix);
     }
     const secretPaths = paths.filter(([option]) => option !== "approlePath").map(([, v]) => v);
     if (new Set(secretPaths).size !== secretPaths.length)
         p.add(`${prefix}.connectCa`, connectPaths, "the agents' PKI mount and the Connect CA's root and intermediate must be three different mounts (Consul manages its own)", "leave connectCa's paths at their defaults");
+    const kubernetes = o.kubernetes === undefined ? undefined : checkKubernetesAuth(o.kubernetes, `${prefix}.kubernetes`, p, mountPathProblem);
+    if (o.kubernetes !== undefined)
+        for (const key of ["approlePath", "existingApprole"] as const)
+            if (o[key] !== undefined) p.add(`${prefix}.${key}`, o[key], "the servers log in with their Kubernetes service accounts (`kubernetes`), not an AppRole", `remove ${key}, or remove kubernetes`);
+    if (o.vaultCaPem !== undefined) {
+        if (url?.protocol === "http:") p.add(`${prefix}.vaultCaPem`, "(a certificate)", "Vault is reached over plain http: there is no certificate to check", "remove vaultCaPem, or use https");
+        else {
+            const bad = certificatePemProblem(o.vaultCaPem);
+            if (bad) p.add(`${prefix}.vaultCaPem`, bad.value, bad.problem, `the CA that signed Vault's HTTPS certificate${bad.problem === "not a PEM certificate" ? " (-----BEGIN CERTIFICATE-----…)" : ", PEM"}`);
+        }
+    }
+    if (o.cliCertificate !== undefined && typeof o.cliCertificate !== "boolean") p.add(`${prefix}.cliCertificate`, o.cliCertificate, "must be true or false", "false (issue the operators' certificates yourself)");
     if (o.existingApprole !== undefined && typeof o.existingApprole !== "boolean") p.add(`${prefix}.existingApprole`, o.existingApprole, "must be true or false", "true");
     if (o.existingMount !== undefined && (typeof o.existingMount !== "object" || o.existingMount === null || !("caPem" in o.existingMount)))
         p.add(`${prefix}.existingMount`, o.existingMount, "must be { caPem }: the existing mount's issuing CA", "{ caPem: issuingCaPem }");
@@ -155,15 +198,19 @@ export function checkVaultPkiOptions(o: VaultPkiOptions | undefined, datacenter:
     if (p.all.length > before || ttlSeconds === undefined || maxSeconds === undefined || caSeconds === undefined) return undefined;
     return {
         address: o.address,
+        ...(o.vaultCaPem !== undefined ? { vaultCaPem: o.vaultCaPem } : {}),
         mountPath,
         approlePath,
         ttl,
         maxTtl,
+        maxTtlSeconds: maxSeconds,
         caTtl,
         caTtlSeconds: Math.floor(caSeconds),
         ...(o.existingMount ? { existingMount: o.existingMount } : {}),
         existingApprole: o.existingApprole ?? false,
         ...(connectPaths ? { connectCa: connectPaths } : {}),
+        ...(kubernetes ? { kubernetes } : {}),
+        cliCertificate: o.cliCertificate ?? true,
         // ttl is at least MIN_TTL_SECONDS, so a third of it is at least a minute.
         renewEverySeconds: Math.floor(ttlSeconds / 3),
     };

@@ -7,18 +7,24 @@
  */
 import { ProblemList } from "../errors";
 import { DEFAULT_PATHS } from "../config/settings";
-import { vaultAgentConfig, vaultAgentUnits } from "./agentFiles";
+import { AgentLogin, vaultAgentConfig, vaultAgentUnits } from "./agentFiles";
 import { ConnectCaPlan, planConnectCa } from "./connectCaPlan";
+import { VAULT_TOKEN_PATH } from "./kubernetesAuthOptions";
+import { VaultAgentPod, vaultAgentPod } from "./kubernetesPod";
 import { planCliRole, planVaultPki, VaultCliRole, VaultPkiPlan, VaultPkiServer } from "./pkiPlan";
 import { CheckedVaultPki, checkVaultPkiOptions, VaultPkiOptions } from "./vaultPkiOptions";
 
 /** Where the servers keep the Vault Agent config and AppRole credentials unless told otherwise. */
 export const DEFAULT_AGENT_DIR = "/etc/consul.d/vault-agent";
 
-/** The AppRole credential files in agentDir (mode 0600): the server's own login, then the Connect CA's. */
-export function credentialFileNames(withConnectCa: boolean): string[] {
+/** The AppRole credential files in agentDir (mode 0600): the server's own login, then the Connect CA's. None on Kubernetes. */
+export function credentialFileNames(withConnectCa: boolean, kubernetes = false): string[] {
+    if (kubernetes) return [];
     return ["role-id", "secret-id", ...(withConnectCa ? ["connect-ca-role-id", "connect-ca-secret-id"] : [])];
 }
+
+/** The file beside the agent's config holding the CA of Vault's HTTPS certificate (`vaultCaPem`). */
+export const VAULT_CA_FILE = "vault-ca.pem";
 
 export interface VaultServersInput {
     datacenter: string;
@@ -37,8 +43,10 @@ export interface VaultServers {
     cliRole: VaultCliRole;
     /** Undefined with `connectCa: { enabled: false }`. */
     connectCa?: ConnectCaPlan;
-    /** Per server node: file name → content (`vault-agent.hcl`, the systemd units, `vault-pki.json`). */
+    /** Per server node: file name → content (`vault-agent.hcl`, the systemd units on VMs, `vault-pki.json`). */
     files: Record<string, Record<string, string>>;
+    /** On Kubernetes, per server node: its Vault Agent init container, sidecar, volumes and mounts. */
+    pods?: Record<string, VaultAgentPod>;
     /** The renewal timer's period in seconds (a third of the TTL). */
     renewEverySeconds: number;
 }
@@ -49,19 +57,39 @@ export function planVaultServers(c: CheckedVaultPki, i: Omit<VaultServersInput, 
     const tlsDir = i.tlsDir ?? DEFAULT_PATHS.tlsDir;
     const agentDir = i.agentDir ?? DEFAULT_AGENT_DIR;
     const plan = planVaultPki({ datacenter: i.datacenter, domain, mountPath: c.mountPath, approlePath: c.approlePath, servers: i.servers, ttl: c.ttl, maxTtl: c.maxTtl });
-    // Vault's own HTTPS certificate is checked against this file; plain http (loopback only) has none.
-    const vaultCaFile = c.address.startsWith("https:") ? `${agentDir}/vault-ca.pem` : undefined;
-    const connectCa = c.connectCa ? planConnectCa(i.datacenter, { ...c, connectCa: c.connectCa }, agentDir, vaultCaFile) : undefined;
+    // Vault's own HTTPS certificate is checked against this file when given; else the system's trust store.
+    const vaultCaFile = c.vaultCaPem !== undefined ? `${agentDir}/${VAULT_CA_FILE}` : undefined;
+    const k8s = c.kubernetes;
+    const connectCa = c.connectCa
+        ? planConnectCa(
+              i.datacenter,
+              { ...c, connectCa: c.connectCa },
+              k8s ? { method: "kubernetes", mountPath: k8s.path, tokenPath: VAULT_TOKEN_PATH } : { method: "approle", agentDir },
+              vaultCaFile,
+          )
+        : undefined;
     // Consul reads new certificate files without a restart (config/builder.go: AutoReloadConfig).
     const consulFragment = JSON.stringify({ auto_reload_config: true, ...(connectCa ? { connect: connectCa.connect } : {}) }, null, 2) + "\n";
     const files: VaultServers["files"] = {};
-    for (const role of plan.roles)
+    const pods: Record<string, VaultAgentPod> = {};
+    for (const role of plan.roles) {
+        const login: AgentLogin = k8s ? { method: "kubernetes", mountPath: k8s.path, role: role.name, tokenPath: VAULT_TOKEN_PATH } : { method: "approle", mountPath: c.approlePath };
         files[role.nodeName] = {
-            "vault-agent.hcl": vaultAgentConfig({ vaultAddress: c.address, vaultCaFile, approlePath: c.approlePath, mountPath: c.mountPath, role, tlsDir, agentDir, ttl: c.ttl, renewEverySeconds: c.renewEverySeconds }),
-            ...vaultAgentUnits({ agentDir, tlsDir, renewEverySeconds: c.renewEverySeconds }),
+            "vault-agent.hcl": vaultAgentConfig({ vaultAddress: c.address, vaultCaFile, login, mountPath: c.mountPath, role, tlsDir, agentDir, ttl: c.ttl, renewEverySeconds: c.renewEverySeconds }),
+            // On Kubernetes the sidecar renews (kubernetesPod.ts); on VMs systemd does.
+            ...(k8s ? {} : vaultAgentUnits({ agentDir, tlsDir, renewEverySeconds: c.renewEverySeconds })),
             "vault-pki.json": consulFragment,
         };
-    return { plan, cliRole: planCliRole({ datacenter: i.datacenter, domain, mountPath: c.mountPath, ttl: c.ttl, maxTtl: c.maxTtl }), connectCa, files, renewEverySeconds: c.renewEverySeconds };
+        if (k8s) pods[role.nodeName] = vaultAgentPod({ nodeName: role.nodeName, auth: k8s, agentDir, tlsDir, renewEverySeconds: c.renewEverySeconds, connectCa: connectCa !== undefined });
+    }
+    return {
+        plan,
+        cliRole: planCliRole({ datacenter: i.datacenter, domain, mountPath: c.mountPath, ttl: c.ttl, maxTtl: c.maxTtl }),
+        connectCa,
+        files,
+        ...(k8s ? { pods } : {}),
+        renewEverySeconds: c.renewEverySeconds,
+    };
 }
 
 /** Checks the options, then plans and renders; throws ConsulHardenedOptionError naming every bad option. */

@@ -14,13 +14,12 @@ import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { X509Certificate, randomUUID } from "node:crypto";
 import { join } from "node:path";
-import * as tls from "node:tls";
 import { installProviderEmulation, valueOf } from "../../src/testing/providers";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { VaultPki } from "../../src/vault/vaultPki";
 import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
-import { aclsReady, api, consulBinary, consulValidate, LocalAgents, stopProcess, until } from "./localCluster";
+import { aclsReady, api, consulBinary, consulValidate, LocalAgents, servedSerial, stopProcess, until } from "./localCluster";
 import { replayVaultResources, vaultRequest, VaultApi } from "../support/vaultReplay";
 
 const VAULT = join(__dirname, "..", "..", ".cache", "tools", "vault-1.14.2", "vault");
@@ -32,18 +31,6 @@ const VAULT_ADDR = `http://${NETWORK}.2:8200`;
 /** A few minutes, so renewals happen within the test: the timer runs every third of it (60 s). */
 const TTL = "3m";
 
-/** The serial of the certificate a server presents on its HTTPS port now. */
-function servedSerial(ip: string, ca: string, cert: string, key: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const s = tls.connect({ host: ip, port: 8501, ca, cert, key, servername: "server.dc1.consul" }, () => {
-            const serial = s.getPeerCertificate().serialNumber;
-            s.end();
-            resolve(serial);
-        });
-        s.on("error", reject);
-        s.setTimeout(5000, () => s.destroy(new Error("timeout")));
-    });
-}
 
 describe("Vault as the certificate authority, live (Vault 1.14.2, Consul 1.16.3)", function () {
     this.timeout(600_000);
@@ -77,8 +64,9 @@ describe("Vault as the certificate authority, live (Vault 1.14.2, Consul 1.16.3)
 
         const emu = await installProviderEmulation();
         emu.reset();
-        const cluster = new HardenedCluster("vault-e2e", { datacenter: "dc1", serverAddresses: SERVERS, clientNodeNames: ["app-1"] });
-        pki = new VaultPki("vault-e2e", { datacenter: "dc1", servers: NODES.map((nodeName, i) => ({ nodeName, addresses: [SERVERS[i]] })), vault: { address: VAULT_ADDR, ttl: TTL, maxTtl: "10m" } });
+        pki = new VaultPki("vault-e2e", { datacenter: "dc1", servers: NODES.map((nodeName, i) => ({ nodeName, addresses: [SERVERS[i]] })), vault: { address: VAULT_ADDR, ttl: TTL, maxTtl: "20m" } });
+        // The cluster takes its certificates from Vault: no CA, server or CLI key of its own.
+        const cluster = new HardenedCluster("vault-e2e", { datacenter: "dc1", serverAddresses: SERVERS, clientNodeNames: ["app-1"], certificates: { source: "vault-pki", vaultCaPem: pki.caPem, cliCertificate: pki.cliCertificate } });
         files = await valueOf(cluster.files);
         await valueOf(pki.serverCredentials);
         await emu.settled();
@@ -94,10 +82,10 @@ describe("Vault as the certificate authority, live (Vault 1.14.2, Consul 1.16.3)
             for (const [f, content] of Object.entries(creds)) writeFileSync(join(agentDir(n), f), content, { mode: 0o600 });
             writeFileSync(join(agentDir(n), "vault-agent.hcl"), placedText(n, pki.serverFiles[n]["vault-agent.hcl"]));
         }
-        // The operators' certificate, issued from VaultPki's CLI role.
-        const cli = await vaultRequest(v, "POST", `pki-consul-dc1/issue/${pki.cliRole.name}`, { common_name: pki.cliRole.commonName, ttl: "30m" });
-        assert.equal(cli.status, 200, JSON.stringify(cli.body));
-        conn = { address: `${SERVERS[0]}:8501`, caPem, certPem: cli.body.data.certificate, keyPem: cli.body.data.private_key, token: await valueOf(cluster.bootstrapToken!) };
+        assert.ok(!Object.keys(files).some((p) => /server(-key)?\.pem$|^cli\//.test(p)), "the cluster made no certificate of its own");
+        // The operators' certificate: VaultPki's CLI certificate, as Vault issued it.
+        const cli = real["vault-e2e-cli-cert"];
+        conn = { address: `${SERVERS[0]}:8501`, caPem, certPem: cli.certificate, keyPem: cli.privateKey, token: await valueOf(cluster.bootstrapToken!) };
     });
     after(async () => {
         await Promise.all([...vaultProcs.values()].map(stopProcess));

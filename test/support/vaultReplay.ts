@@ -11,6 +11,9 @@
  *                                                                        (resource_approle_auth_backend_role.go, Create and Read)
  *   AuthBackendRoleSecretId POST auth/<backend>/role/<role_name>/secret-id
  *                                                                        (resource_approle_auth_backend_role_secret_id.go, Create)
+ *   SecretBackendCert       POST <backend>/issue/<name>                  (resource_pki_secret_backend_cert.go, Create)
+ *   kubernetes AuthBackendConfig  POST auth/<backend>/config            (resource_kubernetes_auth_backend_config.go, Create)
+ *   kubernetes AuthBackendRole    POST auth/<backend>/role/<role_name>  (resource_kubernetes_auth_backend_role.go, Create)
  * Inputs go as the provider's schema names them (snake_case of the SDK's camelCase). So the e2e runs
  * Vault configured by exactly the library's resources, without the provider plugin (not buildable here).
  */
@@ -74,6 +77,17 @@ export async function replayVaultResources(v: VaultApi, resources: RecordedResou
                 out[r.name] = { roleId: body.data.role_id };
                 break;
             }
+            case "vault:pkiSecret/secretBackendCert:SecretBackendCert": {
+                const body = await must(v, "POST", `${i.backend}/issue/${i.name}`, { common_name: i.commonName, ttl: i.ttl });
+                out[r.name] = { certificate: body.data.certificate, privateKey: body.data.private_key };
+                break;
+            }
+            case "vault:kubernetes/authBackendConfig:AuthBackendConfig":
+                await must(v, "POST", `auth/${i.backend}/config`, snakeKeys(i, ["backend"]));
+                break;
+            case "vault:kubernetes/authBackendRole:AuthBackendRole":
+                await must(v, "POST", `auth/${i.backend}/role/${i.roleName}`, snakeKeys(i, ["backend", "roleName"]));
+                break;
             case "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": {
                 const body = await must(v, "POST", `auth/${i.backend}/role/${i.roleName}/secret-id`, {});
                 out[r.name] = { secretId: body.data.secret_id, accessor: body.data.secret_id_accessor, roleName: i.roleName };

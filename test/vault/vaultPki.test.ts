@@ -10,6 +10,7 @@ import { VaultPki, VaultPkiArgs } from "../../src/vault/vaultPki";
 import { ConsulHardenedOptionError } from "../../src/errors";
 import { findSecrets, isSecretEnvelope } from "../../src/testing";
 import { parseHcl } from "../../src/hcl/parse";
+import { refusalsOf } from "../support/refusals";
 
 const args: VaultPkiArgs = {
     datacenter: "dc1",
@@ -20,15 +21,7 @@ const args: VaultPkiArgs = {
     vault: { address: "https://vault.internal:8200" },
 };
 
-function problemsOf(a: unknown): { option: string; problem: string; fix: string; value: string }[] {
-    try {
-        new VaultPki("bad", a as VaultPkiArgs);
-    } catch (e) {
-        assert.ok(e instanceof ConsulHardenedOptionError, String(e));
-        return [...e.problems];
-    }
-    assert.fail("not refused");
-}
+const problemsOf = (a: unknown) => refusalsOf(() => new VaultPki("bad", a as VaultPkiArgs));
 
 describe("VaultPki (emulated @pulumi/vault)", () => {
     it("creates the mount, its CA, a role, policy and AppRole per server, the CLI role and the Connect CA's login — with the provider's IDs", async () => {
@@ -75,7 +68,7 @@ describe("VaultPki (emulated @pulumi/vault)", () => {
         assert.equal(fragment.connect.ca_provider, "vault");
         assert.deepEqual(fragment.connect.ca_config.auth_method.type, "approle");
         assert.equal(fragment.connect.ca_config.token, undefined);
-        assert.equal(fragment.connect.ca_config.ca_file, "/etc/consul.d/vault-agent/vault-ca.pem", "https Vault: its CA file");
+        assert.equal(fragment.connect.ca_config.ca_file, undefined, "https Vault without vaultCaPem: the system's trust store");
         const policy = parseHcl(pki.connectCa!.policyHcl) as Record<string, unknown>;
         const paths = (Array.isArray(policy.path) ? policy.path : [policy.path]).flatMap((p) => Object.keys(p as object));
         assert.deepEqual(paths, ["sys/mounts/connect-root-dc1", "sys/mounts/connect-intermediate-dc1", "sys/mounts/connect-intermediate-dc1/tune", "connect-root-dc1/*", "connect-intermediate-dc1/*", "auth/token/renew-self", "auth/token/lookup-self"]);
@@ -174,6 +167,24 @@ describe("vaultPkiBundle: the cluster's bundle with its server certificates from
         const modes = bundle.fileModes;
         assert.deepEqual(Object.keys(modes).sort(), Object.keys(files).sort(), "a mode for every file");
         assert.equal(modes["servers/consul-server-1/vault-agent/secret-id"], 0o600);
+        assert.equal(files["servers/consul-server-1/vault-agent/vault-ca.pem"], undefined, "no Vault CA given, none written");
+    });
+
+    it("vaultCaPem: each server's vault-ca.pem (0644), and the agent and the Connect CA check Vault against it", async () => {
+        const emu = await emulation();
+        emu.reset();
+        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
+        const { vaultPkiBundle } = await import("../../src/vault/bundle");
+        const vaultCaPem = "-----BEGIN CERTIFICATE-----\nMIIBvault\n-----END CERTIFICATE-----\n";
+        const cluster = new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"] });
+        const servers = ["consul-server-1", "consul-server-2", "consul-server-3"].map((nodeName, i) => ({ nodeName, addresses: [`10.0.1.1${i + 1}`] }));
+        const pki = new VaultPki("vb", { ...args, servers, vault: { ...args.vault, vaultCaPem } });
+        const bundle = vaultPkiBundle(cluster, pki);
+        const files = await valueOf(bundle.files);
+        assert.equal(files["servers/consul-server-3/vault-agent/vault-ca.pem"], vaultCaPem);
+        assert.equal(bundle.fileModes["servers/consul-server-3/vault-agent/vault-ca.pem"], 0o644);
+        assert.equal(JSON.parse(pki.serverFiles["consul-server-3"]["vault-pki.json"]).connect.ca_config.ca_file, "/etc/consul.d/vault-agent/vault-ca.pem");
+        assert.match(pki.serverFiles["consul-server-3"]["vault-agent.hcl"], /ca_cert = "\/etc\/consul\.d\/vault-agent\/vault-ca\.pem"/);
     });
 
     it("refuses a VaultPki whose servers are not the cluster's, before any file", async () => {

@@ -8,10 +8,10 @@
 import { strict as assert } from "node:assert";
 import { vaultServers } from "../../src/vault/vaultServers";
 import { agentCertProfile } from "../../src/tls/profiles";
-import { ConsulHardenedOptionError } from "../../src/errors";
 import { parseHcl } from "../../src/hcl/parse";
 import { vaultAgentUnits } from "../../src/vault/agentFiles";
 import { exposure, verify, HAVE_SYSTEMD_ANALYZE } from "../support/systemdAnalyze";
+import { refusalsOf } from "../support/refusals";
 
 const servers = [
     { nodeName: "consul-server-1", addresses: ["10.0.1.11"], extraDnsNames: [] },
@@ -19,15 +19,7 @@ const servers = [
 ];
 const base = { datacenter: "dc1", servers, vault: { address: "https://vault.internal:8200" } };
 
-function refused(input: Parameters<typeof vaultServers>[0]): { option: string; value: string; problem: string; fix: string }[] {
-    try {
-        vaultServers(input);
-    } catch (e) {
-        assert.ok(e instanceof ConsulHardenedOptionError, String(e));
-        return [...e.problems];
-    }
-    assert.fail("not refused");
-}
+const refused = (input: Parameters<typeof vaultServers>[0]) => refusalsOf(() => vaultServers(input));
 
 describe("Vault certificate source: plan and files", () => {
     it("a role per server with exactly the static path's names, EC P-256, no subdomains, no store", () => {
@@ -114,9 +106,11 @@ describe("Vault certificate source: plan and files", () => {
         assert.ok(!JSON.stringify(problems).includes(token));
     });
 
-    it("http to a Vault on loopback is allowed (a test Vault)", () => {
+    it("http to a Vault on loopback is allowed (a test Vault); Vault's CA file only when vaultCaPem is given", () => {
         const { files } = vaultServers({ ...base, vault: { address: "http://127.0.0.1:8200" } });
         assert.doesNotMatch(files["consul-server-1"]["vault-agent.hcl"], /ca_cert/, "no CA file for plain http");
-        assert.match(vaultServers(base).files["consul-server-1"]["vault-agent.hcl"], /ca_cert = "\/etc\/consul\.d\/vault-agent\/vault-ca\.pem"/);
+        assert.doesNotMatch(vaultServers(base).files["consul-server-1"]["vault-agent.hcl"], /ca_cert/, "https without vaultCaPem: the system's trust store");
+        const withCa = vaultServers({ ...base, vault: { ...base.vault, vaultCaPem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" } });
+        assert.match(withCa.files["consul-server-1"]["vault-agent.hcl"], /ca_cert = "\/etc\/consul\.d\/vault-agent\/vault-ca\.pem"/);
     });
 });

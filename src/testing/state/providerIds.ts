@@ -54,13 +54,19 @@ const ID_RULES: Record<string, (s: State) => string> = {
     // (resource_pki_secret_backend_root_cert.go, pkiSecretBackendRootCertCreate), an AppRole as
     // "auth/<backend>/role/<name>" (resource_approle_auth_backend_role.go, approleAuthBackendRolePath),
     // a secret ID by its accessor, never the secret (resource_approle_auth_backend_role_secret_id.go,
-    // approleAuthBackendRoleSecretIDID).
+    // approleAuthBackendRoleSecretIDID); a Kubernetes auth config as "auth/<backend>/config"
+    // (resource_kubernetes_auth_backend_config.go, kubernetesAuthBackendConfigPath) and its role as
+    // "auth/<backend>/role/<name>" (resource_kubernetes_auth_backend_role.go, kubernetesAuthBackendRolePath).
     "vault:index/mount:Mount": (s) => String(s.path),
     "vault:index/authBackend:AuthBackend": (s) => String(s.path),
     "vault:index/policy:Policy": (s) => String(s.name),
     "vault:pkiSecret/secretBackendRole:SecretBackendRole": (s) => `${String(s.backend)}/roles/${String(s.name)}`,
     "vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert": (s) => `${String(s.backend)}/issuer/${String(s.issuerId)}`,
     "vault:appRole/authBackendRole:AuthBackendRole": (s) => `auth/${String(s.backend)}/role/${String(s.roleName)}`,
+    // A certificate through a role: "<backend>/<name>/<common_name>" (resource_pki_secret_backend_cert.go, Create).
+    "vault:pkiSecret/secretBackendCert:SecretBackendCert": (s) => `${String(s.backend)}/${String(s.name)}/${String(s.commonName)}`,
+    "vault:kubernetes/authBackendConfig:AuthBackendConfig": (s) => `auth/${String(s.backend)}/config`,
+    "vault:kubernetes/authBackendRole:AuthBackendRole": (s) => `auth/${String(s.backend)}/role/${String(s.roleName)}`,
     "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": (s) => `backend=${String(s.backend)}::role=${String(s.roleName)}::accessor=${String(s.accessor)}`,
     // This library's dynamic providers return the AccessorID (src/acl/dynamic/*.ts, create).
     "pulumi-nodejs:dynamic/consul-hardened:AclToken": (s) => String(s.accessorId),

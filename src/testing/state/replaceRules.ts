@@ -54,7 +54,9 @@ const RULES: Record<string, ReplaceRule> = {
     // (resource_pki_secret_backend_role.go); a policy's name (resource_policy.go); every input of a
     // root certificate but signature_bits (resource_pki_secret_backend_root_cert.go) and of a secret ID
     // (resource_approle_auth_backend_role_secret_id.go); an AppRole's role_name and backend
-    // (resource_approle_auth_backend_role.go).
+    // (resource_approle_auth_backend_role.go); a Kubernetes auth config's backend
+    // (resource_kubernetes_auth_backend_config.go) and a Kubernetes role's role_name and backend
+    // (resource_kubernetes_auth_backend_role.go).
     "vault:index/mount:Mount": only("type", "local", "sealWrap", "externalEntropyAccess"),
     "vault:index/authBackend:AuthBackend": only("type", "local"),
     "vault:pkiSecret/secretBackendRole:SecretBackendRole": only("backend", "name"),
@@ -62,6 +64,11 @@ const RULES: Record<string, ReplaceRule> = {
     "vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert": allBut("signatureBits"),
     "vault:appRole/authBackendRole:AuthBackendRole": only("roleName", "backend"),
     "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": all,
+    // resource_pki_secret_backend_cert.go: every input but the renewal settings, notAfter and
+    // cert_metadata is ForceNew (auto_renew re-issues through pkiCertPlanAutoRenewal, not modelled).
+    "vault:pkiSecret/secretBackendCert:SecretBackendCert": allBut("autoRenew", "minSecondsRemaining", "notAfter", "certMetadata", "revoke", "revokeWithKey"),
+    "vault:kubernetes/authBackendConfig:AuthBackendConfig": only("backend"),
+    "vault:kubernetes/authBackendRole:AuthBackendRole": only("roleName", "backend"),
     "pulumi:providers:vault": () => [],
     // This library's dynamic providers decide themselves (their `diff`: src/acl/dynamic/aclToken.ts,
     // src/tls/rollover/guard.ts, src/acl/live/agentTokenRotation.ts, src/gossip/live/gossipRotation.ts).
