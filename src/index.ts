@@ -10,7 +10,9 @@ export { HardenedClusterArgs, InsecureOptions, ClusterPorts, AgentProcessOptions
 export { InsecureWarning } from "./cluster/normalize";
 export { CertificateAuthority, CertificateAuthorityArgs, ExistingCa } from "./tls/certificateAuthority";
 export { AgentCertificate, AgentCertificateArgs } from "./tls/agentCertificate";
-export { VaultPki, VaultPkiArgs, VaultServerCredentials } from "./vault/vaultPki";
+export { VaultPki, VaultPkiArgs, VaultServerCredentials, VaultAgentPodOutput, VaultCliCertificate } from "./vault/vaultPki";
+export { VaultKubernetesAuthOptions } from "./vault/kubernetesAuthOptions";
+export { VaultAgentPod, ContainerSpec, VolumeSpec, VolumeMountSpec } from "./vault/kubernetesPod";
 export { VaultPkiOptions, ExistingVaultPkiMount, VaultConnectCaOptions } from "./vault/vaultPkiOptions";
 export { vaultPkiBundle, VaultPkiBundle } from "./vault/bundle";
 export { agentCertProfile, AgentCertProfile, CertProfile } from "./tls/profiles";
@@ -47,7 +49,7 @@ export { rotateAgentToken, AgentTokenChange, AgentTokenRotationError, RotateAgen
 export { AgentTokenRotation, AgentTokenRotationArgs, agentTokenTargets, AgentTokenTargetOptions, RotatedAgent } from "./acl/live/agentTokenRotation";
 export { parseHcl, HclSyntaxError } from "./hcl/parse";
 export { aclPlanFiles } from "./acl/planFiles";
-export { ClusterPaths, ClusterTlsOptions, ClusterCaOptions, ClusterCertificateOptions, ClusterGossipOptions, FederationOptions, ClusterLimits, ClusterOverrides, LogLevel } from "./cluster/options";
+export { ClusterPaths, ClusterTlsOptions, ClusterCaOptions, ClusterCertificateOptions, CertificateSource, ClusterCliCertificate, ClusterGossipOptions, FederationOptions, ClusterLimits, ClusterOverrides, LogLevel } from "./cluster/options";
 export { ClusterReview } from "./cluster/hardenedCluster";
 export { KeyAlgorithm, EcdsaCurve, RsaBits } from "./tls/keyOptions";
 export { TlsVersion, AgentConfigOverride, LimitsConfig } from "./config/types";

@@ -24,7 +24,7 @@ export const reviewConfigMap = new k8s.core.v1.ConfigMap("consul-review", {
 export const servers = cluster.servers.map((server) => {
     const secret = new k8s.core.v1.Secret(`${server.nodeName}-files`, {
         metadata: { name: `${server.nodeName}-files`, namespace },
-        stringData: { "consul.json": server.config, "server.pem": server.certPem, "server-key.pem": server.keyPem, "ca.pem": cluster.caCertPem },
+        stringData: { "consul.json": server.config, "server.pem": server.certPem!, "server-key.pem": server.keyPem!, "ca.pem": cluster.caCertPem },
     });
     const labels = { app: "consul", server: server.nodeName };
     return new k8s.apps.v1.StatefulSet(server.nodeName, {

@@ -3,11 +3,13 @@ import { TLS_FILES } from "../config/settings";
 /** The material of a cluster as plain strings (inside an `apply`). */
 export interface BundleMaterial {
     caCertPem: string;
-    servers: { nodeName: string; configJson: string; configHcl: string; certPem: string; keyPem: string }[];
+    /** certPem/keyPem undefined when Vault issues the servers' certificates. */
+    servers: { nodeName: string; configJson: string; configHcl: string; certPem?: string; keyPem?: string }[];
     clientConfigJson: string;
     clients: { nodeName: string; identityJson: string }[];
-    cliCertPem: string;
-    cliKeyPem: string;
+    /** Undefined when Vault issues the certificates. */
+    cliCertPem?: string;
+    cliKeyPem?: string;
     /** How the agent runs (no secret): systemd units and the user/directory snippets. */
     process: AgentProcessFiles;
 }
@@ -22,20 +24,26 @@ export type FileModes = Record<string, number>;
  * Lays the material out as files, ready for cloud-init, a Kubernetes Secret or a VM image:
  *   ca.pem, servers/<node>/{consul.json,consul.hcl,server.pem,server-key.pem},
  *   client/consul.json, client/<node>/agent.json, cli/{cli.pem,cli-key.pem}.
- * Configs hold the gossip key and tokens, so they are 0600 like the keys.
+ * Configs hold the gossip key and tokens, so they are 0600 like the keys. Certificates from Vault
+ * (`certificates.source: "vault-pki"`): no server.pem, server-key.pem or cli/ (vault/bundle.ts adds
+ * what replaces them).
  */
 export function bundleFiles(m: BundleMaterial): Record<string, string> {
     const files: Record<string, string> = { [TLS_FILES.ca]: m.caCertPem };
     for (const s of m.servers) {
         files[`servers/${s.nodeName}/consul.json`] = s.configJson;
         files[`servers/${s.nodeName}/consul.hcl`] = s.configHcl;
-        files[`servers/${s.nodeName}/${TLS_FILES.serverCert}`] = s.certPem;
-        files[`servers/${s.nodeName}/${TLS_FILES.serverKey}`] = s.keyPem;
+        if (s.certPem !== undefined && s.keyPem !== undefined) {
+            files[`servers/${s.nodeName}/${TLS_FILES.serverCert}`] = s.certPem;
+            files[`servers/${s.nodeName}/${TLS_FILES.serverKey}`] = s.keyPem;
+        }
     }
     files["client/consul.json"] = m.clientConfigJson;
     for (const c of m.clients) files[`client/${c.nodeName}/agent.json`] = c.identityJson;
-    files["cli/cli.pem"] = m.cliCertPem;
-    files["cli/cli-key.pem"] = m.cliKeyPem;
+    if (m.cliCertPem !== undefined && m.cliKeyPem !== undefined) {
+        files["cli/cli.pem"] = m.cliCertPem;
+        files["cli/cli-key.pem"] = m.cliKeyPem;
+    }
     Object.assign(files, m.process);
     return files;
 }
@@ -44,11 +52,12 @@ export function bundleFiles(m: BundleMaterial): Record<string, string> {
 export const AGENT_PROCESS_PATHS = ["systemd/server/consul.service", "systemd/client/consul.service", "systemd/sysusers.d/consul.conf", "systemd/tmpfiles.d/consul.conf"] as const;
 
 /** File modes for the same layout, known without any secret (plain, usable at preview). */
-export function bundleFileModes(serverNames: string[], clientNames: string[]): FileModes {
-    const modes: FileModes = { [TLS_FILES.ca]: 0o644, "client/consul.json": 0o600, "cli/cli.pem": 0o644, "cli/cli-key.pem": 0o600 };
+export function bundleFileModes(serverNames: string[], clientNames: string[], withCertificates = true): FileModes {
+    const modes: FileModes = { [TLS_FILES.ca]: 0o644, "client/consul.json": 0o600, ...(withCertificates ? { "cli/cli.pem": 0o644, "cli/cli-key.pem": 0o600 } : {}) };
     for (const n of serverNames) {
         modes[`servers/${n}/consul.json`] = 0o600;
         modes[`servers/${n}/consul.hcl`] = 0o600;
+        if (!withCertificates) continue;
         modes[`servers/${n}/${TLS_FILES.serverCert}`] = 0o644;
         modes[`servers/${n}/${TLS_FILES.serverKey}`] = 0o600;
     }

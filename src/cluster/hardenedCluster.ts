@@ -6,8 +6,6 @@ import { renderHcl, renderJson } from "../config/render";
 import { GossipKeyring } from "../gossip/keyring";
 import { RotationPlan } from "../gossip/rotation";
 import { AgentTokenRotationPlan, planAgentTokenRotation } from "../acl/agentTokenPlan";
-import { AgentCertificate } from "../tls/agentCertificate";
-import { CertificateAuthority } from "../tls/certificateAuthority";
 import { assertConfigsHardened, clientIdentityConfig, clientProfileConfig, renderedWeakenings, reviewConfigs, serverConfig } from "./agentConfigs";
 import { AGENT_PROCESS_PATHS, bundleFileModes, bundleFiles, FileModes } from "./bundle";
 import { systemdUnit, sysusersSnippet, tmpfilesSnippet } from "../runtime/systemd";
@@ -17,21 +15,11 @@ import { publicWrites } from "../validation/writeNetworks";
 import { checkedReplicationToken, checkedSecretSeed, keyedGenerations } from "./lateChecks";
 import { HardenedClusterArgs } from "./options";
 import { CoverageRow, coverageReport } from "../audit/coverage";
-import { ProblemList } from "../errors";
-import { addCaProblems, caConstraints, existingCaProblems, LeafPlan } from "../tls/existingCa";
-import { leafNameInput, plannedLeafNames, serverExtraDnsNames } from "./leafNames";
+import { serverExtraDnsNames } from "./leafNames";
 import { AgentCertProfile } from "../tls/profiles";
-import { caGenerationSpecs } from "./caGenerations";
-import { CaRolloverPlan, planCaRollover } from "../tls/rollover/plan";
-import { CaTrustGuard } from "../tls/rollover/guard";
-
-/** Throws (failing the deployment before any leaf is signed) when a brought CA cannot serve. */
-function checkedExistingCa(name: string, certPem: string, keyPem: string, plan: LeafPlan): string {
-    const list = new ProblemList();
-    addCaProblems(existingCaProblems(certPem, keyPem, plan), list);
-    list.throwIfAny(`HardenedCluster "${name}"`);
-    return certPem;
-}
+import { CaRolloverPlan } from "../tls/rollover/plan";
+import { stateCertificates } from "./stateCertificates";
+import { vaultCertificates } from "./validate";
 
 /** One server's files and when its certificate expires. */
 export interface ServerMaterial {
@@ -41,14 +29,14 @@ export interface ServerMaterial {
     config: pulumi.Output<string>;
     /** The same config as HCL (secret). */
     configHcl: pulumi.Output<string>;
-    /** The server certificate (`server.pem`), profile `server`. */
-    certPem: pulumi.Output<string>;
-    /** Its private key (`server-key.pem`, secret). */
-    keyPem: pulumi.Output<string>;
-    /** When the server certificate expires (RFC 3339). */
-    notAfter: pulumi.Output<string>;
-    /** From when the next `pulumi up` renews it (RFC 3339). */
-    renewAfter: pulumi.Output<string>;
+    /** The server certificate (`server.pem`), profile `server`. Undefined with `certificates.source: "vault-pki"`. */
+    certPem?: pulumi.Output<string>;
+    /** Its private key (`server-key.pem`, secret). Undefined with `certificates.source: "vault-pki"`. */
+    keyPem?: pulumi.Output<string>;
+    /** When the server certificate expires (RFC 3339). Undefined with `certificates.source: "vault-pki"`. */
+    notAfter?: pulumi.Output<string>;
+    /** From when the next `pulumi up` renews it (RFC 3339). Undefined with `certificates.source: "vault-pki"`. */
+    renewAfter?: pulumi.Output<string>;
 }
 
 /** One client agent's identity: its node name and its own agent token. */
@@ -105,10 +93,10 @@ export class HardenedCluster extends pulumi.ComponentResource {
      * rollover every trusted generation's, the signing one first.
      */
     readonly caCertPem: pulumi.Output<string>;
-    /** The signing CA's private key (secret): for a secondary datacenter's `ca.existing`, or signing elsewhere. */
-    readonly caPrivateKeyPem: pulumi.Output<string>;
-    /** Where a CA rollover stands, what this `up` changes, what to do next (plain). */
-    readonly caRolloverPlan: CaRolloverPlan;
+    /** The signing CA's private key (secret): for a secondary datacenter's `ca.existing`, or signing elsewhere. Undefined with certificates from Vault. */
+    readonly caPrivateKeyPem?: pulumi.Output<string>;
+    /** Where a CA rollover stands, what this `up` changes, what to do next (plain). Undefined with certificates from Vault. */
+    readonly caRolloverPlan?: CaRolloverPlan;
     /** Per server: its config (JSON and HCL), certificate and key, and when the certificate expires. */
     readonly servers: ServerMaterial[];
     /** Client profile config (JSON, secret: holds the gossip key). */
@@ -117,7 +105,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
     readonly clientConfigHcl: pulumi.Output<string>;
     /** Per client agent: its node name, agent token and `client/<node>/agent.json`. */
     readonly clients: ClientMaterial[];
-    /** A `cli` certificate for operators and the consul provider (mTLS to the HTTPS API). */
+    /** A `cli` certificate for operators and the consul provider (mTLS to the HTTPS API); with certificates from Vault, `certificates.cliCertificate`. */
     readonly cliCertPem: pulumi.Output<string>;
     /** Secret. */
     readonly cliKeyPem: pulumi.Output<string>;
@@ -211,52 +199,20 @@ export class HardenedCluster extends pulumi.ComponentResource {
         const open = publicWrites(n.settings.allowWriteHttpFrom);
         if (open) pulumi.log.warn(`CSM-HTTP-02: adminNetworks/allowWriteHttpFrom — ${open}`, this);
 
-        // The CA generations (one, unless a rollover lists more): every one is trusted, one signs.
-        // The guard remembers the last deployment's trust and refuses a step that skips a stage;
-        // everything agents receive — the trust bundle, every certificate — waits for it.
-        const { specs, signing } = caGenerationSpecs(name, args.ca);
-        const trustedNames = specs.map((g) => g.name);
-        this.caRolloverPlan = planCaRollover(trustedNames, signing);
-        const guard = new CaTrustGuard(`${name}-ca-trust`, { trusted: trustedNames, signing }, parent);
-        const afterGuard = (o: pulumi.Output<string>): pulumi.Output<string> => pulumi.all([guard.signing, o]).apply(([, v]) => v);
-        const leafPlanUnder = (constraints: ReturnType<typeof caConstraints> | undefined) =>
-            plannedLeafNames(leafNameInput(args, n.servers.map((x) => x.nodeName), constraints));
-        const cas = specs.map((g) => {
-            const ca = new CertificateAuthority(g.resourceName, g.args, { ...parent, dependsOn: [guard], ...(g.formerName ? { aliases: [{ name: g.formerName }] } : {}) });
-            const existing = g.args.existing;
-            // Known at construction when the (public) certificate is a plain string.
-            const constraints = typeof existing?.certPem === "string" ? caConstraints(existing.certPem) : undefined;
-            // A brought CA given as plain PEM was checked before super(); one that arrives as an
-            // Output (a StackReference, a secret store) is checked once known, before any leaf is signed.
-            const certPem = existing
-                ? pulumi.all([ca.certPem, ca.privateKeyPem]).apply(([cert, key]) => checkedExistingCa(name, cert, key, leafPlanUnder(constraints)))
-                : ca.certPem;
-            return { name: g.name, certPem, privateKeyPem: ca.privateKeyPem, constraints };
-        });
-        const signer = cas.find((c) => c.name === signing)!;
-        const constraints = signer.constraints;
-        // The signer first: whoever reads one certificate of the bundle reads the one that signs.
-        const trusted = [signer, ...cas.filter((c) => c !== signer)];
-        this.caCertPem = afterGuard(
-            trusted.length === 1 ? signer.certPem : pulumi.all(trusted.map((c) => c.certPem)).apply((pems) => pems.map((p) => p.trim() + "\n").join("")),
-        );
-        this.caPrivateKeyPem = afterGuard(signer.privateKeyPem);
-        const certArgs = {
-            datacenter: s.datacenter,
-            domain: s.domain,
-            caCertPem: afterGuard(signer.certPem),
-            caPrivateKeyPem: this.caPrivateKeyPem,
-            key: args.certificates?.key,
-            validityHours: args.certificates?.validityHours,
-            earlyRenewalHours: args.certificates?.earlyRenewalHours,
-        };
+        // Where the certificates come from: a CA in state (the default), or Vault issuing them on
+        // each server — then no CA, server or CLI key is made here.
+        const serverNames = n.servers.map((x) => x.nodeName);
+        const fromState = vaultCertificates(args) ? undefined : stateCertificates(name, args, serverNames, s.datacenter, s.domain, parent);
+        this.caCertPem = fromState ? fromState.caCertPem : pulumi.output(args.certificates!.vaultCaPem!);
+        this.caPrivateKeyPem = fromState?.caPrivateKeyPem;
+        this.caRolloverPlan = fromState?.caRolloverPlan;
+        const constraints = fromState?.constraints;
         const keyring = new GossipKeyring(`${name}-gossip`, { generations: keyedGenerations(n.gossipGenerations, args.federation?.gossipKeys, component) }, parent);
         this.gossipKey = keyring.primaryKey;
         this.gossipKeys = keyring.keys;
         this.primaryDatacenter = s.primaryDatacenter;
         this.gossipRotationPlan = keyring.plan;
 
-        const serverNames = n.servers.map((x) => x.nodeName);
         this.agentTokenRotationPlan = planAgentTokenRotation(s.datacenter, serverNames, n.clientNodeNames, args.agentTokenGenerations);
         const secrets = new BootstrapSecrets(
             `${name}-bootstrap`,
@@ -278,19 +234,14 @@ export class HardenedCluster extends pulumi.ComponentResource {
             : pulumi.output<string | undefined>(undefined);
 
         this.servers = n.servers.map((server, i) => {
-            const cert = new AgentCertificate(
-                `${name}-${server.nodeName}`,
-                {
-                    ...certArgs,
-                    profile: AgentCertProfile.Server,
-                    nodeName: server.nodeName,
-                    extraDnsNames: serverExtraDnsNames(server.nodeName, constraints, n.extraServerDnsNames),
-                    // Its own address and the shared ones (a VIP) only: a server certificate that
-                    // carried every server's address would let one server answer for another's.
-                    extraIpAddresses: [...new Set([...(server.bindAddr ? [server.bindAddr] : []), ...n.extraServerIpAddresses])],
-                },
-                parent,
-            );
+            const cert = fromState?.issue(`${name}-${server.nodeName}`, {
+                profile: AgentCertProfile.Server,
+                nodeName: server.nodeName,
+                extraDnsNames: serverExtraDnsNames(server.nodeName, constraints, n.extraServerDnsNames),
+                // Its own address and the shared ones (a VIP) only: a server certificate that
+                // carried every server's address would let one server answer for another's.
+                extraIpAddresses: [...new Set([...(server.bindAddr ? [server.bindAddr] : []), ...n.extraServerIpAddresses])],
+            });
             const cfg = pulumi
                 .all([keyring.primaryKey, secrets.agentTokens[server.nodeName], secrets.initialManagementToken, replicationToken, secrets.dnsToken])
                 .apply(([gossipKey, agentToken, mgmt, repl, dns]) =>
@@ -300,10 +251,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
                 nodeName: server.nodeName,
                 config: pulumi.secret(cfg.apply(renderJson)),
                 configHcl: pulumi.secret(cfg.apply(renderHcl)),
-                certPem: cert.certPem,
-                keyPem: cert.privateKeyPem,
-                notAfter: cert.notAfter,
-                renewAfter: cert.renewAfter,
+                ...(cert ? { certPem: cert.certPem, keyPem: cert.privateKeyPem, notAfter: cert.notAfter, renewAfter: cert.renewAfter } : {}),
             };
         });
 
@@ -320,16 +268,18 @@ export class HardenedCluster extends pulumi.ComponentResource {
             };
         });
 
-        const cli = new AgentCertificate(`${name}-cli`, { ...certArgs, profile: AgentCertProfile.Cli }, parent);
-        this.cliCertPem = cli.certPem;
-        this.cliKeyPem = cli.privateKeyPem;
+        // The operators' certificate: signed here, or Vault's (certificates.cliCertificate).
+        const cli = fromState?.issue(`${name}-cli`, { profile: AgentCertProfile.Cli });
+        const vaultCli = args.certificates?.cliCertificate;
+        this.cliCertPem = cli ? cli.certPem : pulumi.output(vaultCli!.certPem);
+        this.cliKeyPem = cli ? cli.privateKeyPem : pulumi.secret(vaultCli!.keyPem);
 
         this.review = {
             servers: Object.fromEntries(review.servers.map((r) => [r.nodeName, renderHcl(r.config)])),
             client: renderHcl(review.client),
         };
 
-        this.fileModes = bundleFileModes(serverNames, n.clientNodeNames);
+        this.fileModes = bundleFileModes(serverNames, n.clientNodeNames, fromState !== undefined);
         const proc = {
             user: args.agentProcess?.user ?? "consul",
             group: args.agentProcess?.group ?? "consul",
@@ -350,7 +300,8 @@ export class HardenedCluster extends pulumi.ComponentResource {
         const serverParts = this.servers.map((x) => pulumi.all([x.config, x.configHcl, x.certPem, x.keyPem]));
         this.files = pulumi.secret(
             pulumi
-                .all([this.caCertPem, pulumi.all(serverParts), this.clientConfig, pulumi.all(this.clients.map((c) => c.identityConfig)), this.cliCertPem, this.cliKeyPem])
+                // Vault's CLI certificate is the operators' own: not in the agents' bundle.
+                .all([this.caCertPem, pulumi.all(serverParts), this.clientConfig, pulumi.all(this.clients.map((c) => c.identityConfig)), cli?.certPem, cli?.privateKeyPem])
                 .apply(([caCertPem, servers, clientConfigJson, identities, cliCertPem, cliKeyPem]) =>
                     bundleFiles({
                         caCertPem,

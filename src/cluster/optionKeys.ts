@@ -34,7 +34,7 @@ const BLOCKS: Record<string, readonly string[]> = {
     ca: keysOf<ClusterCaOptions>()(["key", "validityHours", "earlyRenewalHours", "protectKey", "existing", "generations", "signing"]),
     "ca.key": KEY,
     "ca.existing": EXISTING,
-    certificates: keysOf<ClusterCertificateOptions>()(["key", "validityHours", "earlyRenewalHours"]),
+    certificates: keysOf<ClusterCertificateOptions>()(["source", "vaultCaPem", "cliCertificate", "key", "validityHours", "earlyRenewalHours"]),
     "certificates.key": KEY,
     gossip: keysOf<ClusterGossipOptions>()(["generations"]),
     federation: keysOf<FederationOptions>()(["primaryDatacenter", "retryJoinWan", "replicationToken", "gossipKeys"]),

@@ -174,12 +174,39 @@ export interface ClusterCaOptions {
 
 /** Agent and CLI certificates. */
 export interface ClusterCertificateOptions {
+    /**
+     * Where the servers' certificates come from. `"state"`: a CA, the server certificates and the
+     * CLI certificate made here, keys in Pulumi state. `"vault-pki"`: Vault's PKI engine issues
+     * them on each server (`VaultPki`, docs/vault.md) — no CA, server or CLI certificate or key is
+     * made or kept here; give `vaultCaPem` and add VaultPki's files with `vaultPkiBundle`.
+     * @default "state"
+     */
+    source?: CertificateSource;
+    /** With `source: "vault-pki"`: the issuing CA (VaultPki's `caPem`), every agent's `ca.pem`. */
+    vaultCaPem?: pulumi.Input<string>;
+    /**
+     * With `source: "vault-pki"`: the operators' client certificate from Vault (VaultPki's
+     * `cliCertificate`), which `providerArgs` and `aclArgsFromCluster` connect with.
+     */
+    cliCertificate?: ClusterCliCertificate;
     /** Agent certificate key algorithm. @default { algorithm: "ECDSA", ecdsaCurve: "P256" } */
     key?: KeyOptions;
     /** Validity in hours, at most 19800 (CSM-ROT-01). @default 8760 (1 year) */
     validityHours?: number;
     /** Hours before expiry from which `pulumi up` replaces a certificate. @default 720 (30 days) */
     earlyRenewalHours?: number;
+}
+
+/** Where a cluster's certificates come from (`certificates.source`). */
+export const CertificateSource = { State: "state", VaultPki: "vault-pki" } as const;
+export type CertificateSource = (typeof CertificateSource)[keyof typeof CertificateSource];
+
+/** A client certificate for the servers' HTTPS API (mTLS), from outside the cluster's own CA. */
+export interface ClusterCliCertificate {
+    /** The certificate (PEM), `cli.<dc>.<domain>`. */
+    certPem: pulumi.Input<string>;
+    /** Its private key (PEM, secret). */
+    keyPem: pulumi.Input<string>;
 }
 
 /** Gossip keyring generations (rotation, CSM-GOS-03). */

@@ -15,7 +15,7 @@ import { validateGenerations } from "../gossip/rotation";
 import { DEFAULT_GENERATIONS } from "../gossip/keyring";
 import { federationKeysProblem } from "./lateChecks";
 import { refuseUnknownClusterKeys } from "./optionKeys";
-import { isPlain } from "../validation/whenKnown";
+import { certificatePemProblem, isPlain, isStringInput } from "../validation/whenKnown";
 import { addCaProblems, caConstraints, existingCaProblems, namePermitted } from "../tls/existingCa";
 import { leafNameInput, plannedLeafNames } from "./leafNames";
 import { validateAgentTokenGenerations } from "../secrets/bootstrapSecrets";
@@ -92,7 +92,7 @@ export function validateClusterArgs(args: HardenedClusterArgs, component = "Hard
     validateTls(args, p);
     validateCa(args, p);
     // A brought CA is checked against the certificates it will sign once the rest is sound.
-    if (p.all.length === before) validateExistingCa(args, p);
+    if (p.all.length === before && !vaultCertificates(args)) validateExistingCa(args, p);
     if (args.gossip?.generations !== undefined) validateGenerations(args.gossip.generations, "gossip.generations", p);
     if (args.tokenGeneration !== undefined && (!Number.isInteger(args.tokenGeneration) || args.tokenGeneration < 1))
         p.add("tokenGeneration", args.tokenGeneration, "must be a whole number from 1", "use 1, then 2 to rotate every token");
@@ -248,8 +248,44 @@ function validateTls(a: HardenedClusterArgs, p: ProblemList): void {
     }
 }
 
+/** True when the servers' certificates come from Vault (`certificates.source: "vault-pki"`). */
+export function vaultCertificates(a: HardenedClusterArgs): boolean {
+    return a.certificates?.source === "vault-pki";
+}
+
+/**
+ * `certificates.source: "vault-pki"`: Vault issues every certificate, so the options of the CA and
+ * the certificates made here have nothing to describe — refused rather than ignored.
+ */
+function validateVaultSource(a: HardenedClusterArgs, p: ProblemList): void {
+    const c = a.certificates!;
+    const pem = c.vaultCaPem;
+    if (pem === undefined) p.add("certificates.vaultCaPem", undefined, "Vault issues the certificates, so the agents need its issuing CA", "vaultCaPem: pki.caPem (the VaultPki's)");
+    else {
+        const bad = certificatePemProblem(pem);
+        if (bad) p.add("certificates.vaultCaPem", bad.value, bad.problem, "vaultCaPem: pki.caPem (the VaultPki's)");
+    }
+    const cli = c.cliCertificate;
+    const fromPki = "cliCertificate: pki.cliCertificate (the VaultPki's)";
+    if (cli === undefined) p.add("certificates.cliCertificate", undefined, "the servers require a client certificate, and Vault issues it: providerArgs and aclArgsFromCluster connect with it", fromPki);
+    else if (typeof cli !== "object" || cli === null || cli.certPem === undefined || cli.keyPem === undefined) p.add("certificates.cliCertificate", "(incomplete)", "must be { certPem, keyPem }", fromPki);
+    else {
+        const bad = certificatePemProblem(cli.certPem);
+        if (bad) p.add("certificates.cliCertificate.certPem", bad.value, bad.problem, fromPki);
+        if (!isStringInput(cli.keyPem)) p.addSecret("certificates.cliCertificate.keyPem", typeof cli.keyPem, "must be a string (or an Output of one)", fromPki);
+    }
+    for (const key of ["key", "validityHours", "earlyRenewalHours"] as const)
+        if (c[key] !== undefined) p.add(`certificates.${key}`, c[key], "describes a certificate made here; with source \"vault-pki\" Vault issues them (VaultPki's ttl, maxTtl)", `remove certificates.${key}`);
+    if (a.ca !== undefined) p.add("ca", "(set)", "describes the CA made here; with certificates.source \"vault-pki\" Vault's mount is the CA", "remove ca (VaultPki's existingMount brings a CA of your own)");
+}
+
 function validateCa(a: HardenedClusterArgs, p: ProblemList): void {
     const c = a.certificates ?? {};
+    if (c.source !== undefined && c.source !== "state" && c.source !== "vault-pki")
+        return p.add("certificates.source", c.source, "not a certificate source", '"state" (a CA in Pulumi state) or "vault-pki" (VaultPki)');
+    if (vaultCertificates(a)) return validateVaultSource(a, p);
+    for (const key of ["vaultCaPem", "cliCertificate"] as const)
+        if (c[key] !== undefined) p.add(`certificates.${key}`, "(set)", "only for certificates from Vault", `add source: "vault-pki", or remove ${key}`);
     validateKeyOptions(c.key, "certificates.key", p);
     validateHours(c.validityHours, "certificates.validityHours", MAX_CERT_VALIDITY_HOURS, p);
     const validity = typeof c.validityHours === "number" ? c.validityHours : DEFAULT_CERT_VALIDITY_HOURS;
@@ -314,7 +350,8 @@ function validateFederation(a: HardenedClusterArgs, p: ProblemList): void {
     // agents must verify (WAN gossip joins without TLS, then ACL replication and ?dc= requests fail
     // with "x509: certificate signed by unknown authority").
     const brought = a.ca?.existing !== undefined || (Array.isArray(a.ca?.generations) && a.ca.generations.length > 0 && a.ca.generations.every((g) => g?.existing !== undefined));
-    if (secondary && !brought)
+    // With certificates from Vault the trust is Vault's mount: give both datacenters' VaultPki the same one.
+    if (secondary && !brought && !vaultCertificates(a))
         p.add("ca.existing", undefined, `datacenter ${a.datacenter} is secondary to ${primary} and would make a CA of its own: servers of the two datacenters would not trust each other (ACL replication and ?dc= requests fail with "x509: certificate signed by unknown authority")`, `bring the primary's CA: ca: { existing: { certPem: primary.caCertPem, privateKeyPem: primary.caPrivateKeyPem } }`);
     if (f.gossipKeys !== undefined && !secondary)
         p.add("federation.gossipKeys", "(set)", "only a secondary datacenter takes the primary's keyring", "remove it here, or set primaryDatacenter to the primary's name");

@@ -30,7 +30,7 @@ describe("dynamic providers against a Consul ACL API over mTLS", () => {
         const cluster = new HardenedCluster("api", { datacenter: "dc1", servers: 1 });
         // The server side of the API: a server certificate with an IP SAN for 127.0.0.1.
         consulApi = new FakeConsul(
-            { ca: await valueOf(cluster.caCertPem), cert: await valueOf(cluster.servers[0].certPem), key: await valueOf(cluster.servers[0].keyPem) },
+            { ca: await valueOf(cluster.caCertPem), cert: await valueOf(cluster.servers[0].certPem!), key: await valueOf(cluster.servers[0].keyPem!) },
             management,
         );
         await consulApi.start();

@@ -21,7 +21,7 @@ describe("federation: a secondary datacenter", () => {
             servers: 1,
             adminNetworks: ["10.0.0.5/32"],
             gossip: { generations },
-            ca: { existing: { certPem: dc1.caCertPem, privateKeyPem: dc1.caPrivateKeyPem } },
+            ca: { existing: { certPem: dc1.caCertPem, privateKeyPem: dc1.caPrivateKeyPem! } },
             federation: { primaryDatacenter: "dc1", retryJoinWan: ["10.0.1.11"], replicationToken: acl1.tokens.replication, gossipKeys: dc1.gossipKeys },
         });
         return { dc1, acl1, dc2 };

@@ -81,13 +81,13 @@ describe("HardenedCluster", () => {
             ["clientConfigHcl", cluster.clientConfigHcl],
             ["cliKeyPem", cluster.cliKeyPem],
             ["files", cluster.files],
-            ["ca.privateKeyPem", cluster.caPrivateKeyPem],
+            ["ca.privateKeyPem", cluster.caPrivateKeyPem!],
             ["providerArgs.keyPem", cluster.providerArgs.keyPem],
             ["providerArgs.token", cluster.providerArgs.token!],
             ...cluster.servers.flatMap((s): [string, pulumi.Output<unknown>][] => [
                 [`${s.nodeName}.config`, s.config],
                 [`${s.nodeName}.configHcl`, s.configHcl],
-                [`${s.nodeName}.keyPem`, s.keyPem],
+                [`${s.nodeName}.keyPem`, s.keyPem!],
             ]),
             ...cluster.clients.flatMap((c): [string, pulumi.Output<unknown>][] => [
                 [`${c.nodeName}.agentToken`, c.agentToken],
@@ -158,7 +158,7 @@ describe("HardenedCluster", () => {
         assert.equal(await valueOf(cluster.providerArgs.certPem), await valueOf(cluster.cliCertPem));
         // The provider verifies the server certificate against the host it dials.
         const host = cluster.providerArgs.address.replace(/:\d+$/, "");
-        const serverCert = new X509Certificate(await valueOf(cluster.servers[0].certPem));
+        const serverCert = new X509Certificate(await valueOf(cluster.servers[0].certPem!));
         assert.equal(serverCert.checkHost(host), host);
     });
 
@@ -180,7 +180,7 @@ describe("HardenedCluster", () => {
             datacenter: "dc2",
             servers: 1,
             federation: { primaryDatacenter: "dc1", replicationToken: pulumi.secret("11111111-2222-4333-8444-555555555555"), retryJoinWan: ["10.0.0.10"], gossipKeys: pulumi.secret({ g1: Buffer.alloc(32, 3).toString("base64") }) },
-            ca: { existing: { certPem: cluster.caCertPem, privateKeyPem: cluster.caPrivateKeyPem } },
+            ca: { existing: { certPem: cluster.caCertPem, privateKeyPem: cluster.caPrivateKeyPem! } },
         });
         const cfg = JSON.parse(await valueOf(dc2.servers[0].config));
         assert.equal(cfg.primary_datacenter, "dc1");

@@ -53,7 +53,7 @@ for (const [release, network] of RUNS) {
             });
             files = await valueOf(cluster.files);
             mgmt = await valueOf(cluster.bootstrapToken!);
-            caKey = await valueOf(cluster.caPrivateKeyPem);
+            caKey = await valueOf(cluster.caPrivateKeyPem!);
             writeFileSync(join(agents.dir, "ca-for-cli.pem"), files["ca.pem"]);
             conn = { address: `${SERVERS[0]}:8501`, caPem: files["ca.pem"], certPem: files["cli/cli.pem"], keyPem: files["cli/cli-key.pem"], token: mgmt };
         });

@@ -119,7 +119,7 @@ describe("two datacenters from the library federate (real Consul 1.16.3, loopbac
             datacenter: "dc2",
             servers: 1,
             serverAddresses: [DC2],
-            ca: { existing: { certPem: files1["ca.pem"], privateKeyPem: await valueOf(dc1.caPrivateKeyPem) } },
+            ca: { existing: { certPem: files1["ca.pem"], privateKeyPem: await valueOf(dc1.caPrivateKeyPem!) } },
             federation: { primaryDatacenter: "dc1", retryJoinWan: [DC1], replicationToken, gossipKeys: dc1.gossipKeys },
         });
         const files2 = await valueOf(dc2.files);

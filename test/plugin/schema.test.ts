@@ -48,7 +48,7 @@ describe("component package: the schema Pulumi infers from the TypeScript types 
         for (const output of ["caCertPem", "servers", "clientConfig", "clients", "cliCertPem", "gossipKeys", "bootstrapToken", "files", "review", "providerArgs", "warnings", "coverage"])
             assert.ok(c.properties[output], `output ${output}`);
         assert.equal(localTypeOf(c.properties.servers), "ServerMaterial");
-        assert.deepEqual(type("ServerMaterial").required, ["certPem", "config", "configHcl", "keyPem", "nodeName", "notAfter", "renewAfter"]);
+        assert.deepEqual(type("ServerMaterial").required, ["config", "configHcl", "nodeName"], "certPem, keyPem, notAfter, renewAfter: none with certificates from Vault");
         assert.ok(!c.properties.bootstrapToken.type || !(schema.resources[token("HardenedCluster")] as any).required.includes("bootstrapToken"), "undefined in a secondary datacenter");
     });
 
@@ -144,7 +144,7 @@ describe("component package: the schema Pulumi infers from the TypeScript types 
         const instances: Record<string, object> = {
             HardenedCluster: cluster,
             CertificateAuthority: new CertificateAuthority("sch-ca2", { protectKey: false }),
-            AgentCertificate: new AgentCertificate("sch-leaf", { profile: "client", datacenter: "dc1", caCertPem: cluster.caCertPem, caPrivateKeyPem: cluster.caPrivateKeyPem }),
+            AgentCertificate: new AgentCertificate("sch-leaf", { profile: "client", datacenter: "dc1", caCertPem: cluster.caCertPem, caPrivateKeyPem: cluster.caPrivateKeyPem! }),
             GossipKeyring: new GossipKeyring("sch-gossip"),
             BootstrapSecrets: new BootstrapSecrets("sch-secrets", { datacenter: "dc1", agentNodeNames: ["a"] }),
             AclSystem: new AclSystem("sch-acl", aclArgsFromCluster(cluster)),

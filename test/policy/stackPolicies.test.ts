@@ -47,7 +47,7 @@ describe("stack policies", function () {
             datacenter: "dc2",
             servers: 1,
             adminNetworks: ["10.0.0.5/32"],
-            ca: { existing: { certPem: dc1.caCertPem, privateKeyPem: dc1.caPrivateKeyPem } },
+            ca: { existing: { certPem: dc1.caCertPem, privateKeyPem: dc1.caPrivateKeyPem! } },
             federation: { primaryDatacenter: "dc1", retryJoinWan: ["10.0.1.11"], gossipKeys: dc1.gossipKeys, replicationToken: "0e2b6a4c-8d1f-4c3a-9e7b-6a5d4c3b2a19" },
         });
         const resources = await stackOf(dc1, dc2);
@@ -68,7 +68,7 @@ describe("stack policies", function () {
 
     it("one keyring per datacenter: two clusters of dc1 with their own gossip keys (values withheld)", async () => {
         const a = new HardenedCluster("blue", { datacenter: "dc1", servers: 1, adminNetworks: ["10.0.0.5/32"] });
-        const b = new HardenedCluster("green", { datacenter: "dc1", servers: 1, adminNetworks: ["10.0.0.5/32"], ca: { existing: { certPem: a.caCertPem, privateKeyPem: a.caPrivateKeyPem } } });
+        const b = new HardenedCluster("green", { datacenter: "dc1", servers: 1, adminNetworks: ["10.0.0.5/32"], ca: { existing: { certPem: a.caCertPem, privateKeyPem: a.caPrivateKeyPem! } } });
         const resources = await stackOf(a, b);
         const v = violations(resources);
         assert.equal(v.length, 1, v.join("\n"));

@@ -141,7 +141,7 @@ describe("secrets in Pulumi state", () => {
         const dc2 = new HardenedCluster("dc2", {
             datacenter: "dc2",
             servers: 1,
-            ca: { existing: { certPem: dc1.caCertPem, privateKeyPem: dc1.caPrivateKeyPem } },
+            ca: { existing: { certPem: dc1.caCertPem, privateKeyPem: dc1.caPrivateKeyPem! } },
             federation: { primaryDatacenter: "dc1", replicationToken, gossipKeys: dc1.gossipKeys },
         });
         const dc2Server = JSON.parse(await valueOf(dc2.servers[0].config));

@@ -46,8 +46,8 @@ describe("CA rollover in stages (ca.generations), over recorded state", () => {
         assert.equal(trusted[0].fingerprint256, oldCa.fingerprint256, "the same CA, first: it still signs");
         const newCa = trusted[1];
         assert.equal(serverCert(trust).serialNumber, serverCert(start).serialNumber, "no certificate re-issued yet");
-        assert.equal(trust.cluster.caRolloverPlan.stage, "trust");
-        assert.match(trust.cluster.caRolloverPlan.next, /ca\.signing = "new"/);
+        assert.equal(trust.cluster.caRolloverPlan!.stage, "trust");
+        assert.match(trust.cluster.caRolloverPlan!.next, /ca\.signing = "new"/);
 
         // Stage 2: certificates are re-issued by the new CA; both still trusted.
         const issue = await run(trust.state, { generations: [{ name: "old", protectKey: false }, { name: "new" }], signing: "new" });
@@ -60,15 +60,15 @@ describe("CA rollover in stages (ca.generations), over recorded state", () => {
         // stage-2 files accepts the old ones the others still present.
         assert.ok(trusted.some((c) => serverCert(issue).verify(c.publicKey)));
         assert.ok(both.some((c) => serverCert(trust).verify(c.publicKey)));
-        assert.equal(issue.cluster.caRolloverPlan.stage, "issue");
-        assert.match(issue.cluster.caRolloverPlan.next, /protectKey: false/);
+        assert.equal(issue.cluster.caRolloverPlan!.stage, "issue");
+        assert.match(issue.cluster.caRolloverPlan!.next, /protectKey: false/);
 
         // Stage 3: the old CA leaves the trust; nothing it signed is in use.
         const retire = await run(issue.state, { generations: [{ name: "new" }], signing: "new" });
         assert.deepEqual(retire.steps, ["delete ro-ca-old", "delete ro-ca-old-cert", "delete ro-ca-old-key", "update ro-ca-trust"]);
         assert.deepEqual(bundle(retire.files["ca.pem"]).map((c) => c.fingerprint256), [newCa.fingerprint256]);
         assert.equal(serverCert(retire).serialNumber, serverCert(issue).serialNumber, "nothing re-issued");
-        assert.equal(retire.cluster.caRolloverPlan.stage, "steady");
+        assert.equal(retire.cluster.caRolloverPlan!.stage, "steady");
     });
 
     it("to a brought CA (e.g. Vault's): openssl verifies every certificate of each stage under the ca.pem of the stage before and after", async () => {

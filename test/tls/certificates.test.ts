@@ -41,9 +41,9 @@ describe("certificates", () => {
         emu = await emulation();
         cluster = new HardenedCluster("pki", { datacenter: "dc1", domain: "consul", serverAddresses: ["10.0.0.10", "10.0.0.11", "10.0.0.12"], extraServerDnsNames: ["consul.example.com"] });
         ca = await valueOf(cluster.caCertPem);
-        server1 = { cert: await valueOf(cluster.servers[0].certPem), key: await valueOf(cluster.servers[0].keyPem) };
+        server1 = { cert: await valueOf(cluster.servers[0].certPem!), key: await valueOf(cluster.servers[0].keyPem!) };
         cli = { cert: await valueOf(cluster.cliCertPem), key: await valueOf(cluster.cliKeyPem) };
-        const client = new AgentCertificate("pki-client", { profile: "client", datacenter: "dc1", caCertPem: cluster.caCertPem, caPrivateKeyPem: cluster.caPrivateKeyPem });
+        const client = new AgentCertificate("pki-client", { profile: "client", datacenter: "dc1", caCertPem: cluster.caCertPem, caPrivateKeyPem: cluster.caPrivateKeyPem! });
         clientProfile = { cert: await valueOf(client.certPem), key: await valueOf(client.privateKeyPem) };
     });
 
@@ -57,7 +57,7 @@ describe("certificates", () => {
 
     it("openssl verifies every server certificate against the CA for TLS server and client use", async () => {
         for (const s of cluster.servers) {
-            const pem = await valueOf(s.certPem);
+            const pem = await valueOf(s.certPem!);
             assert.match(opensslVerify(ca, pem, "sslserver"), /: OK/);
             assert.match(opensslVerify(ca, pem, "sslclient"), /: OK/);
         }
@@ -71,7 +71,7 @@ describe("certificates", () => {
     it("server certificates carry server.<dc>.<domain>, node names, localhost, 127.0.0.1, their own address only and the extra SANs (CSM-TLS-07)", async () => {
         const addresses = ["10.0.0.10", "10.0.0.11", "10.0.0.12"];
         for (const [i, s] of cluster.servers.entries()) {
-            const c = new X509Certificate(await valueOf(s.certPem));
+            const c = new X509Certificate(await valueOf(s.certPem!));
             assert.equal(c.subject, "CN=server.dc1.consul");
             assert.deepEqual(sans(c).sort(), [
                 "DNS:server.dc1.consul",
@@ -158,7 +158,7 @@ describe("certificates", () => {
 
     it("a brought CA creates no resources and signs the leaves", async () => {
         const before = emu.resources.length;
-        const byo = new CertificateAuthority("byo-ca", { existing: { certPem: ca, privateKeyPem: await valueOf(cluster.caPrivateKeyPem) } });
+        const byo = new CertificateAuthority("byo-ca", { existing: { certPem: ca, privateKeyPem: await valueOf(cluster.caPrivateKeyPem!) } });
         assert.equal(emu.resources.length, before);
         assert.equal(byo.external, true);
         const leaf = new AgentCertificate("byo-leaf", { profile: "cli", datacenter: "dc1", caCertPem: byo.certPem, caPrivateKeyPem: byo.privateKeyPem });
@@ -172,7 +172,7 @@ describe("expiry you can see", () => {
         (await emulation()).reset();
         const c = new HardenedCluster("exp", { datacenter: "dc1", servers: 1, certificates: { earlyRenewalHours: 100 } });
         const s = c.servers[0];
-        const [notAfter, renewAfter, pem] = [await valueOf(s.notAfter), await valueOf(s.renewAfter), await valueOf(s.certPem)];
+        const [notAfter, renewAfter, pem] = [await valueOf(s.notAfter!), await valueOf(s.renewAfter!), await valueOf(s.certPem!)];
         assert.equal(Date.parse(notAfter), Date.parse(new X509Certificate(pem).validTo));
         assert.equal(Date.parse(notAfter) - Date.parse(renewAfter), 100 * 3600_000);
     });

@@ -21,7 +21,7 @@ const TOKEN = "4b1f4a52-93c1-4d55-9a52-0c9a4e3d7f21";
 const later = <T>(v: T) => pulumi.secret(pulumi.output(v));
 const primaryCa = async (name: string) => {
     const primary = new HardenedCluster(name, { datacenter: "dc1", servers: 1 });
-    return { certPem: await valueOf(primary.caCertPem), privateKeyPem: await valueOf(primary.caPrivateKeyPem) };
+    return { certPem: await valueOf(primary.caCertPem), privateKeyPem: await valueOf(primary.caPrivateKeyPem!) };
 };
 
 /** The error an Output-valued option fails with, after checking what every such error must be. */
