@@ -1,5 +1,5 @@
 /**
- * Entry of the emulated provider plugins: `node dist/testing/plugin/main.js <tls|random|consul>
+ * Entry of the emulated provider plugins: `node dist/testing/plugin/main.js <tls|random|consul|vault>
  * <engine address>`. The launcher scripts `pulumi-resource-<package>` that
  * `scripts/engine-tools.sh` installs into the engine's plugin folder call it; the engine reads the
  * port from the first line of stdout.

@@ -1,5 +1,5 @@
 /**
- * The provider emulation as real provider plugins: `pulumi-resource-tls`, `-random` and `-consul`
+ * The provider emulation as real provider plugins: `pulumi-resource-tls`, `-random`, `-consul` and `-vault`
  * served over gRPC with `@pulumi/pulumi/provider`, so that the real Pulumi engine (the engine
  * stage, `npm run test:engine`) creates this library's resources with the same emulators the
  * mocks use (`builtInEmulator`), the same ID rules (`providerId`), the same replacement rules
@@ -14,13 +14,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConsulEmulation } from "../consulEmulation";
+import { VaultEmulation } from "../vaultEmulation";
 import { builtInEmulator, dueForRenewal } from "../providers";
 import { providerId } from "../state/providerIds";
 import { replacingKeys } from "../state/replaceRules";
 import { Props, unwrapSecrets } from "../state/wire";
 
 /** The packages served, with the plugin versions the library's package.json pins. */
-export const PLUGIN_PACKAGES = ["tls", "random", "consul"] as const;
+export const PLUGIN_PACKAGES = ["tls", "random", "consul", "vault"] as const;
 export type PluginPackage = (typeof PLUGIN_PACKAGES)[number];
 
 /**
@@ -38,6 +39,13 @@ const COMPUTED: Record<string, string[]> = {
     "consul:index/aclPolicy:AclPolicy": ["id"],
     "consul:index/aclRole:AclRole": ["id"],
     "consul:index/aclToken:AclToken": [],
+    // terraform-provider-vault's computed attributes (vault/resource_*.go, the Computed fields set by Read).
+    "vault:index/mount:Mount": ["accessor"],
+    "vault:index/authBackend:AuthBackend": ["accessor"],
+    "vault:pkiSecret/secretBackendRootCert:SecretBackendRootCert": ["certificate", "issuingCa", "serialNumber", "issuerId", "keyId"],
+    "vault:pkiSecret/secretBackendCert:SecretBackendCert": ["certificate", "privateKey", "privateKeyType", "issuingCa", "caChain", "serialNumber", "expiration", "renewPending"],
+    "vault:appRole/authBackendRole:AuthBackendRole": ["roleId", "bindSecretId"],
+    "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId": ["secretId", "accessor"],
 };
 
 /** The resource type of a URN: the last element of its qualified type (`parent$…$type`). */
@@ -59,11 +67,12 @@ export function changedKeys(type: string, oldOutputs: Props, newInputs: Props): 
 
 /** The provider one package's plugin serves. */
 export function emulatedProvider(pkg: PluginPackage, version: string): pulumi.provider.Provider {
-    // One Consul per plugin process: the ACL objects of this run (a later `up` starts a new one).
+    // One Consul and one Vault per plugin process: the objects of this run (a later `up` starts anew).
     const consul = new ConsulEmulation();
+    const vault = new VaultEmulation();
     const emulate = (urn: string, inputs: Props): Promise<Props> => {
         const type = typeOfUrn(urn);
-        const emulator = builtInEmulator(type, consul);
+        const emulator = builtInEmulator(type, consul, vault);
         if (!emulator || !type.startsWith(`${pkg}:`)) throw new Error(`pulumi-resource-${pkg} (consul-hardened emulation): resource type ${type} is not emulated`);
         return Promise.resolve(emulator(inputs));
     };
