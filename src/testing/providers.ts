@@ -132,6 +132,8 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
      * (sdk/nodejs/cmd/run/run.ts, uncaughtHandler). `valueOf` rejects with it instead of hanging.
      */
     readonly failures: Error[] = [];
+    /** When a registration or a component's outputs last reached the emulation (settled's quiet period). */
+    private lastActivity = Date.now();
 
     constructor(private readonly options: EmulationOptions = {}) {}
 
@@ -151,6 +153,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
 
     /** Called with each registration request just before the mock monitor calls `newResource`. */
     noteRegistration(r: Registration): void {
+        this.lastActivity = Date.now();
         this.pending = r;
     }
 
@@ -293,13 +296,33 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         this.stackOutputs = (await rpc.serializeProperties("stack outputs", massaged as Props, { keepOutputValues: false })) as Props;
     }
 
-    /** Waits until every registration the program started has reached the emulation (outputs included). */
-    async settled(): Promise<void> {
-        await (runtimeSettings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    /**
+     * Waits until every registration the program started has reached the emulation (outputs
+     * included), or rejects with what failed the program (`failures[0]`): a component whose
+     * outputs come from a refused resource never completes its `registerOutputs` (the SDK awaits
+     * their serialization for ever: sdk/nodejs/runtime/resource.ts, registerResourceOutputs), so
+     * the RPCs never all finish — the engine's run would stop on the failure instead. It rejects
+     * only once nothing has reached the emulation for `QUIET_MS`: a failure an earlier run raised
+     * late (unhandled rejections arrive after the next test's `reset`) does not fail a program
+     * whose registrations still complete.
+     */
+    settled(): Promise<void> {
+        const rpcs = (runtimeSettings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+        return new Promise<void>((resolve, reject) => {
+            let done = false;
+            rpcs.then(() => void (done || ((done = true), resolve())), (e: unknown) => void (done || ((done = true), reject(e))));
+            const watch = (): void => {
+                if (done) return;
+                if (this.failures[0] && Date.now() - this.lastActivity > QUIET_MS) return void ((done = true), reject(this.failures[0]));
+                setTimeout(watch, 25);
+            };
+            setTimeout(watch, 25);
+        });
     }
 
     /** A component's `registerOutputs` values, as the engine stores them. */
     noteComponentOutputs(urn: string, outputs: Props): void {
+        this.lastActivity = Date.now();
         const c = this.components.find((r) => r.urn === urn);
         if (c) c.wireOutputs = outputs;
     }
@@ -402,6 +425,7 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
         this.aliasUsed.clear();
         this.stackOutputs = {};
         this.failures.length = 0;
+        this.lastActivity = Date.now();
         discardPendingWork();
         if (!prior) {
             this.consul = new ConsulEmulation();
@@ -548,6 +572,9 @@ function discardPendingWork(): void {
     if (store.settings) store.settings.rpcDone = Promise.resolve();
 }
 
+/** How long nothing must reach the emulation before `settled()` takes a failure as the program's end. */
+const QUIET_MS = 1000;
+
 /** The emulation installed last: the one program failures are recorded in. */
 let current: ProviderEmulation | undefined;
 let listening = false;
@@ -588,6 +615,6 @@ export function valueOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<
             if (failure) return settle(() => reject(failure));
             setTimeout(watch, 25).unref();
         };
-        void current?.settled().then(watch);
+        void current?.settled().then(watch, watch);
     });
 }

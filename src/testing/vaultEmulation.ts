@@ -146,12 +146,12 @@ export class VaultEmulation {
 
     private requireAuthMethod(path: string, type: string): void {
         const found = this.authMethods.get(path) ?? this.preEnabledAuth.get(path);
-        if (found !== type) throw new Error(`vault emulation: no ${type} auth method at auth/${path}/${found ? ` (a ${found} method is there)` : ""}`);
+        if (found !== type) throw new Error(`vault emulation: no ${type} auth method at auth/${path}/${found ? ` (a ${found} method is there)` : ` (one enabled outside the program: declare it with emu.vault.addExistingAuthMethod("${path}", "${type}"))`}`);
     }
 
     private requireMount(path: string, type: string, what: string): void {
         const mount = this.mounts.get(path);
-        if (!mount) throw new Error(`vault emulation: ${what}: no secrets engine mounted at ${path}/`);
+        if (!mount) throw new Error(`vault emulation: ${what}: no secrets engine mounted at ${path}/ (one made outside the program, e.g. existingMount: declare it with emu.vault.addExistingMount("${path}", "${type}"))`);
         if (mount.type !== type) throw new Error(`vault emulation: ${what}: ${path}/ is a ${mount.type} engine, not ${type}`);
     }
 

@@ -8,6 +8,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { outputValue } from "../../src/testing";
 import { HardenedCluster } from "../../src/cluster/hardenedCluster";
+import { VaultPki } from "../../src/vault/vaultPki";
 import { emulation } from "../support/emulation";
 
 describe("testing kit: failures reject, never hang", function () {
@@ -40,6 +41,15 @@ describe("testing kit: failures reject, never hang", function () {
         const settled = await Promise.race([emu.settled().then(() => "settled"), new Promise((r) => setTimeout(() => r("still waiting"), 10_000))]);
         assert.equal(settled, "settled");
         assert.ok(emu.resources.some((r) => r.name.startsWith("kit-after")));
+    });
+
+    it("settled() rejects with the failure when a refused resource leaves a component's outputs pending for ever", async () => {
+        const emu = await emulation();
+        // An existing mount the test did not declare: the emulated Vault refuses the roles, and
+        // VaultPki's registerOutputs waits for the CLI certificate that never comes.
+        new VaultPki("kit-vault", { datacenter: "dc1", servers: [{ nodeName: "s1", addresses: ["10.0.1.11"] }], vault: { address: "https://vault.internal:8200", existingMount: { caPem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" } } });
+        const outcome = await Promise.race([emu.settled().then(() => "settled", (e: Error) => e.message), new Promise<string>((r) => setTimeout(() => r("still waiting"), 15_000))]);
+        assert.match(outcome, /no secrets engine mounted at pki-consul-dc1\/ .*emu\.vault\.addExistingMount\("pki-consul-dc1", "pki"\)/);
     });
 
     it("a failed apply rejects with its own error", async () => {
