@@ -96,6 +96,11 @@ class Reader {
             const next = this.text[this.at];
             if (next !== undefined && next !== "\n" && next !== "}") throw NOT_SIMPLE;
         }
+        // hcl's decoder groups a labelled block with every key equal to it but for case
+        // (`a "l" {}` beside `A {}`: ast.ObjectList.Filter compares with strings.EqualFold), which
+        // this reader does not model: such bodies are left to hcl.
+        const folded = new Set([...items.keys()].map((k) => k.toLowerCase()));
+        if (folded.size !== items.size) throw NOT_SIMPLE;
         const keys = [...items.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
         const out: Record<string, unknown> = {};
         for (const k of keys) {

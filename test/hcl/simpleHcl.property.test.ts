@@ -83,6 +83,20 @@ describe("parseSimpleHcl agrees with HashiCorp's HCL v1 parser", function () {
         assert.ok(answered > 400, `answered only ${answered} of 3000`);
     });
 
+    it("agrees where hcl groups keys equal but for case (found by this property: a fast answer hcl refused)", () => {
+        for (const text of ['A {\n}\na "" {\n}\n', 'A "l" {\n}\na "m" {\n}\n', 'a "l" {\n}\nA {\n}\n']) {
+            const fast = parseSimpleHcl(text);
+            const real = (() => {
+                try {
+                    return JSON.stringify(oracle(text));
+                } catch {
+                    return "refused";
+                }
+            })();
+            assert.ok(fast === undefined || JSON.stringify(fast) === real, `on ${JSON.stringify(text)}: fast ${JSON.stringify(fast)}, hcl ${real}`);
+        }
+    });
+
     it("reads the ACL rules renderRules writes (the fast path is taken) and agrees on them", () => {
         const text = renderRules({ service_prefix: { "": "read" }, key_prefix: { "app/": "write", "": "deny" }, node: { web: "write" }, agent_prefix: { "": "read" }, operator: "read" });
         const fast = parseSimpleHcl(text);
