@@ -49,28 +49,39 @@ export class ConsulHardenedOptionError extends RunError {
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const KEY_LIKE = /^[A-Za-z0-9+/_-]{22,}={0,2}$/;
+/** Vault tokens: service, batch and recovery (`hvs.`, `hvb.`, `hvr.`; before 1.10 `s.`, `b.`, `r.`). */
+const VAULT_TOKEN = /^(hv[sbr]|[sbr])\.[A-Za-z0-9_-]{20,}$/;
+/** A JWT, e.g. a Kubernetes service-account token (header.payload.signature, the header `{"…`). */
+const JWT = /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 /**
- * Whether a string a user put somewhere looks like a secret — a token (UUID), a key (base64 of 16
- * bytes or more) or a private key — so that an error never echoes it, even from an option that
+ * Whether a string a user put somewhere looks like a secret — a token (a Consul UUID, a Vault
+ * token, a JWT), a key (base64 of 16 bytes or more) or a private key — so that an error never echoes it, even from an option that
  * does not expect a secret (a key pasted into the wrong field is still a key).
  */
 export function looksSecret(s: string): boolean {
     const t = s.trim();
     // Random base64 of 16 bytes or more mixes both cases and digits; names (cipher suites, hosts) do not.
-    return UUID.test(t) || (KEY_LIKE.test(t) && /\d/.test(t) && /[a-z]/.test(t) && /[A-Z]/.test(t)) || /PRIVATE KEY/.test(t);
+    return UUID.test(t) || VAULT_TOKEN.test(t) || JWT.test(t) || (KEY_LIKE.test(t) && /\d/.test(t) && /[a-z]/.test(t) && /[A-Z]/.test(t)) || /PRIVATE KEY/.test(t);
 }
 
-/** Printable form of a user value for error messages; strings that look like secrets are withheld. */
+/** The longest value an error message prints whole; longer ones are cut (a pasted file, a runaway string). */
+const SHOWN_CHARACTERS = 160;
+
+/**
+ * Printable form of a user value for error messages; strings that look like secrets are withheld,
+ * and a value longer than SHOWN_CHARACTERS is cut, saying how long it was.
+ */
 export function show(value: unknown): string {
     if (value === undefined) return "undefined";
     const redacted = (_key: string, v: unknown) => (typeof v === "string" && looksSecret(v) ? "<withheld: looks like a key or token>" : v);
-    if (typeof value === "string") return JSON.stringify(redacted("", value));
+    let text: string;
     try {
-        return JSON.stringify(value, redacted) ?? String(value);
+        text = typeof value === "string" ? JSON.stringify(redacted("", value)) : (JSON.stringify(value, redacted) ?? String(value));
     } catch {
-        return String(value);
+        text = String(value);
     }
+    return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}… (${text.length} characters)` : text;
 }
 
 /** Collects problems during validation; `throwIfAny` raises one error listing them all. */
