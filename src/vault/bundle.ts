@@ -16,6 +16,8 @@ import { FileModes } from "../cluster/bundle";
 import type { HardenedCluster } from "../cluster/hardenedCluster";
 import { ProblemList } from "../errors";
 import { VaultPki } from "./vaultPki";
+import { VaultPkiRole } from "./pkiPlan";
+import { parseHcl } from "../hcl/parse";
 import { credentialFileNames, VAULT_CA_FILE } from "./vaultServers";
 
 /** A cluster's bundle with its servers' certificates from Vault: the files (secret) and their modes (plain). */
@@ -28,14 +30,14 @@ export interface VaultPkiBundle {
  * The cluster's files with the server certificates from Vault. Refused before anything (naming the
  * servers) when VaultPki's servers are not exactly the cluster's.
  */
-export function vaultPkiBundle(cluster: Pick<HardenedCluster, "files" | "fileModes">, pki: VaultPki): VaultPkiBundle {
+export function vaultPkiBundle(cluster: Pick<HardenedCluster, "files" | "fileModes" | "review">, pki: VaultPki): VaultPkiBundle {
     const nodes = Object.keys(pki.serverFiles);
     const bundled = [...new Set(Object.keys(cluster.fileModes).filter((p) => p.startsWith("servers/")).map((p) => p.split("/")[1]))];
-    if (nodes.length !== bundled.length || nodes.some((n) => !bundled.includes(n))) {
-        const p = new ProblemList();
+    const p = new ProblemList();
+    if (nodes.length !== bundled.length || nodes.some((n) => !bundled.includes(n)))
         p.add("VaultPki servers", nodes.join(", "), `not the cluster's servers (${bundled.join(", ")})`, "give VaultPki the cluster's server node names, one entry each");
-        p.throwIfAny("vaultPkiBundle");
-    }
+    else for (const role of pki.plan.roles) namesProblems(role, cluster.review.servers[role.nodeName], p);
+    p.throwIfAny("vaultPkiBundle");
     const files = pulumi.secret(
         pulumi.all([cluster.files, pki.caPem, pki.serverCredentials, pki.vaultCaPem]).apply(([clusterFiles, caPem, credentials, vaultCaPem]) => {
             const out: Record<string, string> = {};
@@ -53,6 +55,24 @@ export function vaultPkiBundle(cluster: Pick<HardenedCluster, "files" | "fileMod
         }),
     );
     return { files, fileModes: modesOf(cluster.fileModes, pki) };
+}
+
+/**
+ * Whether Vault's certificate for a server carries what the cluster's config needs: the name every
+ * agent verifies (`server.<datacenter>.<domain>`, verify_server_hostname) and the server's own
+ * address (clients reaching it by IP — providerArgs, the CLI — check it). A VaultPki given another
+ * datacenter, domain or address would make certificates the cluster refuses, found only once the
+ * servers run. Read from the cluster's review (plain at preview).
+ */
+function namesProblems(role: VaultPkiRole, reviewHcl: string | undefined, p: ProblemList): void {
+    if (reviewHcl === undefined) return;
+    const config = parseHcl(reviewHcl);
+    const serverName = `server.${String(config.datacenter)}.${String(config.domain ?? "consul")}`;
+    if (role.commonName !== serverName)
+        p.add("VaultPki datacenter / domain", role.commonName, `the cluster's agents verify the servers as ${serverName}`, "give VaultPki the cluster's datacenter and domain");
+    const address = config.bind_addr;
+    if (typeof address === "string" && !role.ipSans.includes(address))
+        p.add(`VaultPki servers (${role.nodeName}).addresses`, role.ipSans.filter((ip) => ip !== "127.0.0.1"), `lack the server's address ${address}: clients that reach it by IP (providerArgs, the CLI) would refuse its certificate`, `addresses: ["${address}"]`);
 }
 
 /** The static path's server certificates and CLI certificate: not in a Vault bundle. */

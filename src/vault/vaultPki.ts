@@ -255,6 +255,15 @@ export function checkVaultPkiArgs(args: VaultPkiArgs, p: ProblemList): { c: Chec
     refuseUnknownKeys(args, ARG_KEYS, "", p);
     if (typeof args.datacenter !== "string" || !DATACENTER.test(args.datacenter))
         p.add("datacenter", args.datacenter, "not a Consul datacenter name (lower-case letters, digits, - and _)", '"dc1"');
+    // Vault issues only host names (enforce_hostnames): `server.dc_1.consul` is refused at issue
+    // time, on the servers, long after `pulumi up` (builtin/logical/pki/cert_util.go, validateNames:
+    // hostnameRegex after idna's StrictDomainName and VerifyDNSLength — no _, no - at a label's ends,
+    // at most 63 characters a label). Consul itself takes such a datacenter name.
+    else if (!isDnsName(args.datacenter))
+        p.add("datacenter", args.datacenter, "Vault issues certificates only for host names, and server.<datacenter>.<domain> would not be one (no _, no - at either end, at most 63 characters)", '"dc1" (rename the datacenter, e.g. dc_1 → dc-1)');
+    // The default mount paths and the names checked below derive from the datacenter: a refused
+    // datacenter is reported once, not again as options the user never set.
+    const dc = p.all.some((x) => x.option === "datacenter") ? "dc1" : String(args.datacenter);
     if (args.domain !== undefined && (typeof args.domain !== "string" || !isDnsName(args.domain)))
         p.add("domain", args.domain, "not a DNS domain", '"consul"');
     for (const [option, value] of [["tlsDir", args.tlsDir], ["agentDir", args.agentDir]] as const)
@@ -270,9 +279,11 @@ export function checkVaultPkiArgs(args: VaultPkiArgs, p: ProblemList): { c: Chec
             const at = `servers[${i}]`;
             if (typeof s !== "object" || s === null) return p.add(at, s, "must be { nodeName, addresses }", '{ nodeName: "consul-server-1", addresses: ["10.0.1.11"] }');
             refuseUnknownKeys(s, SERVER_KEYS, at, p);
-            const roleName = `consul-${args.datacenter}-server-${s.nodeName}`;
+            const roleName = `consul-${dc}-server-${String(s.nodeName)}`;
             if (typeof s.nodeName !== "string" || !VAULT_NAME.test(roleName) || s.nodeName.length > 63)
                 p.add(`${at}.nodeName`, s.nodeName, "not a node name Vault takes in a role name (letters, digits, -, _ and . inside)", '"consul-server-1"');
+            else if (!isDnsName(s.nodeName) || `${s.nodeName}.server.${dc}.${String(args.domain ?? "consul")}`.length > 253)
+                p.add(`${at}.nodeName`, s.nodeName, "Vault issues certificates only for host names, and <node>.server.<datacenter>.<domain> would not be one (no _, no - at a label's ends, at most 63 characters a label, 253 in all)", '"consul-server-1"');
             else if (seen.has(s.nodeName)) p.add(`${at}.nodeName`, s.nodeName, "listed twice: one role per server", "give each server its own node name");
             else if (args.vault?.kubernetes !== undefined && !isServiceAccountName(s.nodeName))
                 p.add(`${at}.nodeName`, s.nodeName, "on Kubernetes the node name is the server's service account, which Kubernetes takes only in lower case (letters, digits, - and .)", '"consul-server-1"');
@@ -286,6 +297,6 @@ export function checkVaultPkiArgs(args: VaultPkiArgs, p: ProblemList): { c: Chec
             servers.push({ nodeName: String(s.nodeName), addresses: Array.isArray(addresses) ? addresses : [], extraDnsNames: Array.isArray(extra) ? extra : [] });
         });
     }
-    const c = checkVaultPkiOptions(args.vault, String(args.datacenter), "vault", p);
+    const c = checkVaultPkiOptions(args.vault, dc, "vault", p);
     return c && p.all.length === 0 ? { c, servers } : undefined;
 }

@@ -173,6 +173,10 @@ export function checkVaultPkiOptions(o: VaultPkiOptions | undefined, datacenter:
     if (o.existingApprole !== undefined && typeof o.existingApprole !== "boolean") p.add(`${prefix}.existingApprole`, o.existingApprole, "must be true or false", "true");
     if (o.existingMount !== undefined && (typeof o.existingMount !== "object" || o.existingMount === null || !("caPem" in o.existingMount)))
         p.add(`${prefix}.existingMount`, o.existingMount, "must be { caPem }: the existing mount's issuing CA", "{ caPem: issuingCaPem }");
+    else if (o.existingMount !== undefined) {
+        const bad = certificatePemProblem(o.existingMount.caPem);
+        if (bad) p.add(`${prefix}.existingMount.caPem`, bad.value, bad.problem, "the mount's issuing CA certificate (-----BEGIN CERTIFICATE-----…), e.g. from `vault read <mount>/cert/ca`");
+    }
     if (o.existingMount !== undefined && o.caTtl !== undefined)
         p.add(`${prefix}.caTtl`, o.caTtl, "the CA's lifetime is for a CA VaultPki generates; with existingMount the CA is yours", "remove caTtl, or remove existingMount");
     const ttl = o.ttl ?? "72h";

