@@ -7,7 +7,8 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { emulation, valueOf } from "../support/emulation";
 import { VaultPki, VaultPkiArgs } from "../../src/vault/vaultPki";
-import { ConsulHardenedOptionError } from "../../src/errors";
+import { HardenedCluster } from "../../src/cluster/hardenedCluster";
+import { vaultPkiBundle } from "../../src/vault/bundle";
 import { findSecrets, isSecretEnvelope } from "../../src/testing";
 import { parseHcl } from "../../src/hcl/parse";
 import { refusalsOf } from "../support/refusals";
@@ -161,15 +162,17 @@ describe("VaultPki (emulated @pulumi/vault)", () => {
 });
 
 describe("vaultPkiBundle: the cluster's bundle with its server certificates from Vault", () => {
+    const servers = ["consul-server-1", "consul-server-2", "consul-server-3"].map((nodeName, i) => ({ nodeName, addresses: [`10.0.1.1${i + 1}`] }));
+    // A new run with the three-server cluster these VaultPkis are made for.
+    async function cluster(): Promise<HardenedCluster> {
+        (await emulation()).reset();
+        return new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: servers.map((s) => s.addresses[0]) });
+    }
+
     it("replaces ca.pem, drops the static server and CLI certificates, adds each server's Vault Agent files and Consul fragment", async () => {
-        const emu = await emulation();
-        emu.reset();
-        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
-        const { vaultPkiBundle } = await import("../../src/vault/bundle");
-        const cluster = new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"] });
-        const servers = ["consul-server-1", "consul-server-2", "consul-server-3"].map((nodeName, i) => ({ nodeName, addresses: [`10.0.1.1${i + 1}`] }));
+        const c = await cluster();
         const pki = new VaultPki("vb", { ...args, servers });
-        const bundle = vaultPkiBundle(cluster, pki);
+        const bundle = vaultPkiBundle(c, pki);
         const files = await valueOf(bundle.files);
         assert.equal(await pulumi.isSecret(bundle.files), true);
         assert.equal(files["ca.pem"], await valueOf(pki.caPem));
@@ -183,15 +186,10 @@ describe("vaultPkiBundle: the cluster's bundle with its server certificates from
     });
 
     it("vaultCaPem: each server's vault-ca.pem (0644), and the agent and the Connect CA check Vault against it", async () => {
-        const emu = await emulation();
-        emu.reset();
-        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
-        const { vaultPkiBundle } = await import("../../src/vault/bundle");
         const vaultCaPem = "-----BEGIN CERTIFICATE-----\nMIIBvault\n-----END CERTIFICATE-----\n";
-        const cluster = new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"] });
-        const servers = ["consul-server-1", "consul-server-2", "consul-server-3"].map((nodeName, i) => ({ nodeName, addresses: [`10.0.1.1${i + 1}`] }));
+        const c = await cluster();
         const pki = new VaultPki("vb", { ...args, servers, vault: { ...args.vault, vaultCaPem } });
-        const bundle = vaultPkiBundle(cluster, pki);
+        const bundle = vaultPkiBundle(c, pki);
         const files = await valueOf(bundle.files);
         assert.equal(files["servers/consul-server-3/vault-agent/vault-ca.pem"], vaultCaPem);
         assert.equal(bundle.fileModes["servers/consul-server-3/vault-agent/vault-ca.pem"], 0o644);
@@ -200,36 +198,19 @@ describe("vaultPkiBundle: the cluster's bundle with its server certificates from
     });
 
     it("refuses a VaultPki whose servers are not the cluster's, before any file", async () => {
-        const emu = await emulation();
-        emu.reset();
-        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
-        const { vaultPkiBundle } = await import("../../src/vault/bundle");
-        const cluster = new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"] });
-        assert.throws(() => vaultPkiBundle(cluster, new VaultPki("vb", args)), (e: unknown) => e instanceof ConsulHardenedOptionError && /not the cluster's servers/.test(e.message));
+        const c = await cluster();
+        assert.match(refusalsOf(() => vaultPkiBundle(c, new VaultPki("vb", args)))[0].problem, /not the cluster's servers/);
     });
 
     it("refuses a VaultPki whose certificates the cluster would refuse: another datacenter or domain, a server's address missing", async () => {
-        const emu = await emulation();
-        emu.reset();
-        const { HardenedCluster } = await import("../../src/cluster/hardenedCluster");
-        const { vaultPkiBundle } = await import("../../src/vault/bundle");
-        const cluster = new HardenedCluster("vb", { datacenter: "dc1", serverAddresses: ["10.0.1.11", "10.0.1.12", "10.0.1.13"] });
-        const servers = ["consul-server-1", "consul-server-2", "consul-server-3"].map((nodeName, i) => ({ nodeName, addresses: [`10.0.1.1${i + 1}`] }));
-        const refusal = (pki: VaultPki) => {
-            try {
-                vaultPkiBundle(cluster, pki);
-            } catch (e) {
-                assert.ok(e instanceof ConsulHardenedOptionError, String(e));
-                return e.problems;
-            }
-            assert.fail("not refused");
-        };
-        const otherDc = refusal(new VaultPki("vb-dc2", { ...args, datacenter: "dc2", servers }));
-        assert.deepEqual(otherDc.map((x) => [x.option, x.value]), [["VaultPki datacenter / domain", '"server.dc2.consul"']].concat(Array(2).fill(["VaultPki datacenter / domain", '"server.dc2.consul"'])));
+        const c = await cluster();
+        const otherDc = refusalsOf(() => vaultPkiBundle(c, new VaultPki("vb-dc2", { ...args, datacenter: "dc2", servers })));
+        assert.deepEqual(otherDc.map((x) => [x.option, x.value]), servers.map(() => ["VaultPki datacenter / domain", '"server.dc2.consul"']), "one per server");
         assert.match(otherDc[0].problem, /verify the servers as server\.dc1\.consul/);
-        assert.equal(refusal(new VaultPki("vb-dom", { ...args, domain: "example", servers }))[0].option, "VaultPki datacenter / domain");
-        const moved = refusal(new VaultPki("vb-ip", { ...args, servers: servers.map((s, i) => (i === 1 ? { ...s, addresses: ["10.9.9.9"] } : s)) }));
+        assert.equal(refusalsOf(() => vaultPkiBundle(c, new VaultPki("vb-dom", { ...args, domain: "example", servers })))[0].option, "VaultPki datacenter / domain");
+        const moved = refusalsOf(() => vaultPkiBundle(c, new VaultPki("vb-ip", { ...args, servers: servers.map((s, i) => (i === 1 ? { ...s, addresses: ["10.9.9.9"] } : s)) })));
         assert.deepEqual(moved.map((x) => x.option), ["VaultPki servers (consul-server-2).addresses"]);
         assert.match(moved[0].problem, /10\.0\.1\.12/);
     });
 });
+
