@@ -206,6 +206,12 @@ export function stopProcess(proc: ChildProcess): Promise<void> {
 /** The binary of each MPL-2.0 release scripts/e2e-tools.sh builds ("1.15.4" → its path). */
 export const consulBinary = (release: string) => join(__dirname, "..", "..", ".cache", "tools", `consul-${release}`, "consul");
 
+/**
+ * The Vault binary the Vault e2e runs: the MPL-2.0 1.14.2 scripts/e2e-tools.sh builds, or your own
+ * (`CONSUL_HARDENED_VAULT=/path/to/vault`, any 1.14+ release) to check VaultPki against it.
+ */
+export const VAULT = process.env.CONSUL_HARDENED_VAULT || join(__dirname, "..", "..", ".cache", "tools", "vault-1.14.2", "vault");
+
 /** `consul validate` on one config file: [exit code, output]. */
 export function consulValidate(file: string, binary = CONSUL): [number, string] {
     const r = spawnSync(binary, ["validate", file], { encoding: "utf8" });

@@ -19,10 +19,9 @@ import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { VaultPki } from "../../src/vault/vaultPki";
 import { aclTokenProvider } from "../../src/acl/dynamic/aclToken";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
-import { aclsReady, api, consulBinary, consulValidate, LocalAgents, servedSerial, stopProcess, until } from "./localCluster";
+import { aclsReady, api, consulBinary, consulValidate, LocalAgents, servedSerial, stopProcess, until, VAULT } from "./localCluster";
 import { replayVaultResources, vaultRequest, VaultApi } from "../support/vaultReplay";
 
-const VAULT = join(__dirname, "..", "..", ".cache", "tools", "vault-1.14.2", "vault");
 const NETWORK = "127.0.24";
 const SERVERS = [11, 12, 13].map((n) => `${NETWORK}.${n}`);
 const NODES = ["consul-server-1", "consul-server-2", "consul-server-3"];

@@ -19,11 +19,10 @@ import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { VaultPki } from "../../src/vault/vaultPki";
 import { VAULT_TOKEN_PATH } from "../../src/vault/kubernetesAuthOptions";
 import { ApiConnection } from "../../src/acl/dynamic/consulHttp";
-import { aclsReady, api, consulBinary, consulValidate, LocalAgents, servedSerial, stopProcess, until } from "./localCluster";
+import { aclsReady, api, consulBinary, consulValidate, LocalAgents, servedSerial, stopProcess, until, VAULT } from "./localCluster";
 import { replayVaultResources, vaultRequest, VaultApi } from "../support/vaultReplay";
 import { FakeKubernetesApi } from "../support/fakeKubernetesApi";
 
-const VAULT = join(__dirname, "..", "..", ".cache", "tools", "vault-1.14.2", "vault");
 const NETWORK = "127.0.25";
 const SERVER = `${NETWORK}.11`;
 const NODE = "consul-server-1";
