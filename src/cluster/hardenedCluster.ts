@@ -20,6 +20,7 @@ import { AgentCertProfile } from "../tls/profiles";
 import { CaRolloverPlan } from "../tls/rollover/plan";
 import { stateCertificates } from "./stateCertificates";
 import { vaultCertificates } from "./validate";
+import { checkedCertificatePem } from "../validation/whenKnown";
 
 /** One server's files and when its certificate expires. */
 export interface ServerMaterial {
@@ -203,7 +204,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
         // each server — then no CA, server or CLI key is made here.
         const serverNames = n.servers.map((x) => x.nodeName);
         const fromState = vaultCertificates(args) ? undefined : stateCertificates(name, args, serverNames, s.datacenter, s.domain, parent);
-        this.caCertPem = fromState ? fromState.caCertPem : pulumi.output(args.certificates!.vaultCaPem!);
+        this.caCertPem = fromState ? fromState.caCertPem : checkedCertificatePem(args.certificates!.vaultCaPem!, component, "certificates.vaultCaPem", "vaultCaPem: pki.caPem (the VaultPki's)");
         this.caPrivateKeyPem = fromState?.caPrivateKeyPem;
         this.caRolloverPlan = fromState?.caRolloverPlan;
         const constraints = fromState?.constraints;
@@ -271,7 +272,7 @@ export class HardenedCluster extends pulumi.ComponentResource {
         // The operators' certificate: signed here, or Vault's (certificates.cliCertificate).
         const cli = fromState?.issue(`${name}-cli`, { profile: AgentCertProfile.Cli });
         const vaultCli = args.certificates?.cliCertificate;
-        this.cliCertPem = cli ? cli.certPem : pulumi.output(vaultCli!.certPem);
+        this.cliCertPem = cli ? cli.certPem : checkedCertificatePem(vaultCli!.certPem, component, "certificates.cliCertificate.certPem", "cliCertificate: pki.cliCertificate (the VaultPki's)");
         this.cliKeyPem = cli ? cli.privateKeyPem : pulumi.secret(vaultCli!.keyPem);
 
         this.review = {

@@ -60,3 +60,14 @@ export function certificatePemProblem(value: unknown): { value: string; problem:
     if (typeof value === "string" && !/-----BEGIN CERTIFICATE-----/.test(value)) return { value: value.slice(0, 40), problem: "not a PEM certificate" };
     return undefined;
 }
+
+/**
+ * A certificate option that may be an Output (another stack's CA, a secret store), checked once
+ * known as certificatePemProblem checks a plain one before any resource.
+ */
+export function checkedCertificatePem(value: pulumi.Input<string>, component: string, option: string, fix: string): pulumi.Output<string> {
+    return checkedWhenKnown(value, component, option, (v) => {
+        const bad = certificatePemProblem(v);
+        return bad ? { value: describeSecret(v), problem: bad.problem, fix } : undefined;
+    });
+}

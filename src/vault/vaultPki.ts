@@ -26,6 +26,7 @@ import { VaultAgentPod } from "./kubernetesPod";
 import { isServiceAccountName } from "./kubernetesAuthOptions";
 import { checkVaultPkiOptions, CheckedVaultPki, VaultPkiOptions } from "./vaultPkiOptions";
 import { DEFAULT_PATHS } from "../config/settings";
+import { checkedCertificatePem } from "../validation/whenKnown";
 
 /** One server: its node name, its own addresses and extra DNS names (its certificate's SANs). */
 export interface VaultPkiServerSpec {
@@ -133,7 +134,8 @@ export class VaultPki extends pulumi.ComponentResource {
         // The mount and its CA, or the existing mount's path and CA.
         let mountPath: pulumi.Input<string> = c.mountPath;
         let root: vault.pkisecret.SecretBackendRootCert | undefined;
-        if (c.existingMount) this.caPem = pulumi.output(c.existingMount.caPem);
+        const component = `VaultPki "${name}"`;
+        if (c.existingMount) this.caPem = checkedCertificatePem(c.existingMount.caPem, component, "vault.existingMount.caPem", "the mount's issuing CA certificate (PEM)");
         else {
             const mount = new vault.Mount(`${name}-mount`, { path: c.mountPath, type: "pki", description: `Consul ${args.datacenter} agent certificates (consul-hardened)`, maxLeaseTtlSeconds: c.caTtlSeconds, defaultLeaseTtlSeconds: Math.min(c.caTtlSeconds, 3600) }, child);
             mountPath = mount.path;
@@ -144,7 +146,7 @@ export class VaultPki extends pulumi.ComponentResource {
             );
             this.caPem = root.certificate;
         }
-        if (c.vaultCaPem !== undefined) this.vaultCaPem = pulumi.output(c.vaultCaPem);
+        if (c.vaultCaPem !== undefined) this.vaultCaPem = checkedCertificatePem(c.vaultCaPem, component, "vault.vaultCaPem", "the CA that signed Vault's HTTPS certificate (PEM)");
         const k8s = c.kubernetes;
         let approlePath: pulumi.Input<string> = c.approlePath;
         let kubernetesPath: pulumi.Input<string> = k8s?.path ?? "";
@@ -156,7 +158,7 @@ export class VaultPki extends pulumi.ComponentResource {
                 {
                     backend: method.path,
                     kubernetesHost: k8s.host!,
-                    ...(k8s.caCertPem !== undefined ? { kubernetesCaCert: k8s.caCertPem } : {}),
+                    ...(k8s.caCertPem !== undefined ? { kubernetesCaCert: checkedCertificatePem(k8s.caCertPem, component, "vault.kubernetes.caCertPem", "the API server's CA certificate (PEM)") } : {}),
                     ...(k8s.tokenReviewerJwt !== undefined ? { tokenReviewerJwt: pulumi.secret(k8s.tokenReviewerJwt) } : {}),
                 },
                 child,

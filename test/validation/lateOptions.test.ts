@@ -13,6 +13,7 @@ import { HardenedCluster } from "../../src/cluster/hardenedCluster";
 import { HardenedClusterArgs } from "../../src/cluster/options";
 import { GossipKeyring } from "../../src/gossip/keyring";
 import { BootstrapSecrets } from "../../src/secrets/bootstrapSecrets";
+import { VaultPki } from "../../src/vault/vaultPki";
 import { emulation, valueOf } from "../support/emulation";
 
 const KEY = "c2VjcmV0LWdvc3NpcC1rZXktZm9yLXRoZS10ZXN0cyE="; // 32 bytes
@@ -105,6 +106,35 @@ describe("options given as Outputs: refused once known, naming the option, as on
         assert.match(k.message, /^GossipKeyring "late-ring": 1 invalid option\(s\):\n {2}- generations\[0\]\.key = <secret: 24 characters>/);
         const s = await lateRefusal(() => new BootstrapSecrets("late-bs", { datacenter: "dc1", agentNodeNames: ["a"], seed: later("x") }).seed, []);
         assert.match(s.message, /^BootstrapSecrets "late-bs": 1 invalid option\(s\):\n {2}- seed = <secret: 1 characters>/);
+    });
+
+    it("certificates from Vault given as Outputs: a CA or CLI certificate that is no PEM", async () => {
+        const fromVault = (vaultCaPem: pulumi.Input<string>, certPem: pulumi.Input<string>) =>
+            new HardenedCluster("late-vault", { datacenter: "dc1", servers: 1, certificates: { source: "vault-pki", vaultCaPem, cliCertificate: { certPem, keyPem: later("k") } } });
+        const badCa = await lateRefusal(() => fromVault(later("MIIB-not-pem"), ca.certPem).files, []);
+        assert.match(badCa.message, /certificates\.vaultCaPem = <secret: 12 characters>: not a PEM certificate/);
+        (await emulation()).reset();
+        const badCli = await lateRefusal(() => fromVault(ca.certPem, later(null as unknown as string)).providerArgs.certPem, []);
+        assert.match(badCli.message, /certificates\.cliCertificate\.certPem = <secret: null>: must be a string/);
+    });
+
+    it("VaultPki's certificate options given as Outputs: existingMount.caPem, vaultCaPem, kubernetes.caCertPem", async () => {
+        const base = { datacenter: "dc1", servers: [{ nodeName: "s1", addresses: ["10.0.1.11"] }] };
+        const address = "https://vault.internal:8200";
+        const emu = await emulation();
+        emu.vault.addExistingMount("pki-consul-dc1", "pki");
+        const mount = await lateRefusal(() => new VaultPki("late-mount", { ...base, vault: { address, existingMount: { caPem: later("junk") } } }).caPem, []);
+        assert.match(mount.message, /^VaultPki "late-mount": 1 invalid option\(s\):\n {2}- vault\.existingMount\.caPem = <secret: 4 characters>: not a PEM certificate/);
+        emu.reset();
+        const vaultCaPem = await lateRefusal(() => new VaultPki("late-vca", { ...base, vault: { address, vaultCaPem: later("junk") } }).vaultCaPem!, []);
+        assert.equal(vaultCaPem.problems[0].option, "vault.vaultCaPem");
+        emu.reset();
+        // The Kubernetes CA goes only into Vault's auth config: the program fails on it.
+        new VaultPki("late-k8s", { ...base, vault: { address, kubernetes: { namespace: "consul", host: "https://kubernetes.example:6443", caCertPem: later("junk") } } });
+        await emu.settled();
+        const named = () => emu.failures.find((f) => f instanceof ConsulHardenedOptionError && f.problems[0].option === "vault.kubernetes.caCertPem");
+        for (let i = 0; i < 40 && !named(); i++) await new Promise((r) => setTimeout(r, 25));
+        assert.ok(named(), emu.failures.map(String).join("\n"));
     });
 
     it("a plain federation.gossipKeys map missing a generation is refused before any resource", () => {
