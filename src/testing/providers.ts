@@ -314,9 +314,11 @@ export class ProviderEmulation implements pulumi.runtime.Mocks {
             const watch = (): void => {
                 if (done) return;
                 if (this.failures[0] && Date.now() - this.lastActivity > QUIET_MS) return void ((done = true), reject(this.failures[0]));
-                setTimeout(watch, 25);
+                // unref: a run left pending for ever (a preview's unknowns, a race a test gave up on)
+                // must not keep the process alive polling.
+                setTimeout(watch, 25).unref();
             };
-            setTimeout(watch, 25);
+            setTimeout(watch, 25).unref();
         });
     }
 
